@@ -1,0 +1,38 @@
+# Everything installs itself: a fresh machine needs only python3 and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install regen check-generated lint typecheck test demo bench bench-quick clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+regen: install
+	scripts/regenerate.sh
+
+check-generated: install
+	scripts/regenerate.sh --check
+
+lint: install
+	$(BIN)/ruff check replicate_ext tests scripts
+	$(BIN)/ruff format --check replicate_ext tests scripts
+
+typecheck: install
+	$(BIN)/mypy --strict replicate_ext
+	$(BIN)/mypy generated
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+demo: install
+	@echo "make demo runs a model end to end once the local server (replicate_ext.testing) exists."
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

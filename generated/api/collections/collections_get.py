@@ -1,0 +1,166 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.collection import Collection
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    collection_slug: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/collections/{collection_slug}".format(
+            collection_slug=quote(str(collection_slug), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Collection | Problem | None:
+    if response.status_code == 200:
+        response_200 = Collection.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = Problem.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Problem.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Collection | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    collection_slug: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Collection | Problem]:
+    """Get a collection with its models
+
+    Args:
+        collection_slug (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Collection | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        collection_slug=collection_slug,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    collection_slug: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Collection | Problem | None:
+    """Get a collection with its models
+
+    Args:
+        collection_slug (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Collection | Problem
+    """
+
+    return sync_detailed(
+        collection_slug=collection_slug,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    collection_slug: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Collection | Problem]:
+    """Get a collection with its models
+
+    Args:
+        collection_slug (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Collection | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        collection_slug=collection_slug,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    collection_slug: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Collection | Problem | None:
+    """Get a collection with its models
+
+    Args:
+        collection_slug (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Collection | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            collection_slug=collection_slug,
+            client=client,
+        )
+    ).parsed

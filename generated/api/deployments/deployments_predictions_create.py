@@ -1,0 +1,237 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.model_prediction_request import ModelPredictionRequest
+from ...models.prediction import Prediction
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    body: ModelPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(prefer, Unset):
+        headers["Prefer"] = prefer
+
+    if not isinstance(cancel_after, Unset):
+        headers["Cancel-After"] = cancel_after
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/deployments/{deployment_owner}/{deployment_name}/predictions".format(
+            deployment_owner=quote(str(deployment_owner), safe=""),
+            deployment_name=quote(str(deployment_name), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Prediction | Problem | None:
+    if response.status_code == 201:
+        response_201 = Prediction.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 202:
+        response_202 = Prediction.from_dict(response.json())
+
+        return response_202
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = Problem.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Problem.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Prediction | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ModelPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> Response[Prediction | Problem]:
+    """Run the deployment's current version
+
+    Args:
+        deployment_owner (str):
+        deployment_name (str):
+        prefer (str | Unset):
+        cancel_after (str | Unset):
+        body (ModelPredictionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Prediction | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        deployment_owner=deployment_owner,
+        deployment_name=deployment_name,
+        body=body,
+        prefer=prefer,
+        cancel_after=cancel_after,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ModelPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> Prediction | Problem | None:
+    """Run the deployment's current version
+
+    Args:
+        deployment_owner (str):
+        deployment_name (str):
+        prefer (str | Unset):
+        cancel_after (str | Unset):
+        body (ModelPredictionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Prediction | Problem
+    """
+
+    return sync_detailed(
+        deployment_owner=deployment_owner,
+        deployment_name=deployment_name,
+        client=client,
+        body=body,
+        prefer=prefer,
+        cancel_after=cancel_after,
+    ).parsed
+
+
+async def asyncio_detailed(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ModelPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> Response[Prediction | Problem]:
+    """Run the deployment's current version
+
+    Args:
+        deployment_owner (str):
+        deployment_name (str):
+        prefer (str | Unset):
+        cancel_after (str | Unset):
+        body (ModelPredictionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Prediction | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        deployment_owner=deployment_owner,
+        deployment_name=deployment_name,
+        body=body,
+        prefer=prefer,
+        cancel_after=cancel_after,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ModelPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> Prediction | Problem | None:
+    """Run the deployment's current version
+
+    Args:
+        deployment_owner (str):
+        deployment_name (str):
+        prefer (str | Unset):
+        cancel_after (str | Unset):
+        body (ModelPredictionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Prediction | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            deployment_owner=deployment_owner,
+            deployment_name=deployment_name,
+            client=client,
+            body=body,
+            prefer=prefer,
+            cancel_after=cancel_after,
+        )
+    ).parsed

@@ -1,0 +1,213 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.models_list_sort_by import ModelsListSortBy
+from ...models.models_list_sort_direction import (
+    ModelsListSortDirection,
+)
+from ...models.paginated_models import PaginatedModels
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    sort_by: ModelsListSortBy | Unset = UNSET,
+    sort_direction: ModelsListSortDirection | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    json_sort_by: str | Unset = UNSET
+    if not isinstance(sort_by, Unset):
+        json_sort_by = sort_by
+
+    params["sort_by"] = json_sort_by
+
+    json_sort_direction: str | Unset = UNSET
+    if not isinstance(sort_direction, Unset):
+        json_sort_direction = sort_direction
+
+    params["sort_direction"] = json_sort_direction
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/models",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedModels | Problem | None:
+    if response.status_code == 200:
+        response_200 = PaginatedModels.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = Problem.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Problem.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PaginatedModels | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    sort_by: ModelsListSortBy | Unset = UNSET,
+    sort_direction: ModelsListSortDirection | Unset = UNSET,
+) -> Response[PaginatedModels | Problem]:
+    """List public models
+
+    Args:
+        cursor (str | Unset):
+        sort_by (ModelsListSortBy | Unset):
+        sort_direction (ModelsListSortDirection | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedModels | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        sort_by=sort_by,
+        sort_direction=sort_direction,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    sort_by: ModelsListSortBy | Unset = UNSET,
+    sort_direction: ModelsListSortDirection | Unset = UNSET,
+) -> PaginatedModels | Problem | None:
+    """List public models
+
+    Args:
+        cursor (str | Unset):
+        sort_by (ModelsListSortBy | Unset):
+        sort_direction (ModelsListSortDirection | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedModels | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        cursor=cursor,
+        sort_by=sort_by,
+        sort_direction=sort_direction,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    sort_by: ModelsListSortBy | Unset = UNSET,
+    sort_direction: ModelsListSortDirection | Unset = UNSET,
+) -> Response[PaginatedModels | Problem]:
+    """List public models
+
+    Args:
+        cursor (str | Unset):
+        sort_by (ModelsListSortBy | Unset):
+        sort_direction (ModelsListSortDirection | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedModels | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        sort_by=sort_by,
+        sort_direction=sort_direction,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    sort_by: ModelsListSortBy | Unset = UNSET,
+    sort_direction: ModelsListSortDirection | Unset = UNSET,
+) -> PaginatedModels | Problem | None:
+    """List public models
+
+    Args:
+        cursor (str | Unset):
+        sort_by (ModelsListSortBy | Unset):
+        sort_direction (ModelsListSortDirection | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedModels | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            cursor=cursor,
+            sort_by=sort_by,
+            sort_direction=sort_direction,
+        )
+    ).parsed

@@ -1,0 +1,174 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.prediction import Prediction
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    prediction_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/predictions/{prediction_id}/cancel".format(
+            prediction_id=quote(str(prediction_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Prediction | Problem | None:
+    if response.status_code == 200:
+        response_200 = Prediction.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = Problem.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Problem.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Prediction | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    prediction_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Prediction | Problem]:
+    """Cancel a prediction
+
+     Canceling a prediction that already ended changes nothing and returns it.
+
+    Args:
+        prediction_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Prediction | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        prediction_id=prediction_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    prediction_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Prediction | Problem | None:
+    """Cancel a prediction
+
+     Canceling a prediction that already ended changes nothing and returns it.
+
+    Args:
+        prediction_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Prediction | Problem
+    """
+
+    return sync_detailed(
+        prediction_id=prediction_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    prediction_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Prediction | Problem]:
+    """Cancel a prediction
+
+     Canceling a prediction that already ended changes nothing and returns it.
+
+    Args:
+        prediction_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Prediction | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        prediction_id=prediction_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    prediction_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Prediction | Problem | None:
+    """Cancel a prediction
+
+     Canceling a prediction that already ended changes nothing and returns it.
+
+    Args:
+        prediction_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Prediction | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            prediction_id=prediction_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.file_checksums import FileChecksums
+    from ..models.file_metadata import FileMetadata
+    from ..models.file_urls import FileUrls
+
+
+T = TypeVar("T", bound="File")
+
+
+@_attrs_define
+class File:
+    id: str
+    name: str
+    content_type: str
+    size: int
+    """ Bytes. """
+    created_at: datetime.datetime
+    urls: FileUrls
+    etag: str | Unset = UNSET
+    checksums: FileChecksums | Unset = UNSET
+    metadata: FileMetadata | Unset = UNSET
+    """ Whatever JSON object the uploader attached. """
+    expires_at: datetime.datetime | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        name = self.name
+
+        content_type = self.content_type
+
+        size = self.size
+
+        created_at = self.created_at.isoformat()
+
+        urls = self.urls.to_dict()
+
+        etag = self.etag
+
+        checksums: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.checksums, Unset):
+            checksums = self.checksums.to_dict()
+
+        metadata: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.metadata, Unset):
+            metadata = self.metadata.to_dict()
+
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "content_type": content_type,
+                "size": size,
+                "created_at": created_at,
+                "urls": urls,
+            }
+        )
+        if etag is not UNSET:
+            field_dict["etag"] = etag
+        if checksums is not UNSET:
+            field_dict["checksums"] = checksums
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.file_checksums import FileChecksums  # noqa: PLC0415
+        from ..models.file_metadata import FileMetadata  # noqa: PLC0415
+        from ..models.file_urls import FileUrls  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        name = d.pop("name")
+
+        content_type = d.pop("content_type")
+
+        size = d.pop("size")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        urls = FileUrls.from_dict(d.pop("urls"))
+
+        etag = d.pop("etag", UNSET)
+
+        _checksums = d.pop("checksums", UNSET)
+        checksums: FileChecksums | Unset
+        if isinstance(_checksums, Unset):
+            checksums = UNSET
+        else:
+            checksums = FileChecksums.from_dict(_checksums)
+
+        _metadata = d.pop("metadata", UNSET)
+        metadata: FileMetadata | Unset
+        if isinstance(_metadata, Unset):
+            metadata = UNSET
+        else:
+            metadata = FileMetadata.from_dict(_metadata)
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
+        file = cls(
+            id=id,
+            name=name,
+            content_type=content_type,
+            size=size,
+            created_at=created_at,
+            urls=urls,
+            etag=etag,
+            checksums=checksums,
+            metadata=metadata,
+            expires_at=expires_at,
+        )
+
+        file.additional_properties = d
+        return file
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,98 @@
+"""The spec is valid, complete, and the generated client matches it."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_PATH = ROOT / "openapi" / "replicate.yaml"
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+API_NOTES_OPERATIONS = 37
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    return yaml.safe_load(SPEC_PATH.read_text())
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, op)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in HTTP_METHODS
+    ]
+
+
+def test_spec_is_valid_openapi(spec: dict[str, Any]) -> None:
+    validate(spec)
+
+
+def test_every_operation_is_described(spec: dict[str, Any]) -> None:
+    described = {op["operationId"] for _, _, op in operations(spec)}
+    outside = {op["operationId"] for op in spec["info"]["x-operations-not-expressible"]}
+    assert outside == {"models.search"}
+    assert len(described) + len(outside) == API_NOTES_OPERATIONS
+    assert not described & outside
+
+
+def test_operation_ids_are_dotted_and_tagged(spec: dict[str, Any]) -> None:
+    tags = {t["name"] for t in spec["tags"]}
+    for _, _, op in operations(spec):
+        assert re.fullmatch(r"[a-z]+(\.[a-z]+)*", op["operationId"])
+        assert len(op["tags"]) == 1
+        assert op["tags"][0] in tags
+
+
+def test_every_operation_has_a_generated_module(spec: dict[str, Any]) -> None:
+    for _, _, op in operations(spec):
+        tag = op["tags"][0]
+        name = op["operationId"].replace(".", "_")
+        module = importlib.import_module(f"generated.api.{tag}.{name}")
+        for function in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
+            assert callable(getattr(module, function)), (name, function)
+
+
+@pytest.mark.parametrize(
+    "operation",
+    ["predictions.create", "models.predictions.create", "deployments.predictions.create"],
+)
+def test_prediction_creation_takes_prefer_and_cancel_after(
+    spec: dict[str, Any], operation: str
+) -> None:
+    (op,) = [op for _, _, op in operations(spec) if op["operationId"] == operation]
+    params = spec["components"]["parameters"]
+    names = {params[p["$ref"].rsplit("/", 1)[1]]["name"] for p in op["parameters"] if "$ref" in p}
+    assert {"Prefer", "Cancel-After"} <= names
+    assert {"201", "202"} <= set(op["responses"])
+
+
+def test_prefer_pattern_accepts_exactly_the_documented_forms(spec: dict[str, Any]) -> None:
+    pattern = re.compile(spec["components"]["parameters"]["Prefer"]["schema"]["pattern"])
+    accepted = ["wait"] + [f"wait={n}" for n in range(1, 61)]
+    # Replicate's own pattern also lets wait=61..99 through; clients clamp to 60 themselves.
+    rejected = [
+        "wait=0",
+        "wait=100",
+        "wait=05",
+        "wait=",
+        "Wait",
+        "wait=1.5",
+        " wait",
+        "respond-async",
+    ]
+    assert all(pattern.search(value) for value in accepted)
+    assert not any(pattern.search(value) for value in rejected)
+
+
+def test_every_error_response_is_a_problem(spec: dict[str, Any]) -> None:
+    for _, path, op in operations(spec):
+        for status in ("4XX", "5XX"):
+            assert op["responses"][status] == {"$ref": "#/components/responses/Problem"}, path
