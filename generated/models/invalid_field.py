@@ -14,7 +14,7 @@ T = TypeVar("T", bound="InvalidField")
 @_attrs_define
 class InvalidField:
     type_: str | Unset = UNSET
-    """ Kind of validation failure """
+    """ Kind of validation failure, such as `required`. """
     field: str | Unset = UNSET
     """ Name of the offending input. """
     description: str | Unset = UNSET

@@ -48,7 +48,7 @@ class Prediction:
     source: Source | Unset = UNSET
     """ Where the prediction or training was created. """
     data_removed: bool | Unset = UNSET
-    """ True once input """
+    """ True once input, output and logs were deleted. """
     started_at: datetime.datetime | None | Unset = UNSET
     completed_at: datetime.datetime | None | Unset = UNSET
     deadline: datetime.datetime | None | Unset = UNSET

@@ -68,7 +68,7 @@ def sync_detailed(
     """Get a collection with its models
 
     Args:
-        collection_slug (str):
+        collection_slug (str): The collection's slug, such as `super-resolution`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,7 +97,7 @@ def sync(
     """Get a collection with its models
 
     Args:
-        collection_slug (str):
+        collection_slug (str): The collection's slug, such as `super-resolution`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,7 +121,7 @@ async def asyncio_detailed(
     """Get a collection with its models
 
     Args:
-        collection_slug (str):
+        collection_slug (str): The collection's slug, such as `super-resolution`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +148,7 @@ async def asyncio(
     """Get a collection with its models
 
     Args:
-        collection_slug (str):
+        collection_slug (str): The collection's slug, such as `super-resolution`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -71,8 +71,8 @@ def sync_detailed(
      Only deployments that have been offline and unused for a while can be deleted.
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,8 +105,8 @@ def sync(
      Only deployments that have been offline and unused for a while can be deleted.
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,8 +134,8 @@ async def asyncio_detailed(
      Only deployments that have been offline and unused for a while can be deleted.
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,8 +166,8 @@ async def asyncio(
      Only deployments that have been offline and unused for a while can be deleted.
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

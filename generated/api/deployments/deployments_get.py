@@ -71,8 +71,8 @@ def sync_detailed(
     """Get a deployment and its current release
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,8 +103,8 @@ def sync(
     """Get a deployment and its current release
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,8 +130,8 @@ async def asyncio_detailed(
     """Get a deployment and its current release
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,8 +160,8 @@ async def asyncio(
     """Get a deployment and its current release
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

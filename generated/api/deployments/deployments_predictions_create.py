@@ -95,10 +95,13 @@ def sync_detailed(
     """Run the deployment's current version
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
-        prefer (str | Unset):
-        cancel_after (str | Unset):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
+        prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
+            60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
+            comes back unfinished (202) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
+            the prediction if it has not ended by then, even when the client is gone.
         body (ModelPredictionRequest):
 
     Raises:
@@ -136,10 +139,13 @@ def sync(
     """Run the deployment's current version
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
-        prefer (str | Unset):
-        cancel_after (str | Unset):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
+        prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
+            60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
+            comes back unfinished (202) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
+            the prediction if it has not ended by then, even when the client is gone.
         body (ModelPredictionRequest):
 
     Raises:
@@ -172,10 +178,13 @@ async def asyncio_detailed(
     """Run the deployment's current version
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
-        prefer (str | Unset):
-        cancel_after (str | Unset):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
+        prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
+            60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
+            comes back unfinished (202) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
+            the prediction if it has not ended by then, even when the client is gone.
         body (ModelPredictionRequest):
 
     Raises:
@@ -211,10 +220,13 @@ async def asyncio(
     """Run the deployment's current version
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
-        prefer (str | Unset):
-        cancel_after (str | Unset):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
+        prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
+            60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
+            comes back unfinished (202) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
+            the prediction if it has not ended by then, even when the client is gone.
         body (ModelPredictionRequest):
 
     Raises:

@@ -83,8 +83,8 @@ def sync_detailed(
      Any change creates a new release, so `current_release.number` goes up by one.
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
         body (DeploymentUpdateRequest): Only the fields sent change.
 
     Raises:
@@ -120,8 +120,8 @@ def sync(
      Any change creates a new release, so `current_release.number` goes up by one.
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
         body (DeploymentUpdateRequest): Only the fields sent change.
 
     Raises:
@@ -152,8 +152,8 @@ async def asyncio_detailed(
      Any change creates a new release, so `current_release.number` goes up by one.
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
         body (DeploymentUpdateRequest): Only the fields sent change.
 
     Raises:
@@ -187,8 +187,8 @@ async def asyncio(
      Any change creates a new release, so `current_release.number` goes up by one.
 
     Args:
-        deployment_owner (str):
-        deployment_name (str):
+        deployment_owner (str): The user or organization that owns the deployment.
+        deployment_name (str): The deployment's name.
         body (DeploymentUpdateRequest): Only the fields sent change.
 
     Raises:

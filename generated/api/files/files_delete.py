@@ -66,7 +66,7 @@ def sync_detailed(
     """Delete a file
 
     Args:
-        file_id (str):
+        file_id (str): The file's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,7 +95,7 @@ def sync(
     """Delete a file
 
     Args:
-        file_id (str):
+        file_id (str): The file's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -119,7 +119,7 @@ async def asyncio_detailed(
     """Delete a file
 
     Args:
-        file_id (str):
+        file_id (str): The file's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,7 +146,7 @@ async def asyncio(
     """Delete a file
 
     Args:
-        file_id (str):
+        file_id (str): The file's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -86,10 +86,11 @@ def sync_detailed(
     """Download a file's bytes with a signed URL
 
     Args:
-        file_id (str):
-        owner (str):
-        expiry (int):
-        signature (str):
+        file_id (str): The file's id.
+        owner (str): Username of the account that owns the file.
+        expiry (int): Unix time (seconds) after which the signature is no longer accepted.
+        signature (str): Base64 HMAC-SHA256 of `"{owner} {file_id} {expiry}"` keyed with the
+            account's file signing secret.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,10 +125,11 @@ def sync(
     """Download a file's bytes with a signed URL
 
     Args:
-        file_id (str):
-        owner (str):
-        expiry (int):
-        signature (str):
+        file_id (str): The file's id.
+        owner (str): Username of the account that owns the file.
+        expiry (int): Unix time (seconds) after which the signature is no longer accepted.
+        signature (str): Base64 HMAC-SHA256 of `"{owner} {file_id} {expiry}"` keyed with the
+            account's file signing secret.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,10 +159,11 @@ async def asyncio_detailed(
     """Download a file's bytes with a signed URL
 
     Args:
-        file_id (str):
-        owner (str):
-        expiry (int):
-        signature (str):
+        file_id (str): The file's id.
+        owner (str): Username of the account that owns the file.
+        expiry (int): Unix time (seconds) after which the signature is no longer accepted.
+        signature (str): Base64 HMAC-SHA256 of `"{owner} {file_id} {expiry}"` keyed with the
+            account's file signing secret.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,10 +196,11 @@ async def asyncio(
     """Download a file's bytes with a signed URL
 
     Args:
-        file_id (str):
-        owner (str):
-        expiry (int):
-        signature (str):
+        file_id (str): The file's id.
+        owner (str): Username of the account that owns the file.
+        expiry (int): Unix time (seconds) after which the signature is no longer accepted.
+        signature (str): Base64 HMAC-SHA256 of `"{owner} {file_id} {expiry}"` keyed with the
+            account's file signing secret.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -68,7 +68,7 @@ def sync_detailed(
     """Get a file's metadata
 
     Args:
-        file_id (str):
+        file_id (str): The file's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,7 +97,7 @@ def sync(
     """Get a file's metadata
 
     Args:
-        file_id (str):
+        file_id (str): The file's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,7 +121,7 @@ async def asyncio_detailed(
     """Get a file's metadata
 
     Args:
-        file_id (str):
+        file_id (str): The file's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +148,7 @@ async def asyncio(
     """Get a file's metadata
 
     Args:
-        file_id (str):
+        file_id (str): The file's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

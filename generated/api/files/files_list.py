@@ -73,7 +73,8 @@ def sync_detailed(
     """List the account's uploaded files
 
     Args:
-        cursor (str | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,7 +103,8 @@ def sync(
     """List the account's uploaded files
 
     Args:
-        cursor (str | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,7 +128,8 @@ async def asyncio_detailed(
     """List the account's uploaded files
 
     Args:
-        cursor (str | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,7 +156,8 @@ async def asyncio(
     """List the account's uploaded files
 
     Args:
-        cursor (str | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -71,8 +71,8 @@ def sync_detailed(
      Only the owner's private models without versions can be deleted.
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,8 +105,8 @@ def sync(
      Only the owner's private models without versions can be deleted.
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,8 +134,8 @@ async def asyncio_detailed(
      Only the owner's private models without versions can be deleted.
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,8 +166,8 @@ async def asyncio(
      Only the owner's private models without versions can be deleted.
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

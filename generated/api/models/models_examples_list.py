@@ -81,9 +81,10 @@ def sync_detailed(
     """List example predictions the author picked for a model
 
     Args:
-        model_owner (str):
-        model_name (str):
-        cursor (str | Unset):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -116,9 +117,10 @@ def sync(
     """List example predictions the author picked for a model
 
     Args:
-        model_owner (str):
-        model_name (str):
-        cursor (str | Unset):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,9 +148,10 @@ async def asyncio_detailed(
     """List example predictions the author picked for a model
 
     Args:
-        model_owner (str):
-        model_name (str):
-        cursor (str | Unset):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,9 +182,10 @@ async def asyncio(
     """List example predictions the author picked for a model
 
     Args:
-        model_owner (str):
-        model_name (str):
-        cursor (str | Unset):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -71,8 +71,8 @@ def sync_detailed(
     """Get a model
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,8 +103,8 @@ def sync(
     """Get a model
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,8 +130,8 @@ async def asyncio_detailed(
     """Get a model
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,8 +160,8 @@ async def asyncio(
     """Get a model
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -93,9 +93,10 @@ def sync_detailed(
     """List public models
 
     Args:
-        cursor (str | Unset):
-        sort_by (ModelsListSortBy | Unset):
-        sort_direction (ModelsListSortDirection | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
+        sort_by (ModelsListSortBy | Unset): What to order the models by.
+        sort_direction (ModelsListSortDirection | Unset): Ascending or descending order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,9 +129,10 @@ def sync(
     """List public models
 
     Args:
-        cursor (str | Unset):
-        sort_by (ModelsListSortBy | Unset):
-        sort_direction (ModelsListSortDirection | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
+        sort_by (ModelsListSortBy | Unset): What to order the models by.
+        sort_direction (ModelsListSortDirection | Unset): Ascending or descending order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,9 +160,10 @@ async def asyncio_detailed(
     """List public models
 
     Args:
-        cursor (str | Unset):
-        sort_by (ModelsListSortBy | Unset):
-        sort_direction (ModelsListSortDirection | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
+        sort_by (ModelsListSortBy | Unset): What to order the models by.
+        sort_direction (ModelsListSortDirection | Unset): Ascending or descending order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,9 +194,10 @@ async def asyncio(
     """List public models
 
     Args:
-        cursor (str | Unset):
-        sort_by (ModelsListSortBy | Unset):
-        sort_direction (ModelsListSortDirection | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
+        sort_by (ModelsListSortBy | Unset): What to order the models by.
+        sort_direction (ModelsListSortDirection | Unset): Ascending or descending order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -69,8 +69,8 @@ def sync_detailed(
     """Get a model's README as Markdown
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,8 +101,8 @@ def sync(
     """Get a model's README as Markdown
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,8 +128,8 @@ async def asyncio_detailed(
     """Get a model's README as Markdown
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,8 +158,8 @@ async def asyncio(
     """Get a model's README as Markdown
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -81,8 +81,8 @@ def sync_detailed(
     """Change a model's description, links or README
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
         body (ModelUpdateRequest): Only the fields sent change.
 
     Raises:
@@ -116,8 +116,8 @@ def sync(
     """Change a model's description, links or README
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
         body (ModelUpdateRequest): Only the fields sent change.
 
     Raises:
@@ -146,8 +146,8 @@ async def asyncio_detailed(
     """Change a model's description, links or README
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
         body (ModelUpdateRequest): Only the fields sent change.
 
     Raises:
@@ -179,8 +179,8 @@ async def asyncio(
     """Change a model's description, links or README
 
     Args:
-        model_owner (str):
-        model_name (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
         body (ModelUpdateRequest): Only the fields sent change.
 
     Raises:

@@ -74,9 +74,9 @@ def sync_detailed(
      The deletion is queued and may take a few minutes to finish.
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -111,9 +111,9 @@ def sync(
      The deletion is queued and may take a few minutes to finish.
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,9 +143,9 @@ async def asyncio_detailed(
      The deletion is queued and may take a few minutes to finish.
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,9 +178,9 @@ async def asyncio(
      The deletion is queued and may take a few minutes to finish.
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -74,9 +74,9 @@ def sync_detailed(
     """Get a model version with its input and output schemas
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,9 +109,9 @@ def sync(
     """Get a model version with its input and output schemas
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,9 +139,9 @@ async def asyncio_detailed(
     """Get a model version with its input and output schemas
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,9 +172,9 @@ async def asyncio(
     """Get a model version with its input and output schemas
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

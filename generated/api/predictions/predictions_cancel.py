@@ -70,7 +70,7 @@ def sync_detailed(
      Canceling a prediction that already ended changes nothing and returns it.
 
     Args:
-        prediction_id (str):
+        prediction_id (str): The prediction's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,7 +101,7 @@ def sync(
      Canceling a prediction that already ended changes nothing and returns it.
 
     Args:
-        prediction_id (str):
+        prediction_id (str): The prediction's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,7 +127,7 @@ async def asyncio_detailed(
      Canceling a prediction that already ended changes nothing and returns it.
 
     Args:
-        prediction_id (str):
+        prediction_id (str): The prediction's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +156,7 @@ async def asyncio(
      Canceling a prediction that already ended changes nothing and returns it.
 
     Args:
-        prediction_id (str):
+        prediction_id (str): The prediction's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -87,8 +87,11 @@ def sync_detailed(
     """Run a model version
 
     Args:
-        prefer (str | Unset):
-        cancel_after (str | Unset):
+        prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
+            60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
+            comes back unfinished (202) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
+            the prediction if it has not ended by then, even when the client is gone.
         body (PredictionRequest):
 
     Raises:
@@ -122,8 +125,11 @@ def sync(
     """Run a model version
 
     Args:
-        prefer (str | Unset):
-        cancel_after (str | Unset):
+        prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
+            60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
+            comes back unfinished (202) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
+            the prediction if it has not ended by then, even when the client is gone.
         body (PredictionRequest):
 
     Raises:
@@ -152,8 +158,11 @@ async def asyncio_detailed(
     """Run a model version
 
     Args:
-        prefer (str | Unset):
-        cancel_after (str | Unset):
+        prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
+            60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
+            comes back unfinished (202) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
+            the prediction if it has not ended by then, even when the client is gone.
         body (PredictionRequest):
 
     Raises:
@@ -185,8 +194,11 @@ async def asyncio(
     """Run a model version
 
     Args:
-        prefer (str | Unset):
-        cancel_after (str | Unset):
+        prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
+            60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
+            comes back unfinished (202) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
+            the prediction if it has not ended by then, even when the client is gone.
         body (PredictionRequest):
 
     Raises:

@@ -68,7 +68,7 @@ def sync_detailed(
     """Get a prediction's current state
 
     Args:
-        prediction_id (str):
+        prediction_id (str): The prediction's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,7 +97,7 @@ def sync(
     """Get a prediction's current state
 
     Args:
-        prediction_id (str):
+        prediction_id (str): The prediction's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,7 +121,7 @@ async def asyncio_detailed(
     """Get a prediction's current state
 
     Args:
-        prediction_id (str):
+        prediction_id (str): The prediction's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +148,7 @@ async def asyncio(
     """Get a prediction's current state
 
     Args:
-        prediction_id (str):
+        prediction_id (str): The prediction's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

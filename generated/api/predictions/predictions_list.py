@@ -88,9 +88,12 @@ def sync_detailed(
     """List the account's predictions, newest first
 
     Args:
-        cursor (str | Unset):
-        created_after (datetime.datetime | Unset):
-        created_before (datetime.datetime | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
+        created_after (datetime.datetime | Unset): Only predictions created at or after this time
+            (ISO 8601).
+        created_before (datetime.datetime | Unset): Only predictions created before this time (ISO
+            8601).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,9 +126,12 @@ def sync(
     """List the account's predictions, newest first
 
     Args:
-        cursor (str | Unset):
-        created_after (datetime.datetime | Unset):
-        created_before (datetime.datetime | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
+        created_after (datetime.datetime | Unset): Only predictions created at or after this time
+            (ISO 8601).
+        created_before (datetime.datetime | Unset): Only predictions created before this time (ISO
+            8601).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,9 +159,12 @@ async def asyncio_detailed(
     """List the account's predictions, newest first
 
     Args:
-        cursor (str | Unset):
-        created_after (datetime.datetime | Unset):
-        created_before (datetime.datetime | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
+        created_after (datetime.datetime | Unset): Only predictions created at or after this time
+            (ISO 8601).
+        created_before (datetime.datetime | Unset): Only predictions created before this time (ISO
+            8601).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,9 +195,12 @@ async def asyncio(
     """List the account's predictions, newest first
 
     Args:
-        cursor (str | Unset):
-        created_after (datetime.datetime | Unset):
-        created_before (datetime.datetime | Unset):
+        cursor (str | Unset): Opaque position in a list. Clients normally follow the page's `next`
+            URL, which already carries it.
+        created_after (datetime.datetime | Unset): Only predictions created at or after this time
+            (ISO 8601).
+        created_before (datetime.datetime | Unset): Only predictions created before this time (ISO
+            8601).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -77,8 +77,8 @@ def sync_detailed(
     """Search models, collections and documentation pages
 
     Args:
-        query (str):
-        limit (int | Unset):  Default: 20.
+        query (str): The words to look for.
+        limit (int | Unset): Most models to return. Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,8 +109,8 @@ def sync(
     """Search models, collections and documentation pages
 
     Args:
-        query (str):
-        limit (int | Unset):  Default: 20.
+        query (str): The words to look for.
+        limit (int | Unset): Most models to return. Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,8 +136,8 @@ async def asyncio_detailed(
     """Search models, collections and documentation pages
 
     Args:
-        query (str):
-        limit (int | Unset):  Default: 20.
+        query (str): The words to look for.
+        limit (int | Unset): Most models to return. Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,8 +166,8 @@ async def asyncio(
     """Search models, collections and documentation pages
 
     Args:
-        query (str):
-        limit (int | Unset):  Default: 20.
+        query (str): The words to look for.
+        limit (int | Unset): Most models to return. Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -84,9 +84,9 @@ def sync_detailed(
     """Train a model version into a new version of the destination model
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
         body (TrainingRequest):
 
     Raises:
@@ -122,9 +122,9 @@ def sync(
     """Train a model version into a new version of the destination model
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
         body (TrainingRequest):
 
     Raises:
@@ -155,9 +155,9 @@ async def asyncio_detailed(
     """Train a model version into a new version of the destination model
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
         body (TrainingRequest):
 
     Raises:
@@ -191,9 +191,9 @@ async def asyncio(
     """Train a model version into a new version of the destination model
 
     Args:
-        model_owner (str):
-        model_name (str):
-        version_id (str):
+        model_owner (str): The user or organization that owns the model.
+        model_name (str): The model's name.
+        version_id (str): The version's 64-character id.
         body (TrainingRequest):
 
     Raises:

@@ -68,7 +68,7 @@ def sync_detailed(
     """Get a training's current state
 
     Args:
-        training_id (str):
+        training_id (str): The training's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,7 +97,7 @@ def sync(
     """Get a training's current state
 
     Args:
-        training_id (str):
+        training_id (str): The training's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,7 +121,7 @@ async def asyncio_detailed(
     """Get a training's current state
 
     Args:
-        training_id (str):
+        training_id (str): The training's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +148,7 @@ async def asyncio(
     """Get a training's current state
 
     Args:
-        training_id (str):
+        training_id (str): The training's id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
