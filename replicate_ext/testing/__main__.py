@@ -1,0 +1,82 @@
+"""``python -m replicate_ext.testing``: serve the local Replicate-compatible API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ._server import bind_socket, make_server, new_token, origin_of
+from ._state import ServerState
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m replicate_ext.testing",
+        description="Serve an in-memory, Replicate-compatible HTTP API for offline testing.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8787, help="port; 0 picks a free one (8787)")
+    parser.add_argument("--token", default=None, help="the accepted API token (random)")
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="divide every model delay by this factor (1)"
+    )
+    parser.add_argument("--page-size", type=int, default=100, help="items per list page (100)")
+    parser.add_argument("--username", default="test-user", help="the account name (test-user)")
+    parser.add_argument(
+        "--keepalive", type=float, default=15.0, help="seconds between SSE keep-alives (15)"
+    )
+    parser.add_argument(
+        "--rate-limit",
+        action="store_true",
+        help="enforce Replicate's rate limits (600 creations, 3000 others per minute)",
+    )
+    parser.add_argument(
+        "--sync-data-urls",
+        action="store_true",
+        help="with Prefer: wait, return output files as data URLs",
+    )
+    parser.add_argument("--log-level", default="warning", help="uvicorn log level (warning)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run until interrupted; returns the exit code."""
+    args = parse_args(argv)
+    state = ServerState(
+        token=args.token or new_token(),
+        username=args.username,
+        speed=args.speed,
+        page_size=args.page_size,
+        keepalive_interval=args.keepalive,
+        sync_data_urls=args.sync_data_urls,
+    )
+    if args.rate_limit:
+        state.enable_replicate_rate_limits()
+    sock = bind_socket(args.host, args.port)
+    state.set_origin(origin_of(sock))
+
+    def announce() -> None:
+        print(f"Replicate-compatible server: {state.origin}/v1", flush=True)
+        print(f"Token: {state.token}", flush=True)
+        print(
+            f'Try: curl -H "Authorization: Bearer {state.token}" -H "Prefer: wait" '
+            f'-d \'{{"version": "replicate/hello-world", "input": {{"text": "Alice"}}}}\' '
+            f"{state.origin}/v1/predictions",
+            flush=True,
+        )
+
+    server = make_server(state, announce, args.log_level)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn re-raises the SIGINT it handled once it has shut down cleanly.
+        pass
+    finally:
+        sock.close()
+    return 0 if server.started else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""Predictions and trainings: their record, their event log and the task that runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ._util import iso, utcnow
+
+if TYPE_CHECKING:
+    from ._state import ServerState
+
+TERMINAL = frozenset({"succeeded", "failed", "canceled"})
+# Replicate's queue and boot time, divided by the server's speed factor.
+STARTING_DELAY = 0.5
+
+
+class ModelError(Exception):
+    """Raised by a bundled model to make its prediction fail with this message."""
+
+
+@dataclass
+class StreamEvent:
+    """One server-sent event of a prediction, kept so streams can replay and resume."""
+
+    id: int
+    event: str
+    data: str
+
+
+@dataclass
+class Job:
+    """A prediction or a training, as the server keeps it."""
+
+    kind: str  # "prediction" or "training"
+    id: str
+    model: str
+    version: str
+    input: dict[str, Any]
+    origin: str
+    streams: bool = False
+    iterator_output: bool = False
+    deployment: str | None = None
+    destination: str | None = None
+    webhook: str | None = None
+    webhook_events_filter: tuple[str, ...] = ("start", "output", "logs", "completed")
+    status: str = "starting"
+    logs: str = ""
+    output: Any = None
+    error: str | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    deadline: datetime | None = None
+    events: list[StreamEvent] = field(default_factory=list)
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+    deadline_timer: asyncio.TimerHandle | None = None
+
+    @property
+    def terminal(self) -> bool:
+        """Whether the job has reached succeeded, failed or canceled."""
+        return self.status in TERMINAL
+
+    @property
+    def api_path(self) -> str:
+        """The path of this job's GET route."""
+        return f"/v1/{self.kind}s/{self.id}"
+
+    def urls(self) -> dict[str, str]:
+        """The ``urls`` object: get, cancel, web and, for streaming models, stream."""
+        base = self.origin + self.api_path
+        urls = {
+            "get": base,
+            "cancel": base + "/cancel",
+            "web": f"{self.origin}/p/{self.id}",
+        }
+        if self.streams:
+            urls["stream"] = base + "/stream"
+        return urls
+
+    def metrics(self) -> dict[str, float]:
+        """Timings in seconds, once known."""
+        metrics: dict[str, float] = {}
+        if self.completed_at is not None:
+            if self.started_at is not None:
+                metrics["predict_time"] = (self.completed_at - self.started_at).total_seconds()
+            metrics["total_time"] = (self.completed_at - self.created_at).total_seconds()
+        return metrics
+
+    def to_json(self) -> dict[str, Any]:
+        """The prediction or training object exactly as the API returns it."""
+        document: dict[str, Any] = {
+            "id": self.id,
+            "model": self.model,
+            "version": self.version,
+            "input": self.input,
+            "logs": self.logs,
+            "output": list(self.output) if isinstance(self.output, list) else self.output,
+            "data_removed": False,
+            "error": self.error,
+            "status": self.status,
+            "source": "api",
+            "created_at": iso(self.created_at),
+            "started_at": iso(self.started_at),
+            "completed_at": iso(self.completed_at),
+            "metrics": self.metrics(),
+            "urls": self.urls(),
+        }
+        if self.deadline is not None:
+            document["deadline"] = iso(self.deadline)
+        if self.deployment is not None:
+            document["deployment"] = self.deployment
+        return document
+
+    async def record_event(self, event: str, data: str) -> None:
+        """Append an SSE event and wake everyone watching the job."""
+        self.events.append(StreamEvent(len(self.events) + 1, event, data))
+        async with self.changed:
+            self.changed.notify_all()
+
+    async def touch(self) -> None:
+        """Wake watchers after a change that is not an SSE event (a status change)."""
+        async with self.changed:
+            self.changed.notify_all()
+
+
+Runner = Callable[["RunContext"], Awaitable[Any]]
+
+
+class RunContext:
+    """What a bundled model sees while it runs: its input and ways to report progress."""
+
+    def __init__(self, job: Job, state: ServerState) -> None:
+        self.job = job
+        self.state = state
+
+    @property
+    def input(self) -> dict[str, Any]:
+        """The prediction's input, as received."""
+        return self.job.input
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep for a model delay, divided by the server's speed factor."""
+        await asyncio.sleep(max(0.0, seconds) / self.state.speed)
+
+    async def log(self, line: str) -> None:
+        """Append one line to the logs."""
+        text = line + "\n"
+        self.job.logs += text
+        await self.job.record_event("logs", line)
+        self.state.webhooks.notify(self.job, "logs")
+
+    async def emit(self, item: Any) -> None:
+        """Append one piece of an iterator output."""
+        if not isinstance(self.job.output, list):
+            self.job.output = []
+        self.job.output.append(item)
+        data = item if isinstance(item, str) else json.dumps(item)
+        await self.job.record_event("output", data)
+        self.state.webhooks.notify(self.job, "output")
+
+    def publish(self, name: str, data: bytes, content_type: str) -> str:
+        """Serve ``data`` as an output file and return its URL."""
+        return self.state.publish_output(f"{self.job.id}/{name}", data, content_type)
+
+    def resolve_file(self, url: str) -> tuple[bytes, str] | None:
+        """The bytes and content type behind a data URL or one of this server's URLs."""
+        return self.state.resolve_file(url)
+
+
+async def run_job(job: Job, runner: Runner, state: ServerState) -> None:
+    """Drive a job from starting to a terminal state; cancellation means canceled."""
+    context = RunContext(job, state)
+    try:
+        await context.sleep(STARTING_DELAY)
+        job.status = "processing"
+        job.started_at = utcnow()
+        await job.touch()
+        result = await runner(context)
+        if not job.iterator_output:
+            job.output = result
+        await finish(job, state, "succeeded")
+    except asyncio.CancelledError:
+        await finish(job, state, "canceled")
+    except ModelError as error:
+        job.error = str(error)
+        await finish(job, state, "failed")
+    except Exception as error:  # noqa: BLE001 - a model bug must fail the job, not the server
+        job.error = f"{type(error).__name__}: {error}"
+        await finish(job, state, "failed")
+
+
+async def finish(job: Job, state: ServerState, status: str) -> None:
+    """Move a job to a terminal state, close its stream and send the completed webhook."""
+    if job.terminal:
+        return
+    job.status = status
+    job.completed_at = utcnow()
+    if job.deadline_timer is not None:
+        job.deadline_timer.cancel()
+    if status == "failed":
+        await job.record_event("error", json.dumps({"detail": job.error}))
+        await job.record_event("done", json.dumps({"reason": "error"}))
+    elif status == "canceled":
+        await job.record_event("done", json.dumps({"reason": "canceled"}))
+    else:
+        await job.record_event("done", "{}")
+    job.done.set()
+    state.on_finished(job)
+    state.webhooks.notify(job, "completed")

@@ -1,0 +1,104 @@
+"""Server-sent events for a prediction: replay, live events, keep-alives, resumption."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
+
+from ._jobs import Job, StreamEvent
+from ._state import ServerState
+
+
+def encode_event(event: StreamEvent) -> bytes:
+    """One event in wire format; data with newlines becomes several ``data:`` lines."""
+    lines = [f"id: {event.id}", f"event: {event.event}"]
+    lines += [f"data: {line}" for line in event.data.split("\n")]
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+KEEPALIVE = b": keep-alive\n\n"
+
+
+class EventStream(Response):
+    """Streams a job's events after ``last_event_id`` until ``done``.
+
+    ``drop_after`` (fault injection) cuts the connection after that many events
+    without finishing the response, so clients have to reconnect and resume.
+    """
+
+    def __init__(
+        self,
+        job: Job,
+        state: ServerState,
+        last_event_id: int = 0,
+        drop_after: int | None = None,
+    ) -> None:
+        super().__init__(status_code=200)
+        self.job = job
+        self.state = state
+        self.cursor = last_event_id
+        self.drop_after = drop_after
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the stream as a raw ASGI response."""
+        disconnected = asyncio.Event()
+
+        async def watch() -> None:
+            while True:
+                message: Message = await receive()
+                if message["type"] == "http.disconnect":
+                    disconnected.set()
+                    return
+
+        watcher = asyncio.get_running_loop().create_task(watch())
+        try:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"text/event-stream; charset=utf-8"),
+                        (b"cache-control", b"no-store"),
+                        (b"x-accel-buffering", b"no"),
+                    ],
+                }
+            )
+            finished = await self._pump(send, disconnected)
+            if finished:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    async def _pump(self, send: Send, disconnected: asyncio.Event) -> bool:
+        """Send events; True when the response should be completed, False to drop it."""
+        sent = 0
+        job = self.job
+        while not disconnected.is_set():
+            for event in [e for e in job.events if e.id > self.cursor]:
+                if self.drop_after is not None and sent >= self.drop_after:
+                    return False
+                await send(
+                    {"type": "http.response.body", "body": encode_event(event), "more_body": True}
+                )
+                self.cursor = event.id
+                sent += 1
+                if event.event == "done":
+                    return True
+            if self.state.closing:
+                return True
+            idle = False
+            async with job.changed:
+                if job.events and job.events[-1].id > self.cursor:
+                    continue
+                try:
+                    await asyncio.wait_for(job.changed.wait(), self.state.keepalive_interval)
+                except asyncio.TimeoutError:  # noqa: UP041 - not TimeoutError before 3.11
+                    idle = True
+            if idle:
+                await send({"type": "http.response.body", "body": KEEPALIVE, "more_body": True})
+        return True
