@@ -1,0 +1,113 @@
+"""The default clients behind the module-level functions, built on first use.
+
+`replicate_ext.run(...)` is `Client().run(...)` on one client per process
+(configured from the environment); the async functions use one `AsyncClient`
+per event loop, as httpx connections belong to the loop that opened them.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import weakref
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from ._client import AsyncClient, Client
+from ._files import Downloader
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_lock = threading.Lock()
+_client: Client | None = None
+_async_clients: weakref.WeakKeyDictionary[Any, AsyncClient] = weakref.WeakKeyDictionary()
+_async_client: AsyncClient | None = None  # outside asyncio (trio)
+
+
+def default_client() -> Client:
+    """The process-wide `Client` the module-level functions use."""
+    global _client
+    if _client is None:
+        with _lock:
+            if _client is None:
+                _client = Client()
+    return _client
+
+
+def default_async_client() -> AsyncClient:
+    """The `AsyncClient` the module-level async functions use in the running event loop."""
+    global _async_client
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        if _async_client is None:
+            _async_client = AsyncClient()
+        return _async_client
+    client = _async_clients.get(loop)
+    if client is None:
+        client = _async_clients[loop] = AsyncClient()
+    return client
+
+
+def default_downloader() -> Downloader:
+    """Where a `FileOutput` made without a client downloads from."""
+    return default_client()._ctx.downloader
+
+
+def _on_default(method: Callable[Concatenate[Client, P], R]) -> Callable[P, R]:
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return method(default_client(), *args, **kwargs)
+
+    return call
+
+
+def _on_default_async(
+    method: Callable[Concatenate[AsyncClient, P], Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    @functools.wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return await method(default_async_client(), *args, **kwargs)
+
+    return call
+
+
+def _on_default_async_sync(method: Callable[Concatenate[AsyncClient, P], R]) -> Callable[P, R]:
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return method(default_async_client(), *args, **kwargs)
+
+    return call
+
+
+run = _on_default(Client.run)
+wait = _on_default(Client.wait)
+paginate = _on_default(Client.paginate)
+search_models = _on_default(Client.search_models)
+upload_file = _on_default(Client.upload_file)
+get_webhook_secret = _on_default(Client.get_webhook_secret)
+
+async_run = _on_default_async(AsyncClient.run)
+async_wait = _on_default_async(AsyncClient.wait)
+async_upload_file = _on_default_async(AsyncClient.upload_file)
+async_paginate = _on_default_async_sync(AsyncClient.paginate)
+async_search_models = _on_default_async_sync(AsyncClient.search_models)
+
+__all__ = [
+    "async_paginate",
+    "async_run",
+    "async_search_models",
+    "async_upload_file",
+    "async_wait",
+    "default_async_client",
+    "default_client",
+    "get_webhook_secret",
+    "paginate",
+    "run",
+    "search_models",
+    "upload_file",
+    "wait",
+]

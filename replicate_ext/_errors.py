@@ -1,0 +1,188 @@
+"""The exceptions this package raises, and the mapping from HTTP answers to them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from generated.models.prediction import Prediction
+
+__all__ = [
+    "AuthenticationError",
+    "ModelError",
+    "NotFoundError",
+    "PredictionCanceled",
+    "PredictionTimeout",
+    "RateLimitError",
+    "ReplicateError",
+]
+
+
+class _ResponseLike(Protocol):
+    """What `from_response` needs: an httpx response or a generated `Response`."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class ReplicateError(Exception):
+    """Base class of every error this package raises.
+
+    For an error answer from the API, `status` is the HTTP status and `title`,
+    `detail` and `invalid_fields` come from the problem+json body. `response` is
+    the answer itself; it is never part of `str()` or `repr()`.
+    """
+
+    status: int | None
+    title: str | None
+    detail: str | None
+    invalid_fields: list[dict[str, Any]]
+    response: Any
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        title: str | None = None,
+        detail: str | None = None,
+        invalid_fields: list[dict[str, Any]] | None = None,
+        response: Any = None,
+    ) -> None:
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.invalid_fields = invalid_fields or []
+        self.response = response
+        if message is None:
+            message = _describe(status, title, detail, self.invalid_fields)
+        super().__init__(_one_line(message))
+
+    def __repr__(self) -> str:
+        status = "" if self.status is None else f", status={self.status}"
+        return f"{type(self).__name__}({str(self)!r}{status})"
+
+    @classmethod
+    def from_response(cls, response: _ResponseLike) -> ReplicateError:
+        """The error an API answer stands for, with the subclass its status calls for.
+
+        Takes an `httpx.Response` or a generated `Response` (from a `*_detailed`
+        call); reads the problem+json body when there is one.
+        """
+        status = int(response.status_code)
+        title: str | None = None
+        detail: str | None = None
+        invalid: list[dict[str, Any]] | None = None
+        try:
+            body = json.loads(response.content) if response.content else None
+        except ValueError:
+            body = None
+            text = response.content.decode("utf-8", "replace").strip()
+            detail = text[:500] or None
+        if isinstance(body, dict):
+            title = _str_or_none(body.get("title"))
+            detail = _str_or_none(body.get("detail"))
+            fields = body.get("invalid_fields")
+            if isinstance(fields, list):
+                invalid = [f for f in fields if isinstance(f, dict)]
+        kind = _BY_STATUS.get(status, ReplicateError)
+        return kind(
+            status=status, title=title, detail=detail, invalid_fields=invalid, response=response
+        )
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _describe(
+    status: int | None, title: str | None, detail: str | None, invalid: list[dict[str, Any]]
+) -> str:
+    head = " ".join(part for part in (str(status) if status else None, title) if part)
+    text = f"{head}: {detail}" if head and detail else head or detail or "request failed"
+    if invalid:
+        fields = "; ".join(
+            f"{f.get('field', '?')}: {f.get('description', f.get('type', 'invalid'))}"
+            for f in invalid
+        )
+        text = f"{text} ({fields})"
+    return text
+
+
+class AuthenticationError(ReplicateError):
+    """The API token is missing, empty or refused (HTTP 401)."""
+
+
+class NotFoundError(ReplicateError):
+    """The API answered 404: no such model, version, prediction, file, ..."""
+
+
+class RateLimitError(ReplicateError):
+    """The API answered 429 and retrying did not help."""
+
+
+_BY_STATUS: dict[int, type[ReplicateError]] = {
+    401: AuthenticationError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+
+
+class _PredictionError(ReplicateError):
+    def __init__(self, message: str, prediction: Prediction | None) -> None:
+        super().__init__(message)
+        self.prediction = prediction
+
+
+class ModelError(_PredictionError):
+    """The prediction failed: the model raised an error.
+
+    `prediction` is the failed prediction; `prediction_id`, `error` and `logs`
+    are its id, error message and logs.
+    """
+
+    def __init__(self, prediction: Prediction) -> None:
+        error = _text(getattr(prediction, "error", None))
+        super().__init__(
+            f"prediction {prediction.id} failed: {error or 'no error message'}", prediction
+        )
+        self.prediction_id: str = prediction.id
+        self.error: str | None = error
+        self.logs: str | None = _text(getattr(prediction, "logs", None))
+
+
+class PredictionCanceled(_PredictionError):
+    """The prediction was canceled before it finished."""
+
+    def __init__(self, prediction: Prediction) -> None:
+        super().__init__(f"prediction {prediction.id} was canceled", prediction)
+        self.prediction_id: str = prediction.id
+
+
+class PredictionTimeout(_PredictionError):
+    """The prediction did not finish within the `timeout` given; it was canceled."""
+
+    def __init__(self, prediction_id: str, timeout: float, prediction: Prediction | None = None):
+        super().__init__(
+            f"prediction {prediction_id} did not finish within {timeout:g} s and was canceled",
+            prediction,
+        )
+        self.prediction_id = prediction_id
+        self.timeout = timeout
+
+
+def _text(value: object) -> str | None:
+    # Generated models use an `Unset` sentinel for absent fields.
+    return value if isinstance(value, str) else None

@@ -1,0 +1,188 @@
+"""I/O-free flows and the two drivers that run them, one sync and one async.
+
+A flow is a generator that yields what it needs done (`Send` a request,
+`ReadChunk` from a streamed answer, `Sleep`) and receives the outcome: the
+answer, or the exception raised while doing it, thrown in at the `yield`. The
+logic of running and waiting for predictions, uploading and paging is written
+once as flows; `drive` and `adrive` are the only places that do I/O.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Generator
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+BEST_EFFORT_TIMEOUT = 5.0
+"""Seconds a best-effort request (cancelling after an interruption) may take."""
+
+
+@dataclass(slots=True)
+class Send:
+    """Send a request given as `httpx.Client.request` keyword arguments; answers the response.
+
+    `stream=True` answers a `Stream` whose body is read with `ReadChunk`.
+    `best_effort=True` marks cleanup: the request is shielded from cancellation,
+    limited to `BEST_EFFORT_TIMEOUT`, and answers None instead of raising.
+    """
+
+    request: dict[str, Any]
+    stream: bool = False
+    best_effort: bool = False
+
+
+@dataclass(slots=True)
+class Sleep:
+    """Wait `seconds`."""
+
+    seconds: float
+
+
+@dataclass(slots=True)
+class Stream:
+    """A response whose body is still on the wire."""
+
+    response: httpx.Response
+    chunks: Any = field(repr=False)  # the response's (async) iterator of body chunks
+
+
+@dataclass(slots=True)
+class ReadChunk:
+    """Read the next chunk of a `Stream`'s body; answers b"" at its end."""
+
+    stream: Stream
+
+
+@dataclass(slots=True)
+class Close:
+    """Close a `Stream` early (the drivers close any left open when the flow ends)."""
+
+    stream: Stream
+
+
+Op: TypeAlias = Send | Sleep | ReadChunk | Close
+Flow: TypeAlias = Generator[Op, Any, T]
+
+
+def drive(flow: Flow[T], http: httpx.Client) -> T:
+    """Run `flow` with blocking I/O on `http`."""
+    streams: list[Stream] = []
+    answer: Any = None
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                op = flow.send(answer) if error is None else flow.throw(error)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            try:
+                answer, error = _perform(op, http, streams), None
+            except BaseException as exc:  # noqa: BLE001 (the flow decides, e.g. cancels)
+                answer, error = None, exc
+    finally:
+        for stream in streams:
+            stream.response.close()
+
+
+async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:
+    """Run `flow` with async I/O on `http`."""
+    streams: list[Stream] = []
+    answer: Any = None
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                op = flow.send(answer) if error is None else flow.throw(error)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            try:
+                answer, error = await _aperform(op, http, streams), None
+            except BaseException as exc:  # noqa: BLE001 (the flow decides, e.g. cancels)
+                answer, error = None, exc
+    finally:
+        for stream in streams:
+            await stream.response.aclose()
+
+
+def _perform(op: Op, http: httpx.Client, streams: list[Stream]) -> Any:
+    if isinstance(op, Send):
+        if op.best_effort:
+            try:
+                return http.request(**op.request, timeout=BEST_EFFORT_TIMEOUT)
+            except Exception:  # noqa: BLE001 (best effort: the flow is already failing)
+                return None
+        if op.stream:
+            response = http.send(http.build_request(**op.request), stream=True)
+            streams.append(Stream(response, response.iter_bytes()))
+            return streams[-1]
+        return http.request(**op.request)
+    if isinstance(op, ReadChunk):
+        return next(op.stream.chunks, b"")
+    if isinstance(op, Sleep):
+        time.sleep(op.seconds)
+        return None
+    op.stream.response.close()
+    return None
+
+
+async def _aperform(op: Op, http: httpx.AsyncClient, streams: list[Stream]) -> Any:
+    if isinstance(op, Send):
+        if op.best_effort:
+            return await _shielded(http.request(**op.request, timeout=BEST_EFFORT_TIMEOUT))
+        if op.stream:
+            response = await http.send(http.build_request(**op.request), stream=True)
+            streams.append(Stream(response, response.aiter_bytes()))
+            return streams[-1]
+        return await http.request(**op.request)
+    if isinstance(op, ReadChunk):
+        return await anext(op.stream.chunks, b"")
+    if isinstance(op, Sleep):
+        import anyio
+
+        await anyio.sleep(op.seconds)
+        return None
+    await op.stream.response.aclose()
+    return None
+
+
+_background: set[Any] = set()  # strong references: the loop keeps only weak ones
+
+
+def _forget(task: Any) -> None:
+    _background.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved, so asyncio does not log it as unhandled
+
+
+async def _shielded(request: Awaitable[httpx.Response]) -> httpx.Response | None:
+    """Await `request` even while being cancelled; None if it fails."""
+    import anyio
+
+    # The anyio scope shields from anyio and trio cancel scopes; under asyncio
+    # the request also runs as its own task, so that Task.cancel() on the
+    # caller, even repeated, cannot abort it half-sent.
+    response: httpx.Response | None = None
+    with anyio.CancelScope(shield=True):
+        try:
+            response = await _in_own_task(request)
+        except Exception:  # noqa: BLE001 (best effort: the flow is already failing)
+            response = None
+    return response
+
+
+def _in_own_task(request: Awaitable[httpx.Response]) -> Awaitable[httpx.Response]:
+    import asyncio
+
+    try:
+        asyncio.current_task()
+    except RuntimeError:  # not asyncio (trio)
+        return request
+    task = asyncio.ensure_future(request)
+    _background.add(task)
+    task.add_done_callback(_forget)
+    return asyncio.shield(task)

@@ -1,0 +1,143 @@
+"""Paging through list endpoints: the generated operation's first page, then each `next`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from ._flow import Flow, Send
+
+if TYPE_CHECKING:
+    from ._predictions import Context
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+PageT_co = TypeVar("PageT_co", covariant=True)
+
+
+class Page(Protocol[T_co]):
+    """What every page model of `generated` has: `results` and the URL of the `next` page."""
+
+    @property
+    def results(self) -> Sequence[T_co]: ...
+
+    @property
+    def next_(self) -> object: ...
+
+
+def page_flow(ctx: Context, operation: ModuleType, request: dict[str, Any]) -> Flow[Any]:
+    """Fetch one page and parse it with the generated `operation`."""
+    from ._predictions import parse
+
+    response = yield Send(request)
+    return parse(ctx, operation, response)
+
+
+def next_request(first: dict[str, Any], page: Any, seen: set[str]) -> dict[str, Any] | None:
+    """The request for the page after `page`, or None after the last one.
+
+    It is the first request sent to the `next` URL (which carries the cursor
+    and the query), so a QUERY search stays a QUERY with its body.
+    """
+    url = getattr(page, "next_", None)
+    if not isinstance(url, str) or not url or url in seen:
+        return None  # the last page (or a server that loops)
+    seen.add(url)
+    request = {key: value for key, value in first.items() if key != "params"}
+    request["url"] = url
+    return request
+
+
+class Pages(Generic[PageT_co]):
+    """The pages of a list, fetched one at a time as you iterate.
+
+    Iterate for the pages (the generated page models); `items()` gives every
+    item of every page instead.
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        operation: ModuleType,
+        request: dict[str, Any],
+        drive: Callable[[Flow[Any]], Any],
+    ) -> None:
+        self._ctx = ctx
+        self._operation = operation
+        self._request = request
+        self._drive = drive
+
+    def __iter__(self) -> Iterator[PageT_co]:
+        seen: set[str] = set()
+        request: dict[str, Any] | None = self._request
+        while request is not None:
+            page = self._drive(page_flow(self._ctx, self._operation, request))
+            yield page
+            request = next_request(self._request, page, seen)
+
+    def items(self: Pages[Page[T]]) -> Iterator[T]:
+        """Every item of every page, fetching pages as needed."""
+        for page in self:
+            yield from page.results
+
+
+class AsyncPages(Generic[PageT_co]):
+    """The pages of a list, fetched one at a time as you iterate with `async for`.
+
+    `items()` gives every item of every page instead.
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        operation: ModuleType,
+        request: dict[str, Any],
+        drive: Callable[[Flow[Any]], Awaitable[Any]],
+    ) -> None:
+        self._ctx = ctx
+        self._operation = operation
+        self._request = request
+        self._drive = drive
+
+    async def __aiter__(self) -> AsyncIterator[PageT_co]:
+        seen: set[str] = set()
+        request: dict[str, Any] | None = self._request
+        while request is not None:
+            page = await self._drive(page_flow(self._ctx, self._operation, request))
+            yield page
+            request = next_request(self._request, page, seen)
+
+    async def items(self: AsyncPages[Page[T]]) -> AsyncIterator[T]:
+        """Every item of every page, fetching pages as needed."""
+        async for page in self:
+            for item in page.results:
+                yield item
+
+
+def search_request(query: str) -> dict[str, Any]:
+    """QUERY /models: the search openapi-python-client cannot generate."""
+    return {
+        "method": "QUERY",
+        "url": "/models",
+        "content": query.encode(),
+        "headers": {"Content-Type": "text/plain"},
+    }
+
+
+if TYPE_CHECKING:
+    import httpx
+
+    from generated.client import AuthenticatedClient
+    from generated.client import Client as GeneratedClient
+    from generated.models.problem import Problem
+
+
+class ListOperation(Protocol[PageT_co]):
+    """A generated list operation module, such as `generated.api.predictions.predictions_list`."""
+
+    def _get_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+
+    def _parse_response(
+        self, *, client: AuthenticatedClient | GeneratedClient, response: httpx.Response
+    ) -> PageT_co | Problem | None: ...

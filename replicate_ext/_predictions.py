@@ -1,0 +1,452 @@
+"""Running and waiting for predictions, as I/O-free flows (see `_flow`).
+
+`run_flow`: encode the input (uploading files), create the prediction with
+`Prefer: wait`, then `wait_flow`, then turn the output into what `run()`
+returns. `wait_flow`: while the prediction is not terminal, follow its event
+stream to `done` when it has one (no polling delay), else poll it every
+`poll_interval`; on a deadline, an interruption or (for `run`) any error,
+cancel it before re-raising, so no paid prediction is left running unwatched.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
+
+import httpx
+
+from ._errors import ModelError, PredictionCanceled, PredictionTimeout, ReplicateError
+from ._files import (
+    Downloader,
+    FileEncoding,
+    FileOutput,
+    PendingUpload,
+    encode_input,
+    wrap_file_outputs,
+)
+from ._flow import Close, Flow, ReadChunk, Send, Sleep, Stream
+from ._refs import Ref
+
+if TYPE_CHECKING:
+    from generated.client import AuthenticatedClient, Client
+    from generated.models.file import File
+    from generated.models.prediction import Prediction
+
+Progress = Callable[["Prediction"], object]
+
+TERMINAL = frozenset({"succeeded", "failed", "canceled"})
+MAX_PREFER_WAIT = 60
+_WAIT_MARGIN = 10.0  # seconds of read timeout beyond the wait asked for with Prefer
+_STREAM_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+
+
+@dataclass(slots=True)
+class Context:
+    """What flows need from the client that drives them."""
+
+    api: AuthenticatedClient | Client
+    timeout: httpx.Timeout
+    poll_interval: float
+    downloader: Downloader
+    # version id (or model name for hidden versions) -> its output is concatenated text
+    concatenates: dict[str, bool] = field(default_factory=dict)
+
+
+def parse(ctx: Context, operation: ModuleType, response: httpx.Response) -> Any:
+    """The answer parsed by the generated `operation`, or the `ReplicateError` it stands for."""
+    if response.status_code >= 300:
+        raise ReplicateError.from_response(response)
+    parsed = operation._parse_response(client=ctx.api, response=response)
+    if parsed is None or type(parsed).__name__ == "Problem":
+        raise ReplicateError.from_response(response)
+    return parsed
+
+
+def get_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
+    """Fetch a prediction."""
+    from generated.api.predictions import predictions_get
+
+    response = yield Send(predictions_get._get_kwargs(prediction_id))
+    return cast("Prediction", parse(ctx, predictions_get, response))
+
+
+def cancel_request(prediction_id: str) -> Send:
+    """The best-effort request that cancels a prediction."""
+    from generated.api.predictions import predictions_cancel
+
+    return Send(predictions_cancel._get_kwargs(prediction_id), best_effort=True)
+
+
+class _Deadline:
+    __slots__ = ("at", "timeout")
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.at = None if timeout is None else time.monotonic() + timeout
+
+    def remaining(self) -> float | None:
+        return None if self.at is None else self.at - time.monotonic()
+
+    def check(self, prediction_id: str) -> float | None:
+        """Seconds left; raises PredictionTimeout once none are."""
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise PredictionTimeout(prediction_id, cast(float, self.timeout))
+        return left
+
+
+def _interrupted(error: BaseException) -> bool:
+    # KeyboardInterrupt, asyncio.CancelledError, trio.Cancelled, SystemExit: all
+    # BaseException only. GeneratorExit means the flow is being discarded and may
+    # not yield again.
+    return not isinstance(error, (Exception, GeneratorExit)) or isinstance(error, PredictionTimeout)
+
+
+def wait_flow(
+    ctx: Context,
+    prediction: Prediction,
+    *,
+    deadline: _Deadline,
+    progress: Progress | None = None,
+    use_stream: bool = True,
+    cancel_on: Callable[[BaseException], bool] = _interrupted,
+) -> Flow[Prediction]:
+    """Wait until `prediction` is terminal and return it in that state."""
+    try:
+        if progress is not None:
+            progress(prediction)
+        while prediction.status not in TERMINAL:
+            left = deadline.check(prediction.id)
+            stream_url = prediction.urls.stream
+            if use_stream and isinstance(stream_url, str):
+                # One attempt: after a stream that broke off, polling takes over.
+                use_stream = False
+                yield from _follow_stream(ctx, prediction, stream_url, deadline, progress)
+            else:
+                yield Sleep(ctx.poll_interval if left is None else min(ctx.poll_interval, left))
+            deadline.check(prediction.id)
+            prediction = yield from get_flow(ctx, prediction.id)
+            if progress is not None:
+                progress(prediction)
+    except BaseException as error:
+        if prediction.status not in TERMINAL and cancel_on(error):
+            yield cancel_request(prediction.id)
+        raise
+    return prediction
+
+
+def _follow_stream(
+    ctx: Context,
+    prediction: Prediction,
+    url: str,
+    deadline: _Deadline,
+    progress: Progress | None,
+) -> Flow[bool]:
+    """Read the prediction's events until `done`; False if the stream failed first.
+
+    Output and log events update `prediction` in place for `progress`; the
+    caller fetches the final state afterwards.
+    """
+    from ._sse import SSEDecoder
+
+    left = deadline.remaining()
+    read = ctx.timeout.read or 60.0
+    timeout = _with_read_timeout(ctx.timeout, read if left is None else min(read, left + 0.5))
+    request = {"method": "GET", "url": url, "headers": _STREAM_HEADERS, "timeout": timeout}
+    try:
+        stream: Stream = yield Send(request, stream=True)
+    except httpx.TransportError:
+        return False
+    if stream.response.status_code != 200:
+        yield Close(stream)
+        return False
+    decoder = SSEDecoder()
+    while True:
+        try:
+            chunk = yield ReadChunk(stream)
+        except httpx.TransportError:
+            chunk = b""
+        if not chunk:
+            yield Close(stream)
+            return False
+        for event in decoder.feed(chunk):
+            if event.event == "done":
+                yield Close(stream)
+                return True
+            if progress is not None and _apply_event(prediction, event.event, event.data):
+                progress(prediction)
+        deadline.check(prediction.id)
+
+
+def _apply_event(prediction: Prediction, kind: str, data: str) -> bool:
+    if kind == "output":
+        output = prediction.output
+        if isinstance(output, list):
+            output.append(data)
+        elif output is None or not isinstance(output, (str, dict)):
+            prediction.output = [data]
+        return True
+    if kind == "logs":
+        logs = prediction.logs
+        prediction.logs = f"{logs}{data}\n" if isinstance(logs, str) else f"{data}\n"
+        return True
+    return False
+
+
+def _with_read_timeout(timeout: httpx.Timeout, read: float) -> httpx.Timeout:
+    return httpx.Timeout(connect=timeout.connect, read=read, write=timeout.write, pool=timeout.pool)
+
+
+def prefer_wait(wait: bool | int, left: float | None) -> tuple[str | None, float]:
+    """The `Prefer` header for `wait` given a deadline `left` seconds away, and the wait it asks."""
+    if wait is False:
+        return None, 0.0
+    seconds = MAX_PREFER_WAIT if wait is True else min(max(int(wait), 1), MAX_PREFER_WAIT)
+    if left is not None:
+        seconds = min(seconds, max(1, math.ceil(left)))
+    if wait is True and seconds == MAX_PREFER_WAIT:
+        return "wait", float(seconds)
+    return f"wait={seconds}", float(seconds)
+
+
+def cancel_after(seconds: float) -> str:
+    """`seconds` as a `Cancel-After` duration, like `1h2m3s`."""
+    total = max(1, math.ceil(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [
+        f"{hours}h" if hours else "",
+        f"{minutes}m" if minutes else "",
+        f"{secs}s" if secs else "",
+    ]
+    return "".join(parts)
+
+
+@dataclass(slots=True)
+class RunOptions:
+    """The options of `run()` that shape the flow."""
+
+    wait: bool | int = True
+    timeout: float | None = None
+    webhook: str | None = None
+    webhook_events_filter: Sequence[str] | None = None
+    use_file_output: bool = True
+    file_encoding: FileEncoding = "auto"
+    progress: Progress | None = None
+
+
+def upload_flow(
+    ctx: Context, upload: PendingUpload, metadata: dict[str, Any] | None = None
+) -> Flow[File]:
+    """Upload a file input with POST /files, streaming it from its source."""
+    from generated.api.files import files_create
+    from generated.models.file_create_request import FileCreateRequest
+    from generated.types import UNSET
+    from generated.types import File as Payload
+
+    meta: Any = UNSET
+    if metadata is not None:
+        from generated.models.file_create_request_metadata import FileCreateRequestMetadata
+
+        meta = FileCreateRequestMetadata.from_dict(metadata)
+    with upload.open() as file:
+        body = FileCreateRequest(
+            content=Payload(
+                payload=cast("BinaryIO", file),
+                file_name=upload.filename,
+                mime_type=upload.content_type,
+            ),
+            filename=upload.filename,
+            type_=upload.content_type,
+            metadata=meta,
+        )
+        response = yield Send(files_create._get_kwargs(body=body))
+    return cast("File", parse(ctx, files_create, response))
+
+
+def _create_request(
+    ref: Ref, input: dict[str, Any], options: RunOptions, timeout: httpx.Timeout, left: float | None
+) -> tuple[ModuleType, dict[str, Any]]:
+    from generated.types import UNSET
+
+    prefer, holds = prefer_wait(options.wait, left)
+    extra: dict[str, Any] = {
+        "prefer": UNSET if prefer is None else prefer,
+        "cancel_after": UNSET if left is None else cancel_after(left),
+    }
+    hooks: dict[str, Any] = {}
+    if options.webhook is not None:
+        hooks["webhook"] = options.webhook
+    if options.webhook_events_filter is not None:
+        hooks["webhook_events_filter"] = list(options.webhook_events_filter)
+    operation: ModuleType
+    if ref.kind == "version":
+        from generated.api.predictions import predictions_create
+        from generated.models.prediction_request import PredictionRequest
+        from generated.models.prediction_request_input import PredictionRequestInput
+
+        operation = predictions_create
+        body = PredictionRequest(
+            version=cast(str, ref.version), input_=PredictionRequestInput.from_dict(input), **hooks
+        )
+        request = predictions_create._get_kwargs(body=body, **extra)
+    else:
+        from generated.models.model_prediction_request import ModelPredictionRequest
+        from generated.models.model_prediction_request_input import ModelPredictionRequestInput
+
+        model_body = ModelPredictionRequest(
+            input_=ModelPredictionRequestInput.from_dict(input), **hooks
+        )
+        owner, name = cast(str, ref.owner), cast(str, ref.name)
+        if ref.kind == "model":
+            from generated.api.models import models_predictions_create
+
+            operation = models_predictions_create
+            request = models_predictions_create._get_kwargs(owner, name, body=model_body, **extra)
+        else:
+            from generated.api.deployments import deployments_predictions_create
+
+            operation = deployments_predictions_create
+            request = deployments_predictions_create._get_kwargs(
+                owner, name, body=model_body, **extra
+            )
+    if holds:
+        request["timeout"] = _with_read_timeout(
+            timeout, max(timeout.read or 0.0, holds + _WAIT_MARGIN)
+        )
+    return operation, request
+
+
+def create_flow(
+    ctx: Context, ref: Ref, input: dict[str, Any] | None, options: RunOptions, deadline: _Deadline
+) -> Flow[Prediction]:
+    """Upload the input's files, then create the prediction."""
+    encoded, uploads = encode_input(input, options.file_encoding)
+    for upload in uploads:
+        file = yield from upload_flow(ctx, upload)
+        upload.container[upload.key] = file.urls.get
+    operation, request = _create_request(ref, encoded, options, ctx.timeout, deadline.remaining())
+    response = yield Send(request)
+    return cast("Prediction", parse(ctx, operation, response))
+
+
+def run_flow(
+    ctx: Context, ref: Ref, input: dict[str, Any] | None, options: RunOptions
+) -> Flow[Any]:
+    """Create a prediction, wait for it, and return its output as `run()` does."""
+    deadline = _Deadline(options.timeout)
+    prediction = yield from create_flow(ctx, ref, input, options, deadline)
+    prediction = yield from wait_flow(
+        ctx,
+        prediction,
+        deadline=deadline,
+        progress=options.progress,
+        use_stream=options.wait is not False,
+        # run() owns the prediction: whatever stops it from returning the output
+        # cancels the prediction.
+        cancel_on=lambda error: not isinstance(error, GeneratorExit),
+    )
+    return (yield from output_flow(ctx, prediction, options.use_file_output))
+
+
+def output_flow(ctx: Context, prediction: Prediction, use_file_output: bool) -> Flow[Any]:
+    """What `run()` returns for a terminal prediction, or the error it raises."""
+    if prediction.status == "failed":
+        raise ModelError(prediction)
+    if prediction.status == "canceled":
+        raise PredictionCanceled(prediction)
+    output = prediction.output
+    if not isinstance(output, (list, dict, str, int, float, bool)):
+        return None  # absent (Unset) or null
+    if (
+        isinstance(output, list)
+        and isinstance(prediction.urls.stream, str)
+        and all(isinstance(item, str) for item in output)
+        and (yield from _concatenates(ctx, prediction))
+    ):
+        return "".join(output)
+    if use_file_output:
+        return wrap_file_outputs(output, lambda url: FileOutput(url, ctx.downloader))
+    return output
+
+
+def _concatenates(ctx: Context, prediction: Prediction) -> Flow[bool]:
+    """Whether the prediction's version declares its output one text in pieces (cached).
+
+    Asked only for streaming models whose output is a list of strings; the
+    answer comes from the version's schema, fetched once per version.
+    """
+    hidden = prediction.version == "hidden" or len(prediction.version) != 64
+    key = prediction.model if hidden else prediction.version
+    known = ctx.concatenates.get(key)
+    if known is not None:
+        return known
+    owner, _, name = prediction.model.partition("/")
+    operation: ModuleType
+    if hidden:
+        from generated.api.models import models_get
+
+        operation = models_get
+        request = models_get._get_kwargs(owner, name)
+    else:
+        from generated.api.models import models_versions_get
+
+        operation = models_versions_get
+        request = models_versions_get._get_kwargs(owner, name, prediction.version)
+    response = yield Send(request)
+    try:
+        found = parse(ctx, operation, response)
+    except ReplicateError:
+        return False  # unknown: keep the list
+    version = found.latest_version if hidden else found
+    known = is_concatenated_output(getattr(version, "openapi_schema", None))
+    ctx.concatenates[key] = known
+    return known
+
+
+def is_concatenated_output(schema: Any) -> bool:
+    """Whether an OpenAPI schema's `Output` is an iterator displayed concatenated."""
+    if schema is None or not hasattr(schema, "to_dict"):
+        return False
+    output = schema.to_dict().get("components", {}).get("schemas", {}).get("Output", {})
+    return bool(
+        isinstance(output, dict)
+        and output.get("type") == "array"
+        and output.get("x-cog-array-type") == "iterator"
+        and output.get("x-cog-array-display") == "concatenate"
+    )
+
+
+def wait_for_flow(
+    ctx: Context,
+    prediction: Prediction | str,
+    *,
+    timeout: float | None,
+    progress: Progress | None,
+) -> Flow[Prediction]:
+    """`wait()`: the prediction (or the one with this id), once terminal."""
+    deadline = _Deadline(timeout)
+    if isinstance(prediction, str):
+        prediction = yield from get_flow(ctx, prediction)
+    return (yield from wait_flow(ctx, prediction, deadline=deadline, progress=progress))
+
+
+__all__ = [
+    "Context",
+    "RunOptions",
+    "cancel_after",
+    "create_flow",
+    "get_flow",
+    "is_concatenated_output",
+    "output_flow",
+    "parse",
+    "prefer_wait",
+    "run_flow",
+    "upload_flow",
+    "wait_flow",
+    "wait_for_flow",
+]

@@ -1,0 +1,228 @@
+"""Retrying httpx transports.
+
+Retries happen at the transport level, below redirects and authentication, so
+every request made through a client's httpx client gets them, including the
+typed calls of `generated` through `client.api`.
+
+What is safe to repeat:
+
+* 429 is always retried: the API did not process the request.
+* Failing to connect (`ConnectError`, `ConnectTimeout`, `PoolTimeout`) is
+  always retried: nothing was sent.
+* 5xx answers, read timeouts and dropped connections are retried only for
+  requests that are safe to repeat: GET, HEAD, OPTIONS, QUERY, PUT, DELETE, and
+  POSTs to a `.../cancel` endpoint. A POST that creates a prediction, training,
+  deployment, model or file may already have been acted on, so it is never
+  sent twice after one of these.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+logger = logging.getLogger("replicate_ext")
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "QUERY", "PUT", "DELETE", "TRACE"})
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When to retry a request and how long to wait first.
+
+    `max_retries` counts retries after the first attempt. Waits grow
+    exponentially from `backoff_base` seconds, capped at `backoff_max`, with full
+    jitter. A `Retry-After` header (seconds or an HTTP date) sets the wait
+    instead; one longer than `retry_after_max` is not waited for: the answer is
+    returned as is.
+    """
+
+    max_retries: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    retry_after_max: float = 60.0
+
+    def after_response(
+        self, request: httpx.Request, response: httpx.Response, attempt: int
+    ) -> float | None:
+        """Seconds to wait before retrying after `response`, or None not to retry."""
+        if attempt >= self.max_retries or not _can_resend(request):
+            return None
+        status = response.status_code
+        if status == 429 or (status in (500, 502, 503, 504) and is_idempotent(request)):
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            if retry_after is None:
+                return self.backoff(attempt)
+            return retry_after if retry_after <= self.retry_after_max else None
+        return None
+
+    def after_error(self, request: httpx.Request, error: Exception, attempt: int) -> float | None:
+        """Seconds to wait before retrying after a transport `error`, or None not to retry."""
+        if attempt >= self.max_retries or not _can_resend(request):
+            return None
+        if isinstance(error, _NOT_SENT) or (
+            isinstance(error, _MAYBE_SENT) and is_idempotent(request)
+        ):
+            return self.backoff(attempt)
+        return None
+
+    def next_delay(
+        self,
+        request: httpx.Request,
+        attempt: int,
+        response: httpx.Response | None = None,
+        *,
+        error: Exception | None = None,
+    ) -> float | None:
+        """Seconds to wait before retry number `attempt + 1`, or None to stop; logs retries.
+
+        Give either the `response` that attempt got or the transport `error` it raised.
+        """
+        if response is not None:
+            delay = self.after_response(request, response, attempt)
+            reason = f"HTTP {response.status_code}"
+        elif error is not None:
+            delay = self.after_error(request, error, attempt)
+            reason = _describe_error(error)
+        else:
+            raise TypeError("next_delay() needs a response or an error")
+        if delay is not None and logger.isEnabledFor(logging.DEBUG):
+            # The URL without its query; headers, and so the token, are never logged.
+            logger.debug(
+                "retrying %s %s in %.2fs after %s (retry %d of %d)",
+                request.method,
+                request.url.copy_with(query=None),
+                delay,
+                reason,
+                attempt + 1,
+                self.max_retries,
+            )
+        return delay
+
+    def backoff(self, attempt: int) -> float:
+        """A random wait in [0, min(backoff_max, backoff_base * 2**attempt)]."""
+        return random.uniform(0.0, min(self.backoff_max, self.backoff_base * 2**attempt))
+
+
+def is_idempotent(request: httpx.Request) -> bool:
+    """Whether sending `request` twice has the same effect as sending it once."""
+    method = request.method
+    return method in _SAFE_METHODS or (
+        method == "POST" and request.url.path.rstrip("/").endswith("/cancel")
+    )
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from now that a `Retry-After` header asks for; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _can_resend(request: httpx.Request) -> bool:
+    # Bytes bodies replay as is, and httpx rewinds the files of a multipart body;
+    # a body from a generator can only be sent once.
+    stream = request.stream
+    return isinstance(stream, httpx.ByteStream) or type(stream).__name__ == "MultipartStream"
+
+
+def _describe_error(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+class RetryTransport(httpx.BaseTransport):
+    """An httpx transport that retries what `policy` allows on top of `transport`."""
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport,
+        policy: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.transport = transport
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request`, retrying while the policy says so."""
+        attempt = 0
+        while True:
+            try:
+                response = self.transport.handle_request(request)
+            except Exception as error:
+                if (delay := self.policy.next_delay(request, attempt, error=error)) is None:
+                    raise
+            else:
+                if (delay := self.policy.next_delay(request, attempt, response)) is None:
+                    return response
+                response.close()
+            self._sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self.transport.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """The async twin of `RetryTransport`, sharing its `RetryPolicy`."""
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport,
+        policy: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        self.transport = transport
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request`, retrying while the policy says so."""
+        attempt = 0
+        while True:
+            try:
+                response = await self.transport.handle_async_request(request)
+            except Exception as error:
+                if (delay := self.policy.next_delay(request, attempt, error=error)) is None:
+                    raise
+            else:
+                if (delay := self.policy.next_delay(request, attempt, response)) is None:
+                    return response
+                await response.aclose()
+            await self._async_sleep(delay)
+            attempt += 1
+
+    async def _async_sleep(self, delay: float) -> None:
+        if self._sleep is not None:
+            await self._sleep(delay)
+        else:
+            # anyio (an httpx dependency) sleeps under asyncio and trio alike.
+            import anyio
+
+            await anyio.sleep(delay)
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        await self.transport.aclose()
