@@ -123,6 +123,7 @@ class _BaseClient:
         self.base_url = httpx.URL(base.rstrip("/"))
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.max_retries = max_retries
+        self._retry_policy = RetryPolicy(max_retries)
         self.poll_interval = poll_interval
         self._auth = _BearerAuth(api_token, self.base_url)
         self._headers = {"User-Agent": f"{user_agent} {USER_AGENT}" if user_agent else USER_AGENT}
@@ -166,7 +167,7 @@ class _BaseClient:
             inner = self._transport
             if not isinstance(inner, httpx.BaseTransport):
                 inner = httpx.HTTPTransport(verify=_shared_ssl_context())
-            transport = RetryTransport(inner, RetryPolicy(self.max_retries))
+            transport = RetryTransport(inner, self._retry_policy)
             self._sync = httpx.Client(transport=transport, **self._http_options())
         return self._sync
 
@@ -175,7 +176,7 @@ class _BaseClient:
             inner = self._transport
             if not isinstance(inner, httpx.AsyncBaseTransport):
                 inner = httpx.AsyncHTTPTransport(verify=_shared_ssl_context())
-            transport = AsyncRetryTransport(inner, RetryPolicy(self.max_retries))
+            transport = AsyncRetryTransport(inner, self._retry_policy)
             self._async = httpx.AsyncClient(transport=transport, **self._http_options())
         return self._async
 

@@ -107,6 +107,20 @@ class RetryPolicy:
             )
         return delay
 
+    def should_buffer(self, request: httpx.Request, response: httpx.Response, attempt: int) -> bool:
+        """Whether to read the body here, so that a connection dropped mid-body is retried.
+
+        Only small API answers (JSON) of requests that may be retried: event
+        streams and files are left to stream.
+        """
+        content_type = response.headers.get("content-type", "")
+        return (
+            attempt < self.max_retries
+            and "json" in content_type
+            and response.status_code < 500
+            and is_idempotent(request)
+        )
+
     def backoff(self, attempt: int) -> float:
         """A random wait in [0, min(backoff_max, backoff_base * 2**attempt)]."""
         return random.uniform(0.0, min(self.backoff_max, self.backoff_base * 2**attempt))
@@ -167,9 +181,14 @@ class RetryTransport(httpx.BaseTransport):
         """Send `request`, retrying while the policy says so."""
         attempt = 0
         while True:
+            response = None
             try:
                 response = self.transport.handle_request(request)
+                if self.policy.should_buffer(request, response, attempt):
+                    response.read()
             except Exception as error:
+                if response is not None:
+                    response.close()
                 if (delay := self.policy.next_delay(request, attempt, error=error)) is None:
                     raise
             else:
@@ -202,9 +221,14 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         """Send `request`, retrying while the policy says so."""
         attempt = 0
         while True:
+            response = None
             try:
                 response = await self.transport.handle_async_request(request)
+                if self.policy.should_buffer(request, response, attempt):
+                    await response.aread()
             except Exception as error:
+                if response is not None:
+                    await response.aclose()
                 if (delay := self.policy.next_delay(request, attempt, error=error)) is None:
                     raise
             else:

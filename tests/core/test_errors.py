@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from generated.api.predictions import predictions_get
+from replicate_ext._errors import (
+    AuthenticationError,
+    ModelError,
+    NotFoundError,
+    PredictionCanceled,
+    PredictionTimeout,
+    RateLimitError,
+    ReplicateError,
+)
+
+
+def problem(status: int, body: bytes, content_type: str = "application/problem+json") -> httpx.Response:
+    return httpx.Response(status, content=body, headers={"content-type": content_type})
+
+
+def test_problem_json_becomes_error_with_fields() -> None:
+    body = (
+        b'{"title": "Input validation failed", "detail": "- text: required", "status": 422,'
+        b' "invalid_fields": [{"type": "required", "field": "text", "description": "text is required"}]}'
+    )
+    error = ReplicateError.from_response(problem(422, body))
+    assert type(error) is ReplicateError
+    assert error.status == 422
+    assert error.title == "Input validation failed"
+    assert error.detail == "- text: required"
+    assert error.invalid_fields == [
+        {"type": "required", "field": "text", "description": "text is required"}
+    ]
+    assert str(error) == "422 Input validation failed: - text: required (text: text is required)"
+    assert "\n" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"), [(401, AuthenticationError), (404, NotFoundError), (429, RateLimitError)]
+)
+def test_status_picks_subclass(status: int, kind: type[ReplicateError]) -> None:
+    error = ReplicateError.from_response(problem(status, b'{"detail": "nope"}'))
+    assert type(error) is kind
+    assert str(error) == f"{status}: nope"
+
+
+def test_non_json_body_is_kept_as_detail_on_one_line() -> None:
+    error = ReplicateError.from_response(problem(502, b"<html>\nBad gateway\n</html>", "text/html"))
+    assert error.status == 502
+    assert error.title is None
+    assert str(error) == "502: <html> Bad gateway </html>"
+
+
+def test_empty_body() -> None:
+    assert str(ReplicateError.from_response(problem(500, b""))) == "500"
+
+
+def test_response_and_its_request_headers_stay_out_of_str_and_repr() -> None:
+    request = httpx.Request("GET", "https://api.example/v1/x", headers={"Authorization": "Bearer r8_secret"})
+    response = httpx.Response(401, json={"title": "Unauthenticated", "detail": "bad token"}, request=request)
+    error = ReplicateError.from_response(response)
+    assert error.response is response
+    assert "r8_secret" not in str(error) and "r8_secret" not in repr(error)
+    assert repr(error) == "AuthenticationError('401 Unauthenticated: bad token', status=401)"
+
+
+def test_from_generated_response(client, server) -> None:
+    detailed = predictions_get.sync_detailed(client=client.api, prediction_id="nope")
+    error = ReplicateError.from_response(detailed)
+    assert isinstance(error, NotFoundError)
+    assert error.status == 404
+    assert error.detail
+
+
+def test_prediction_errors_carry_the_prediction(client) -> None:
+    with pytest.raises(ModelError) as info:
+        client.run("replicate/fail", {"message": "boom"})
+    error = info.value
+    assert error.error == "boom"
+    assert error.prediction_id == error.prediction.id
+    assert isinstance(error, ReplicateError)
+    assert f"prediction {error.prediction_id} failed: boom" == str(error)
+
+
+def test_timeout_and_canceled_are_replicate_errors() -> None:
+    timeout = PredictionTimeout("abc", 1.5)
+    assert timeout.prediction_id == "abc"
+    assert "abc" in str(timeout) and "1.5" in str(timeout)
+    assert issubclass(PredictionCanceled, ReplicateError)
