@@ -118,7 +118,8 @@ def _prefer_wait(request: Request) -> float | None:
             400,
             f"Invalid Prefer header {header!r}: expected 'wait' or 'wait=N' with N in 1..60",
         )
-    return float(match.group(2) or 60)
+    # The documented pattern also admits 61..99; Replicate never waits more than 60 s.
+    return min(60.0, float(match.group(2) or 60))
 
 
 def _cancel_after(request: Request) -> float | None:

@@ -159,8 +159,11 @@ async def _stream_tokens(ctx: RunContext) -> Any:
     prompt = str(ctx.input.get("prompt", ""))
     tokens = _TOKEN.findall(prompt) * int(ctx.input.get("repeat", 1))
     interval = float(ctx.input.get("interval", 0.05))
+    fail_after = ctx.input.get("fail_after")
     await ctx.log(f"Generating {len(tokens)} tokens")
-    for token in tokens:
+    for index, token in enumerate(tokens):
+        if fail_after is not None and index >= int(fail_after):
+            raise ModelError(f"Failed after {index} tokens, as asked")
         await ctx.sleep(interval)
         await ctx.emit(token)
     await ctx.log("Generation finished")
@@ -333,7 +336,13 @@ BUNDLED_MODELS: tuple[BundledModel, ...] = (
                     "Seconds between tokens (divided by the server speed)",
                     default=0.05,
                     minimum=0,
-                    maximum=10,
+                    maximum=60,
+                ),
+                "fail_after": _prop(
+                    3,
+                    "integer",
+                    "Fail with an error after this many tokens (for testing error handling)",
+                    minimum=0,
                 ),
             },
             ["prompt"],

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from replicate_ext.testing import LocalServer
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Token nope"}],
+)
+async def test_every_v1_route_requires_the_bearer_token(
+    server: LocalServer, headers: dict[str, str]
+) -> None:
+    async with httpx.AsyncClient(base_url=server.base_url, headers=headers) as client:
+        for method, path in [("GET", "/account"), ("POST", "/predictions"), ("GET", "/nope")]:
+            response = await client.request(method, path)
+            assert response.status_code == 401
+            assert response.headers["content-type"] == "application/problem+json"
+            body = response.json()
+            assert body["title"] == "Unauthenticated"
+            assert body["status"] == 401
+            assert body["detail"]
+
+
+async def test_requests_are_recorded_with_their_headers(
+    server: LocalServer, api: httpx.AsyncClient
+) -> None:
+    await api.get("/account", headers={"X-Trace": "abc"})
+    recorded = server.state.requests_to("/v1/account", method="GET")
+    assert len(recorded) == 1
+    assert recorded[0].headers["authorization"] == f"Bearer {server.token}"
+    assert recorded[0].headers["x-trace"] == "abc"
+
+
+async def test_unknown_route_is_a_404_problem(api: httpx.AsyncClient) -> None:
+    response = await api.get("/does/not/exist")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 404
+
+
+async def test_wrong_method_is_a_405_problem(api: httpx.AsyncClient) -> None:
+    response = await api.put("/account")
+    assert response.status_code == 405
+    assert response.json()["title"] == "Method Not Allowed"
+
+
+async def test_account(server: LocalServer, api: httpx.AsyncClient) -> None:
+    assert (await api.get("/account")).json() == {
+        "type": "user",
+        "username": "test-user",
+        "name": "Test User",
+        "github_url": "https://github.com/test-user",
+    }
+
+
+async def test_hardware_is_a_plain_array(api: httpx.AsyncClient) -> None:
+    hardware = (await api.get("/hardware")).json()
+    assert {"name": "CPU", "sku": "cpu"} in hardware
+    assert all(set(item) == {"name", "sku"} for item in hardware)
+
+
+async def test_webhook_secret_is_stable(server: LocalServer, api: httpx.AsyncClient) -> None:
+    first = (await api.get("/webhooks/default/secret")).json()
+    second = (await api.get("/webhooks/default/secret")).json()
+    assert first == second == {"key": server.state.webhook_secret}
+    assert first["key"].startswith("whsec_")
+
+
+async def test_invalid_json_body_is_a_400_problem(api: httpx.AsyncClient) -> None:
+    response = await api.post(
+        "/predictions", content=b"{nope", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_importing_the_package_does_not_import_the_server_stack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, replicate_ext.testing, replicate_ext.testing.pytest_plugin;"
+        "print('starlette' in sys.modules, 'uvicorn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
