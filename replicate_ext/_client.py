@@ -17,7 +17,7 @@ import httpx
 from generated.client import Client as _GeneratedClient
 
 from ._errors import AuthenticationError
-from ._files import Downloader, FileEncoding, encode_input
+from ._files import Downloader, FileEncoding, encode_input, guess_content_type
 from ._flow import Flow, Send, adrive, drive
 from ._pagination import AsyncPages, ListOperation, Pages, search_request
 from ._predictions import (
@@ -203,6 +203,7 @@ def _upload_source(
     upload = uploads[0]
     if filename is not None:
         upload.filename = filename
+        upload.content_type = guess_content_type(filename)
     if content_type is not None:
         upload.content_type = content_type
     return upload

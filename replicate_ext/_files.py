@@ -145,6 +145,8 @@ class _Encoder:
         if isinstance(file, io.TextIOBase):
             raise TypeError(f"{path} is a file opened in text mode; open it in binary mode ('rb')")
         name = getattr(file, "name", None)
+        # Files opened from a descriptor are named by an int; from a Path, by the Path.
+        name = os.fspath(name) if isinstance(name, os.PathLike) else name
         filename = os.path.basename(name) if isinstance(name, str) and name else "file"
         seekable = getattr(file, "seekable", None)
         if callable(seekable) and seekable():
