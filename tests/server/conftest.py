@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
@@ -27,13 +28,9 @@ async def api(server: LocalServer) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def wait_for(
-    check: Callable[[], Any], timeout: float = 10.0, interval: float = 0.01
-) -> Any:
+async def wait_for(check: Callable[[], Any], within: float = 10.0, interval: float = 0.01) -> Any:
     """Poll an async callable until it returns something truthy (with a deadline)."""
-    import asyncio
-
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         value = await check()
         if value:
@@ -44,8 +41,11 @@ async def wait_for(
 
 
 async def wait_status(
-    api: httpx.AsyncClient, prediction_id: str, statuses: Iterable[str] = TERMINAL,
-    kind: str = "predictions", timeout: float = 10.0,
+    api: httpx.AsyncClient,
+    prediction_id: str,
+    statuses: Iterable[str] = TERMINAL,
+    kind: str = "predictions",
+    within: float = 10.0,
 ) -> dict[str, Any]:
     wanted = set(statuses)
 
@@ -53,7 +53,7 @@ async def wait_status(
         body: dict[str, Any] = (await api.get(f"/{kind}/{prediction_id}")).json()
         return body if body["status"] in wanted else None
 
-    result: dict[str, Any] = await wait_for(check, timeout)
+    result: dict[str, Any] = await wait_for(check, within)
     return result
 
 

@@ -50,7 +50,9 @@ async def test_hello_world_runs_through_every_state(
 async def test_slow_prediction_is_seen_processing(api: httpx.AsyncClient) -> None:
     # 30 model seconds at speed 100: 0.3 s of real time.
     created = (
-        await api.post("/predictions", json={"version": "replicate/sleep", "input": {"seconds": 30}})
+        await api.post(
+            "/predictions", json={"version": "replicate/sleep", "input": {"seconds": 30}}
+        )
     ).json()
     processing = await wait_status(api, created["id"], {"processing", "succeeded"})
     assert processing["status"] == "processing"
@@ -85,7 +87,9 @@ async def test_older_versions_stay_runnable(api: httpx.AsyncClient) -> None:
     older = version_id("replicate/hello-world", 2)
     assert older != HELLO_WORLD_VERSION
     response = await api.post(
-        "/predictions", json={"version": older, "input": {"text": "Eve"}}, headers={"Prefer": "wait"}
+        "/predictions",
+        json={"version": older, "input": {"text": "Eve"}},
+        headers={"Prefer": "wait"},
     )
     assert response.json()["version"] == older
 
@@ -161,9 +165,7 @@ async def test_input_validation_reports_invalid_fields(api: httpx.AsyncClient) -
 
 async def test_cancel_a_running_prediction(api: httpx.AsyncClient) -> None:
     created = (
-        await api.post(
-            "/models/replicate/sleep/predictions", json={"input": {"seconds": 1000}}
-        )
+        await api.post("/models/replicate/sleep/predictions", json={"input": {"seconds": 1000}})
     ).json()
     await wait_status(api, created["id"], {"processing"})
     canceled = await api.post(f"/predictions/{created['id']}/cancel")
@@ -303,7 +305,9 @@ async def test_sync_data_urls_switch(api: httpx.AsyncClient, server: LocalServer
 
 async def test_echo_resolves_data_urls_and_own_files(api: httpx.AsyncClient) -> None:
     payload = b"hello file"
-    uploaded = (await api.post("/files", files={"content": ("a.txt", payload, "text/plain")})).json()
+    uploaded = (
+        await api.post("/files", files={"content": ("a.txt", payload, "text/plain")})
+    ).json()
     data_url = "data:text/plain;base64," + base64.b64encode(payload).decode()
     body = (
         await api.post(
