@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import httpx
+
+
+def test_cli_serves_hello_world_and_stops_cleanly_on_sigint() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "replicate_ext.testing",
+            "--port",
+            "0",
+            "--token",
+            "tok",
+            "--speed",
+            "50",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:(\d+)/v1)", first)
+        assert match, first
+        assert int(match.group(2)) != 0
+        assert process.stdout.readline().strip() == "Token: tok"
+        base_url = match.group(1)
+        response = httpx.post(
+            f"{base_url}/predictions",
+            json={"version": "replicate/hello-world", "input": {"text": "Alice"}},
+            headers={"Authorization": "Bearer tok", "Prefer": "wait"},
+            timeout=10,
+        )
+        assert response.status_code == 201
+        assert response.json()["status"] == "succeeded"
+        assert response.json()["output"] == "hello Alice"
+        assert response.json()["urls"]["get"].startswith(base_url)
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=15)
+    assert code == 0, process.stderr.read() if process.stderr else ""
