@@ -85,8 +85,8 @@ async def test_slow_fault_delays_the_response(server: LocalServer, api: httpx.As
     started = time.monotonic()
     assert (await api.get("/hardware")).status_code == 200
     assert time.monotonic() - started >= 0.3
+    server.state.inject_fault("slow", "/v1/hardware", delay=1)
     with pytest.raises(httpx.ReadTimeout):
-        server.state.inject_fault("slow", "/v1/hardware", delay=1)
         await api.get("/hardware", timeout=0.2)
 
 
@@ -109,12 +109,16 @@ async def test_drop_stream_forces_a_resume(server: LocalServer, api: httpx.Async
     server.state.inject_fault(
         "drop_stream", re.compile(r"/v1/predictions/[^/]+/stream"), after_events=3
     )
-    received = b""
-    with pytest.raises(httpx.RemoteProtocolError):
+    chunks: list[bytes] = []
+
+    async def read_all() -> None:
         async with api.stream("GET", created["urls"]["stream"]) as response:
             async for chunk in response.aiter_bytes():
-                received += chunk
-    first, _ = parse_sse(received.decode())
+                chunks.append(chunk)
+
+    with pytest.raises(httpx.RemoteProtocolError):
+        await read_all()
+    first, _ = parse_sse(b"".join(chunks).decode())
     assert len(first) == 3
     resumed = await api.get(created["urls"]["stream"], headers={"Last-Event-ID": first[-1]["id"]})
     rest, _ = parse_sse(resumed.text)
