@@ -148,8 +148,9 @@ def _follow_stream(
 ) -> Flow[bool]:
     """Read the prediction's events until `done`; False if the stream failed first.
 
-    Output and log events update `prediction` in place for `progress`; the
-    caller fetches the final state afterwards.
+    The stream starts from the beginning of the run; its output and log events
+    rebuild `prediction.output` and `.logs` for `progress`. The caller fetches
+    the final state afterwards.
     """
     from ._sse import SSEDecoder
 
@@ -165,6 +166,8 @@ def _follow_stream(
         yield Close(stream)
         return False
     decoder = SSEDecoder()
+    pieces: list[str] = []
+    logs: list[str] = []
     while True:
         try:
             chunk = yield ReadChunk(stream)
@@ -174,27 +177,22 @@ def _follow_stream(
             yield Close(stream)
             return False
         for event in decoder.feed(chunk):
-            if event.event == "done":
+            kind = event.event
+            if kind == "done":
                 yield Close(stream)
                 return True
-            if progress is not None and _apply_event(prediction, event.event, event.data):
-                progress(prediction)
+            if progress is None:
+                continue
+            if kind == "output":
+                pieces.append(event.data)
+                prediction.output = pieces
+            elif kind == "logs":
+                logs.append(event.data)
+                prediction.logs = "\n".join(logs)
+            else:
+                continue
+            progress(prediction)
         deadline.check(prediction.id)
-
-
-def _apply_event(prediction: Prediction, kind: str, data: str) -> bool:
-    if kind == "output":
-        output = prediction.output
-        if isinstance(output, list):
-            output.append(data)
-        elif output is None or not isinstance(output, (str, dict)):
-            prediction.output = [data]
-        return True
-    if kind == "logs":
-        logs = prediction.logs
-        prediction.logs = f"{logs}{data}\n" if isinstance(logs, str) else f"{data}\n"
-        return True
-    return False
 
 
 def _with_read_timeout(timeout: httpx.Timeout, read: float) -> httpx.Timeout:
@@ -203,11 +201,12 @@ def _with_read_timeout(timeout: httpx.Timeout, read: float) -> httpx.Timeout:
 
 def prefer_wait(wait: bool | int, left: float | None) -> tuple[str | None, float]:
     """The `Prefer` header for `wait` given a deadline `left` seconds away, and the wait it asks."""
-    if wait is False:
-        return None, 0.0
+    if wait is False or (left is not None and left < 1):
+        return None, 0.0  # polling (or the stream) can stop within a deadline under 1 s
     seconds = MAX_PREFER_WAIT if wait is True else min(max(int(wait), 1), MAX_PREFER_WAIT)
     if left is not None:
-        seconds = min(seconds, max(1, math.ceil(left)))
+        # Rounded down: the answer must come back before the deadline.
+        seconds = min(seconds, max(1, math.floor(left)))
     if wait is True and seconds == MAX_PREFER_WAIT:
         return "wait", float(seconds)
     return f"wait={seconds}", float(seconds)
@@ -330,8 +329,46 @@ def create_flow(
         file = yield from upload_flow(ctx, upload)
         upload.container[upload.key] = file.urls.get
     operation, request = _create_request(ref, encoded, options, ctx.timeout, deadline.remaining())
-    response = yield Send(request)
+    started = time.time()
+    try:
+        response = yield Send(request)
+    except BaseException as error:
+        if not isinstance(error, GeneratorExit):
+            # Interrupted (or cut off) before the answer, held by Prefer: wait: the
+            # prediction may exist without us knowing its id.
+            yield from _cancel_orphan(ref, encoded, started)
+        raise
     return cast("Prediction", parse(ctx, operation, response))
+
+
+_CLOCK_SKEW = 60.0  # seconds of leeway between our clock and the API's
+
+
+def _cancel_orphan(ref: Ref, sent: dict[str, Any], started: float) -> Flow[None]:
+    """Best effort: find the prediction an interrupted creation made, and cancel it.
+
+    It is the newest unfinished prediction created since the request for the
+    same model, version or deployment, with exactly the input sent.
+    """
+    import datetime
+
+    from generated.api.predictions import predictions_list
+
+    since = datetime.datetime.fromtimestamp(started - _CLOCK_SKEW, tz=datetime.UTC)
+    response = yield Send(predictions_list._get_kwargs(created_after=since), best_effort=True)
+    if response is None or response.status_code != 200:
+        return
+    target = f"{ref.owner}/{ref.name}"
+    for item in response.json().get("results", []):
+        if item.get("status") in TERMINAL or item.get("input") != sent:
+            continue
+        if (
+            (ref.kind == "version" and item.get("version") == ref.version)
+            or (ref.kind == "model" and item.get("model") == target)
+            or (ref.kind == "deployment" and item.get("deployment") == target)
+        ):
+            yield cancel_request(item["id"])
+            return
 
 
 def run_flow(
@@ -350,6 +387,9 @@ def run_flow(
         # cancels the prediction.
         cancel_on=lambda error: not isinstance(error, GeneratorExit),
     )
+    if prediction.status == "canceled" and (deadline.remaining() or 1.0) <= 0:
+        # Canceled by the server at the deadline (Cancel-After) before we got to it.
+        raise PredictionTimeout(prediction.id, cast(float, options.timeout), prediction)
     return (yield from output_flow(ctx, prediction, options.use_file_output))
 
 
