@@ -37,7 +37,9 @@ from ._validate import validate_input
 
 PREFER = re.compile(r"^wait(=([1-9]|[1-9][0-9]|60))?$")
 WEBHOOK_EVENTS = ("start", "output", "logs", "completed")
-MAX_INSTANCES = 20
+# Replicate's published bounds for deployment scaling.
+MAX_MIN_INSTANCES = 5
+MAX_MAX_INSTANCES = 20
 MODEL_FIELDS_UPDATABLE = (
     "description",
     "github_url",
@@ -552,10 +554,11 @@ def _check_release(state: ServerState, release: Release) -> None:
         )
     if release.hardware not in {sku for _, sku in HARDWARE}:
         fields.append({"type": "enum", "field": "hardware", "description": "Unknown hardware"})
-    for name in ("min_instances", "max_instances"):
+    bounds = {"min_instances": MAX_MIN_INSTANCES, "max_instances": MAX_MAX_INSTANCES}
+    for name, bound in bounds.items():
         value = getattr(release, name)
-        if not 0 <= value <= MAX_INSTANCES:
-            description = f"{name} must be between 0 and {MAX_INSTANCES}"
+        if not 0 <= value <= bound:
+            description = f"{name} must be between 0 and {bound}"
             fields.append({"type": "number_range", "field": name, "description": description})
     if release.min_instances > release.max_instances:
         fields.append(

@@ -116,6 +116,11 @@ class Job:
             document["deadline"] = iso(self.deadline)
         if self.deployment is not None:
             document["deployment"] = self.deployment
+        if self.kind == "training":
+            document["destination"] = self.destination
+        if self.webhook is not None:
+            document["webhook"] = self.webhook
+            document["webhook_events_filter"] = list(self.webhook_events_filter)
         return document
 
     async def record_event(self, event: str, data: str) -> None:

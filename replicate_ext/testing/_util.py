@@ -10,11 +10,9 @@ from datetime import datetime, timezone
 # datetime.UTC only exists from Python 3.11 on.
 UTC = timezone.utc  # noqa: UP017
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+# The spec's pattern for Cancel-After: ^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 _UNIT_SECONDS = {
-    "ns": 1e-9,
-    "us": 1e-6,
-    "µs": 1e-6,
     "ms": 1e-3,
     "s": 1.0,
     "m": 60.0,
@@ -51,7 +49,7 @@ def new_id() -> str:
 
 
 def parse_duration(text: str) -> float:
-    """Parse a Go style duration (``30s``, ``5m``, ``1h30m``, ``0.5s``) into seconds.
+    """Parse a duration (``30s``, ``5m``, ``1h30m``, ``0.5s``, ``250ms``) into seconds.
 
     Raises ValueError for anything else, including zero or empty durations.
     """

@@ -172,6 +172,7 @@ async def test_training_creates_a_version_on_the_destination(
     assert response.status_code == 201
     training = response.json()
     assert training["status"] == "starting"
+    assert training["destination"] == "test-user/tuned"
     assert training["urls"]["get"] == f"{server.base_url}/trainings/{training['id']}"
     done = await wait_status(api, training["id"], kind="trainings")
     assert done["status"] == "succeeded"
@@ -282,6 +283,7 @@ async def test_deployments_crud_and_predictions(
         ({"min_instances": -1}, "min_instances"),
         ({"max_instances": 1000}, "max_instances"),
         ({"min_instances": 4, "max_instances": 2}, "min_instances"),
+        ({"min_instances": 6, "max_instances": 10}, "min_instances"),
         ({"hardware": "abacus"}, "hardware"),
         ({"version": "0" * 64}, "version"),
         ({"model": "nobody/nothing"}, "model"),

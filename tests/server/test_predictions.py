@@ -210,13 +210,13 @@ async def test_cancel_after_does_not_touch_fast_predictions(api: httpx.AsyncClie
     response = await api.post(
         "/models/replicate/hello-world/predictions",
         json={"input": {"text": "q"}},
-        headers={"Cancel-After": "1h30m", "Prefer": "wait"},
+        headers={"Cancel-After": "1h30m250ms", "Prefer": "wait"},
     )
     assert response.json()["status"] == "succeeded"
     assert response.json()["deadline"]
 
 
-@pytest.mark.parametrize("value", ["30", "5 m", "abc", "0s", "-1s", "1d"])
+@pytest.mark.parametrize("value", ["30", "5 m", "abc", "0s", "-1s", "1d", ".5s", "10ns"])
 async def test_invalid_cancel_after_is_rejected(api: httpx.AsyncClient, value: str) -> None:
     response = await api.post(
         "/models/replicate/hello-world/predictions",
