@@ -15,14 +15,17 @@ from replicate_ext._errors import (
 )
 
 
-def problem(status: int, body: bytes, content_type: str = "application/problem+json") -> httpx.Response:
+def problem(
+    status: int, body: bytes, content_type: str = "application/problem+json"
+) -> httpx.Response:
     return httpx.Response(status, content=body, headers={"content-type": content_type})
 
 
 def test_problem_json_becomes_error_with_fields() -> None:
     body = (
         b'{"title": "Input validation failed", "detail": "- text: required", "status": 422,'
-        b' "invalid_fields": [{"type": "required", "field": "text", "description": "text is required"}]}'
+        b' "invalid_fields": [{"type": "required", "field": "text",'
+        b' "description": "text is required"}]}'
     )
     error = ReplicateError.from_response(problem(422, body))
     assert type(error) is ReplicateError
@@ -57,11 +60,16 @@ def test_empty_body() -> None:
 
 
 def test_response_and_its_request_headers_stay_out_of_str_and_repr() -> None:
-    request = httpx.Request("GET", "https://api.example/v1/x", headers={"Authorization": "Bearer r8_secret"})
-    response = httpx.Response(401, json={"title": "Unauthenticated", "detail": "bad token"}, request=request)
+    request = httpx.Request(
+        "GET", "https://api.example/v1/x", headers={"Authorization": "Bearer r8_secret"}
+    )
+    response = httpx.Response(
+        401, json={"title": "Unauthenticated", "detail": "bad token"}, request=request
+    )
     error = ReplicateError.from_response(response)
     assert error.response is response
-    assert "r8_secret" not in str(error) and "r8_secret" not in repr(error)
+    assert "r8_secret" not in str(error)
+    assert "r8_secret" not in repr(error)
     assert repr(error) == "AuthenticationError('401 Unauthenticated: bad token', status=401)"
 
 
@@ -86,5 +94,6 @@ def test_prediction_errors_carry_the_prediction(client) -> None:
 def test_timeout_and_canceled_are_replicate_errors() -> None:
     timeout = PredictionTimeout("abc", 1.5)
     assert timeout.prediction_id == "abc"
-    assert "abc" in str(timeout) and "1.5" in str(timeout)
+    assert "abc" in str(timeout)
+    assert "1.5" in str(timeout)
     assert issubclass(PredictionCanceled, ReplicateError)

@@ -94,16 +94,19 @@ def test_large_files_are_left_for_upload_at_their_place(tmp_path: Path) -> None:
     upload = uploads[0]
     assert upload.size == MAX_DATA_URL_SIZE + 1
     assert upload.filename == "big.bin"
-    assert upload.container is encoded["images"] and upload.key == 1
+    assert upload.container is encoded["images"]
+    assert upload.key == 1
 
 
 def test_forced_encodings(tmp_path: Path) -> None:
     big = tmp_path / "big.bin"
     big.write_bytes(b"x" * (MAX_DATA_URL_SIZE + 10))
     encoded, uploads = encode_input({"a": big}, "data_uri")
-    assert uploads == [] and decode_data_url(encoded["a"]) == big.read_bytes()
+    assert uploads == []
+    assert decode_data_url(encoded["a"]) == big.read_bytes()
     encoded, uploads = encode_input({"a": b"tiny"}, "upload")
-    assert encoded == {"a": None} and len(uploads) == 1
+    assert encoded == {"a": None}
+    assert len(uploads) == 1
     with pytest.raises(ValueError, match="file_encoding"):
         encode_input({}, "base64")  # type: ignore[arg-type]
 
@@ -131,7 +134,9 @@ def test_file_output_inputs_pass_their_url() -> None:
         ({"t": io.StringIO("text")}, "input['t']", TypeError),
     ],
 )
-def test_unsendable_values_name_their_key_path(value: Any, path: str, kind: type[Exception]) -> None:
+def test_unsendable_values_name_their_key_path(
+    value: Any, path: str, kind: type[Exception]
+) -> None:
     with pytest.raises(kind) as info:
         encode_input(value)
     assert str(info.value).startswith(path)
@@ -156,7 +161,9 @@ def sparse(path: Path, size: int) -> Path:
 
 def test_too_large_fails_naming_the_key(tmp_path: Path) -> None:
     huge = sparse(tmp_path / "huge.bin", MAX_UPLOAD_SIZE + 1)
-    with pytest.raises(ValueError, match=r"^input\['images'\]\[2\] is 100.0 MiB; files may be at most 100 MiB"):
+    with pytest.raises(
+        ValueError, match=r"^input\['images'\]\[2\] is 100.0 MiB; files may be at most 100 MiB"
+    ):
         encode_input({"images": [b"a", b"b", huge]})
 
 
@@ -169,7 +176,9 @@ def test_input_must_be_a_mapping() -> None:
 # -- file inputs against the server -----------------------------------------------------------
 
 
-def test_large_input_is_uploaded_streamed_and_passed_by_url(client: Client, server, tmp_path: Path) -> None:
+def test_large_input_is_uploaded_streamed_and_passed_by_url(
+    client: Client, server, tmp_path: Path
+) -> None:
     data = os.urandom(MAX_DATA_URL_SIZE * 2)
     path = tmp_path / "photo.png"
     path.write_bytes(data)
@@ -181,10 +190,13 @@ def test_large_input_is_uploaded_streamed_and_passed_by_url(client: Client, serv
     (stored,) = server.state.files.values()
     assert output["input"]["file"] == stored.to_json(server.state.origin)["urls"]["get"]
     assert stored.content_type == "image/png"
-    assert file.reads and max(file.reads) <= 64 * 1024  # streamed in chunks
+    assert file.reads
+    assert max(file.reads) <= 64 * 1024
 
 
-async def test_large_input_is_uploaded_async(async_client: AsyncClient, server, tmp_path: Path) -> None:
+async def test_large_input_is_uploaded_async(
+    async_client: AsyncClient, server, tmp_path: Path
+) -> None:
     data = os.urandom(MAX_DATA_URL_SIZE + 1)
     path = tmp_path / "clip.wav"
     path.write_bytes(data)
@@ -215,12 +227,14 @@ def test_upload_file_variants(client: Client, server, tmp_path: Path) -> None:
     path = tmp_path / "doc.pdf"
     path.write_bytes(b"%PDF-1.4")
     by_path = client.upload_file(path, metadata={"k": "v"})
-    assert by_path.name == "doc.pdf" and by_path.content_type == "application/pdf"
+    assert by_path.name == "doc.pdf"
+    assert by_path.content_type == "application/pdf"
     assert by_path.size == 8
     by_str = client.upload_file(str(path))
     assert by_str.name == "doc.pdf"
     raw = client.upload_file(b"bytes!", filename="x.json", content_type="application/json")
-    assert raw.name == "x.json" and raw.content_type == "application/json"
+    assert raw.name == "x.json"
+    assert raw.content_type == "application/json"
     with path.open("rb") as handle:
         handle.read(3)  # the whole file is sent, wherever the position is
         assert client.upload_file(handle).size == 8
@@ -239,11 +253,15 @@ async def test_upload_file_async(async_client: AsyncClient, server) -> None:
 # -- file outputs -----------------------------------------------------------------------------
 
 
-def test_file_outputs_read_iterate_save_without_the_token(client: Client, server, tmp_path: Path) -> None:
+def test_file_outputs_read_iterate_save_without_the_token(
+    client: Client, server, tmp_path: Path
+) -> None:
     outputs = client.run("replicate/make-image", {"num_outputs": 2, "width": 64})
-    assert len(outputs) == 2 and all(isinstance(o, FileOutput) for o in outputs)
+    assert len(outputs) == 2
+    assert all(isinstance(o, FileOutput) for o in outputs)
     first = outputs[0]
-    assert str(first) == first.url and first.url in repr(first)
+    assert str(first) == first.url
+    assert first.url in repr(first)
     data = first.read()
     assert data.startswith(PNG)
     assert b"".join(first) == data
@@ -277,12 +295,14 @@ def test_save_is_atomic_when_the_download_breaks(client: Client, server, tmp_pat
     assert [p.name for p in tmp_path.iterdir()] == ["image.png"]
 
 
-async def test_asave_is_atomic_when_the_download_breaks(async_client: AsyncClient, server, tmp_path: Path) -> None:
+async def test_asave_is_atomic_when_the_download_breaks(
+    async_client: AsyncClient, server, tmp_path: Path
+) -> None:
     (output,) = await async_client.run("replicate/make-image", {})
     server.state.inject_fault("drop", "/delivery/*", times=None)
     with pytest.raises(httpx.TransportError):
         await output.asave(tmp_path / "image.png")
-    assert list(tmp_path.iterdir()) == []
+    assert os.listdir(tmp_path) == []
 
 
 def test_missing_file_output_raises(client: Client, server, tmp_path: Path) -> None:
@@ -302,7 +322,8 @@ async def test_data_url_outputs_need_no_request(tmp_path: Path) -> None:
         lambda: httpx.AsyncClient(transport=httpx.MockTransport(refuse)),
     )
     output = FileOutput(f"data:image/png;base64,{b64(PNG)}", downloader)
-    assert output.read() == PNG and list(output) == [PNG]
+    assert output.read() == PNG
+    assert list(output) == [PNG]
     assert await output.aread() == PNG
     output.save(tmp_path / "a.png")
     await output.asave(tmp_path / "b.png")

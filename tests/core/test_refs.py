@@ -53,13 +53,16 @@ def test_non_string_ref() -> None:
 
 
 def test_bad_ref_fails_before_any_request(server) -> None:
-    with Client(server.token, base_url=server.base_url) as client, pytest.raises(ValueError):
+    with (
+        Client(server.token, base_url=server.base_url) as client,
+        pytest.raises(ValueError, match="invalid model reference"),
+    ):
         client.run("not a ref", {"text": "x"})
     assert server.state.requests == []
 
 
 async def test_bad_ref_fails_before_any_request_async(server) -> None:
     async with AsyncClient(server.token, base_url=server.base_url) as client:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="invalid model reference"):
             await client.run("owner/name:nothex", {"text": "x"})
     assert server.state.requests == []

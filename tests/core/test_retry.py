@@ -38,7 +38,9 @@ def scripted(*outcomes: int | Exception, headers: dict[str, str] | None = None):
 
 
 def sync_client(handler: Handler, delays: list[float], retries: int = 3) -> httpx.Client:
-    transport = RetryTransport(httpx.MockTransport(handler), RetryPolicy(retries), sleep=delays.append)
+    transport = RetryTransport(
+        httpx.MockTransport(handler), RetryPolicy(retries), sleep=delays.append
+    )
     return httpx.Client(transport=transport, base_url=API)
 
 
@@ -105,7 +107,7 @@ def test_429_is_retried_for_a_creation_honouring_retry_after() -> None:
 
 
 async def test_429_is_retried_async() -> None:
-    handler, seen = scripted(429, 200, headers={"Retry-After": "1"})
+    handler, _seen = scripted(429, 200, headers={"Retry-After": "1"})
     delays: list[float] = []
     async with async_client(handler, delays) as http:
         response = await http.post("/predictions", json={})
@@ -118,7 +120,8 @@ def test_too_long_retry_after_is_not_waited_for() -> None:
     delays: list[float] = []
     with sync_client(handler, delays) as http:
         assert http.get("/x").status_code == 429
-    assert len(seen) == 1 and delays == []
+    assert len(seen) == 1
+    assert delays == []
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -128,7 +131,8 @@ def test_5xx_retried_for_get_with_bounded_backoff(status: int) -> None:
     with sync_client(handler, delays, retries=3) as http:
         assert http.get("/predictions/x").status_code == status
     assert len(seen) == 4
-    assert len(delays) == 3 and all(0 <= d <= 8 for d in delays)
+    assert len(delays) == 3
+    assert all(0 <= d <= 8 for d in delays)
 
 
 @pytest.mark.parametrize(
@@ -159,7 +163,8 @@ async def test_maybe_sent_errors_never_resend_a_creation(error: Exception) -> No
 
 
 @pytest.mark.parametrize(
-    "error", [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("full")]
+    "error",
+    [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("full")],
 )
 def test_unsent_requests_are_retried_for_any_method(error: Exception) -> None:
     handler, seen = scripted(error, 201)
@@ -202,7 +207,8 @@ def test_retries_are_logged_at_debug_without_the_token(caplog: pytest.LogCapture
     messages = [r.getMessage() for r in caplog.records if r.name == "replicate_ext"]
     assert len(messages) == 1
     assert messages[0].startswith("retrying GET https://api.example/v1/predictions/abc in ")
-    assert "HTTP 503" in messages[0] and "retry 1 of 3" in messages[0]
+    assert "HTTP 503" in messages[0]
+    assert "retry 1 of 3" in messages[0]
     assert token not in caplog.text
 
 
@@ -210,14 +216,18 @@ def test_retries_are_logged_at_debug_without_the_token(caplog: pytest.LogCapture
 
 
 def test_server_429_with_retry_after_on_creation(client, server) -> None:
-    server.state.inject_fault("429", "/v1/models/replicate/hello-world/predictions", retry_after=0.05, times=2)
+    server.state.inject_fault(
+        "429", "/v1/models/replicate/hello-world/predictions", retry_after=0.05, times=2
+    )
     assert client.run("replicate/hello-world", {"text": "again"}) == "hello again"
     assert len(server.state.requests_to("/v1/models/replicate/hello-world/predictions")) == 3
     assert len(server.state.predictions) == 1
 
 
 async def test_server_429_exhausted_raises_rate_limit_error(server) -> None:
-    server.state.inject_fault("429", "/v1/models/replicate/hello-world/predictions", retry_after=0.01, times=None)
+    server.state.inject_fault(
+        "429", "/v1/models/replicate/hello-world/predictions", retry_after=0.01, times=None
+    )
     async with AsyncClient(server.token, base_url=server.base_url, max_retries=2) as client:
         with pytest.raises(RateLimitError, match="throttled"):
             await client.run("replicate/hello-world", {"text": "x"})
@@ -248,5 +258,8 @@ def test_server_faults_on_polling_are_retried(client, server, kind: str) -> None
 
 async def test_server_faults_on_polling_are_retried_async(async_client, server) -> None:
     server.state.inject_fault("drop", "/v1/predictions/*", method="GET", times=2)
-    assert await async_client.run("replicate/sleep", {"seconds": 1}, wait=False) == "slept for 1 seconds"
+    assert (
+        await async_client.run("replicate/sleep", {"seconds": 1}, wait=False)
+        == "slept for 1 seconds"
+    )
     assert len(server.state.fired_faults) == 2

@@ -43,8 +43,12 @@ def test_official_model_runs_through_the_model_endpoint(client: Client, server) 
     assert server.state.requests_to("/v1/predictions/*") == []
 
 
-@pytest.mark.parametrize("ref", [HELLO_WORLD_VERSION, f"replicate/hello-world:{HELLO_WORLD_VERSION}"])
-async def test_versions_run_through_predictions(async_client: AsyncClient, server, ref: str) -> None:
+@pytest.mark.parametrize(
+    "ref", [HELLO_WORLD_VERSION, f"replicate/hello-world:{HELLO_WORLD_VERSION}"]
+)
+async def test_versions_run_through_predictions(
+    async_client: AsyncClient, server, ref: str
+) -> None:
     assert await async_client.run(ref, {"text": "Bob"}) == "hello Bob"
     creation_headers(server, "/v1/predictions")
     assert only_prediction(server)["version"] == HELLO_WORLD_VERSION
@@ -145,7 +149,9 @@ def test_streaming_text_follows_the_stream_and_is_concatenated(client: Client, s
     assert ("processing", ["one ", "two ", "three"]) in updates  # the last piece, from the stream
 
 
-async def test_version_schema_is_fetched_once_per_version(async_client: AsyncClient, server) -> None:
+async def test_version_schema_is_fetched_once_per_version(
+    async_client: AsyncClient, server
+) -> None:
     for _ in range(2):
         assert await async_client.run("replicate/stream-tokens", {"prompt": "a b"}) == "a b"
     assert len(server.state.requests_to("/v1/models/replicate/stream-tokens/versions/*")) == 1
@@ -153,12 +159,15 @@ async def test_version_schema_is_fetched_once_per_version(async_client: AsyncCli
 
 def test_iterators_of_files_stay_lists(client: Client) -> None:
     output = client.run("replicate/make-image", {"num_outputs": 2}, use_file_output=False)
-    assert isinstance(output, list) and len(output) == 2
+    assert isinstance(output, list)
+    assert len(output) == 2
     assert all(isinstance(url, str) and url.startswith("http") for url in output)
 
 
 def test_nested_urls_become_file_outputs(client: Client) -> None:
-    output = client.run("replicate/echo", {"tags": ["https://example.com/a.png", "plain"], "text": "t"})
+    output = client.run(
+        "replicate/echo", {"tags": ["https://example.com/a.png", "plain"], "text": "t"}
+    )
     assert isinstance(output["input"]["tags"][0], FileOutput)
     assert output["input"]["tags"][1] == "plain"
     assert output["input"]["text"] == "t"
@@ -173,8 +182,11 @@ def test_stream_dropped_midway_falls_back_to_polling(client: Client, server) -> 
 
 def test_progress_sees_logs_of_a_polled_prediction(client: Client) -> None:
     seen: list[str] = []
-    client.run("replicate/sleep", {"seconds": 30}, wait=False, progress=lambda p: seen.append(p.status))
-    assert seen[0] == "starting" and seen[-1] == "succeeded"
+    client.run(
+        "replicate/sleep", {"seconds": 30}, wait=False, progress=lambda p: seen.append(p.status)
+    )
+    assert seen[0] == "starting"
+    assert seen[-1] == "succeeded"
 
 
 # -- failures and cancellation ----------------------------------------------------------------
@@ -267,7 +279,9 @@ def test_interrupt_from_another_thread_style_signal(client: Client, server) -> N
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        client.run("replicate/sleep", {"seconds": SLOW}, wait=False, progress=interrupt_on_second_update)
+        client.run(
+            "replicate/sleep", {"seconds": SLOW}, wait=False, progress=interrupt_on_second_update
+        )
     assert only_prediction(server)["status"] == "canceled"
     assert threading.active_count() >= 1
 
@@ -294,5 +308,7 @@ def test_interrupt_before_the_creation_answer_still_cancels(server) -> None:
         with pytest.raises(KeyboardInterrupt):
             client.run("replicate/sleep", {"seconds": SLOW}, wait=1)
         client.run("replicate/hello-world", {"text": "other"}, wait=False)  # not a lookalike
-    statuses = {job.to_json()["model"]: job.to_json()["status"] for job in server.state.predictions.values()}
+    statuses = {
+        job.to_json()["model"]: job.to_json()["status"] for job in server.state.predictions.values()
+    }
     assert statuses == {"replicate/sleep": "canceled", "replicate/hello-world": "succeeded"}

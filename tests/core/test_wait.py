@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import pytest
+
+from generated.api.models import models_predictions_create
+from generated.models.model_prediction_request import ModelPredictionRequest
+from generated.models.model_prediction_request_input import ModelPredictionRequestInput
+from generated.models.prediction import Prediction
+from replicate_ext._client import AsyncClient, Client
+from replicate_ext._errors import NotFoundError, PredictionTimeout
+
+SLOW = 1000
+
+
+def start(client: Client | AsyncClient, model: str, **input: object) -> Prediction:
+    """Create a prediction with a typed generated call through `client.api`, not waiting."""
+    owner, name = model.split("/")
+    created = models_predictions_create.sync(
+        owner,
+        name,
+        client=client.api,
+        body=ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict(input)),
+    )
+    assert isinstance(created, Prediction), created
+    return created
+
+
+def test_wait_returns_the_terminal_prediction(client: Client, server) -> None:
+    created = start(client, "replicate/sleep", seconds=20)
+    assert created.status == "starting"
+    seen: list[str] = []
+    done = client.wait(created, progress=lambda p: seen.append(p.status))
+    assert done.id == created.id
+    assert done.status == "succeeded"
+    assert done.output == "slept for 20 seconds"
+    assert seen[0] == "starting"
+    assert seen[-1] == "succeeded"
+
+
+def test_wait_by_id_and_for_failures(client: Client) -> None:
+    failed = client.wait(start(client, "replicate/fail", message="nope").id)
+    assert failed.status == "failed"
+    assert failed.error == "nope"
+
+
+def test_wait_follows_the_stream(client: Client, server) -> None:
+    created = start(client, "replicate/stream-tokens", prompt="a b c", interval=10)
+    done = client.wait(created)
+    assert done.output == ["a ", "b ", "c"]
+    assert server.state.requests_to(f"/v1/predictions/{created.id}/stream")
+
+
+def test_wait_timeout_cancels(client: Client, server) -> None:
+    created = start(client, "replicate/sleep", seconds=SLOW)
+    with pytest.raises(PredictionTimeout) as info:
+        client.wait(created, timeout=0.2)
+    assert info.value.prediction_id == created.id
+    assert server.state.prediction(created.id)["status"] == "canceled"
+
+
+def test_wait_interrupt_cancels(client: Client, server) -> None:
+    created = start(client, "replicate/sleep", seconds=SLOW)
+
+    def interrupt(prediction: Prediction) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        client.wait(created, progress=interrupt)
+    assert server.state.prediction(created.id)["status"] == "canceled"
+
+
+def test_wait_leaves_the_prediction_alone_on_other_errors(client: Client, server) -> None:
+    created = start(client, "replicate/sleep", seconds=SLOW)
+
+    def broken(prediction: Prediction) -> None:
+        raise ValueError("bug in my callback")
+
+    with pytest.raises(ValueError, match="bug"):
+        client.wait(created, progress=broken)
+    assert server.state.prediction(created.id)["status"] != "canceled"
+    client.api.get_httpx_client().post(f"/predictions/{created.id}/cancel")
+
+
+def test_wait_for_unknown_id(client: Client) -> None:
+    with pytest.raises(NotFoundError):
+        client.wait("doesnotexist")
+
+
+async def test_async_wait(async_client: AsyncClient, server) -> None:
+    created = start(async_client, "replicate/sleep", seconds=10)
+    done = await async_client.wait(created.id)
+    assert done.status == "succeeded"
+    assert (await async_client.get_prediction(created.id)).status == "succeeded"
+
+
+async def test_async_wait_timeout_cancels(async_client: AsyncClient, server) -> None:
+    created = start(async_client, "replicate/sleep", seconds=SLOW)
+    with pytest.raises(PredictionTimeout):
+        await async_client.wait(created, timeout=0.2)
+    assert server.state.prediction(created.id)["status"] == "canceled"
