@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -81,6 +80,8 @@ class ReplicateError(Exception):
         Takes an `httpx.Response` or a generated `Response` (from a `*_detailed`
         call); reads the problem+json body when there is one.
         """
+        import json
+
         status = int(response.status_code)
         title: str | None = None
         detail: str | None = None

@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import TypeAlias
 
+from ._errors import ReplicateError
+
 __all__ = ["WebhookVerificationError", "sign_webhook", "validate_webhook", "verify_webhook"]
 
 Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -23,7 +25,7 @@ _WHSEC = "whsec_"
 _DEFAULT_TOLERANCE = 300.0
 
 
-class WebhookVerificationError(ValueError):
+class WebhookVerificationError(ReplicateError, ValueError):
     """A webhook request failed verification; the message says why."""
 
 

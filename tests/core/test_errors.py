@@ -97,3 +97,12 @@ def test_timeout_and_canceled_are_replicate_errors() -> None:
     assert "abc" in str(timeout)
     assert "1.5" in str(timeout)
     assert issubclass(PredictionCanceled, ReplicateError)
+
+
+def test_webhook_verification_error_is_a_replicate_error() -> None:
+    from replicate_ext._webhooks import WebhookVerificationError, verify_webhook
+
+    assert issubclass(WebhookVerificationError, ReplicateError)
+    assert issubclass(WebhookVerificationError, ValueError)  # as it was
+    with pytest.raises(ReplicateError, match="missing header webhook-id"):
+        verify_webhook({}, b"{}", "whsec_" + "A" * 32)
