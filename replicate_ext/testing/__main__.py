@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ._faults import parse_fault
 from ._server import bind_socket, make_server, new_token, origin_of
 from ._state import ServerState
 
@@ -37,6 +38,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="with Prefer: wait, return output files as data URLs",
     )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="'KIND PATH [key=value ...]'",
+        help=(
+            "inject a fault, e.g. 'status /v1/predictions method=POST status=503 times=2'; "
+            "KIND is status, 429, drop, slow or drop_stream; PATH is exact, a prefix "
+            "ending in *, or ~regex (repeatable)"
+        ),
+    )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (warning)")
     return parser.parse_args(argv)
 
@@ -54,6 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.rate_limit:
         state.enable_replicate_rate_limits()
+    for text in args.fault:
+        try:
+            state.faults.add(parse_fault(text))
+        except ValueError as error:
+            print(f"--fault {text!r}: {error}", file=sys.stderr)
+            return 2
     sock = bind_socket(args.host, args.port)
     state.set_origin(origin_of(sock))
 

@@ -35,6 +35,8 @@ from ._state import ServerState
 from ._util import new_id, parse_duration, parse_iso, utcnow
 from ._validate import validate_input
 
+# Replicate inlines only small output files as data URLs in sync mode.
+SYNC_DATA_URL_MAX_BYTES = 256 * 1024
 PREFER = re.compile(r"^wait(=([1-9]|[1-9][0-9]|60))?$")
 WEBHOOK_EVENTS = ("start", "output", "logs", "completed")
 # Replicate's published bounds for deployment scaling.
@@ -158,7 +160,7 @@ def _data_url_output(state: ServerState, output: Any) -> Any:
         return [_data_url_output(state, item) for item in output]
     if isinstance(output, str) and output.startswith(f"{state.origin}/delivery/"):
         resolved = state.resolve_file(output)
-        if resolved is not None:
+        if resolved is not None and len(resolved[0]) <= SYNC_DATA_URL_MAX_BYTES:
             data, content_type = resolved
             return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
     return output

@@ -52,6 +52,36 @@ class Fault:
         return self.times is not None and self.fired >= self.times
 
 
+def parse_fault(text: str) -> Fault:
+    """A fault from its command line form: ``KIND PATH [key=value ...]``.
+
+    PATH is exact, a prefix ending in ``*``, or a regex after ``~``. Keys: method,
+    status, times (``inf`` for forever), delay, after_events, retry_after. Example:
+    ``status /v1/predictions method=POST status=503 times=2``.
+    """
+    parts = text.split()
+    if len(parts) < 2 or parts[0] not in FAULT_KINDS:
+        raise ValueError(f"expected 'KIND PATH [key=value ...]' with KIND in {FAULT_KINDS}")
+    kind: FaultKind = parts[0]  # type: ignore[assignment]
+    path: str | re.Pattern[str] = re.compile(parts[1][1:]) if parts[1].startswith("~") else parts[1]
+    fault = Fault(kind=kind, path=path, status=429 if kind == "429" else 503)
+    for option in parts[2:]:
+        key, _, value = option.partition("=")
+        if key == "method":
+            fault.method = value.upper()
+        elif key == "status":
+            fault.status = int(value)
+        elif key == "times":
+            fault.times = None if value == "inf" else int(value)
+        elif key in ("delay", "retry_after"):
+            setattr(fault, key, float(value))
+        elif key == "after_events":
+            fault.after_events = int(value)
+        else:
+            raise ValueError(f"unknown fault option {key!r}")
+    return fault
+
+
 @dataclass(frozen=True)
 class FiredFault:
     """A record of one fault firing."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import socket
 import threading
@@ -37,6 +38,16 @@ def origin_of(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
+
+
+class _QuietInjectedDrops(logging.Filter):
+    """Hides uvicorn's complaint about the responses fault injection cuts on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing response" not in record.getMessage()
+
+
+_DROP_FILTER = _QuietInjectedDrops()
 
 
 class _Server(uvicorn.Server):
@@ -76,6 +87,10 @@ def make_server(
         timeout_graceful_shutdown=2,
         access_log=False,
     )
+    # After Config, which (re)configures uvicorn's loggers.
+    logger = logging.getLogger("uvicorn.error")
+    if _DROP_FILTER not in logger.filters:
+        logger.addFilter(_DROP_FILTER)
     return _Server(config, state, on_ready)
 
 

@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 import urllib.parse
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +29,7 @@ from ._webhooks import WebhookDelivery, WebhookSender
 
 T = TypeVar("T")
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+MAX_RECORDED_REQUESTS = 100_000
 _OWN_FILE_PATH = re.compile(r"^/v1/files/([^/]+)(?:/download)?/?$")
 
 
@@ -83,7 +84,8 @@ class ServerState:
         self.webhooks = WebhookSender(
             lambda: self.speed, self._notify_watchers, max_attempts=webhook_max_attempts
         )
-        self._requests: list[RecordedRequest] = []
+        # Bounded so long benchmark runs do not grow memory without limit.
+        self._requests: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED_REQUESTS)
         self.creations: Counter[str] = Counter()
         self.models: dict[str, ModelRecord] = {}
         self.predictions: dict[str, Job] = {}
@@ -301,7 +303,7 @@ class ServerState:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request seen since the last reset, oldest first."""
+        """Requests seen since the last reset (the latest 100 000), oldest first."""
         with self._changed:
             return list(self._requests)
 

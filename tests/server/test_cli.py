@@ -21,6 +21,8 @@ def test_cli_serves_hello_world_and_stops_cleanly_on_sigint() -> None:
             "tok",
             "--speed",
             "50",
+            "--fault",
+            "status /v1/account status=500 times=1",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -45,7 +47,21 @@ def test_cli_serves_hello_world_and_stops_cleanly_on_sigint() -> None:
         assert response.json()["status"] == "succeeded"
         assert response.json()["output"] == "hello Alice"
         assert response.json()["urls"]["get"].startswith(base_url)
+        auth = {"Authorization": "Bearer tok"}
+        assert httpx.get(f"{base_url}/account", headers=auth).status_code == 500
+        assert httpx.get(f"{base_url}/account", headers=auth).status_code == 200
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=15)
     assert code == 0, process.stderr.read() if process.stderr else ""
+
+
+def test_cli_rejects_a_malformed_fault() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "replicate_ext.testing", "--port", "0", "--fault", "boom /x"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "KIND PATH" in result.stderr

@@ -141,3 +141,25 @@ def test_reset_clears_faults_and_limits(server: LocalServer) -> None:
     with httpx.Client(base_url=server.base_url) as client:
         response = client.get("/account", headers={"Authorization": f"Bearer {server.token}"})
     assert response.status_code == 200
+
+
+def test_parse_fault_command_line_form() -> None:
+    from replicate_ext.testing._faults import parse_fault
+
+    fault = parse_fault("status /v1/predictions method=post status=502 times=inf")
+    assert (fault.kind, fault.path, fault.method, fault.status, fault.times) == (
+        "status",
+        "/v1/predictions",
+        "POST",
+        502,
+        None,
+    )
+    regex = parse_fault("drop_stream ~/v1/predictions/[^/]+/stream after_events=2")
+    assert isinstance(regex.path, re.Pattern)
+    assert regex.matches("GET", "/v1/predictions/abc/stream")
+    assert regex.after_events == 2
+    assert parse_fault("429 /v1/* retry_after=3").status == 429
+    with pytest.raises(ValueError, match="unknown fault option"):
+        parse_fault("slow /v1/x speed=2")
+    with pytest.raises(ValueError, match="KIND PATH"):
+        parse_fault("explode /v1/x")
