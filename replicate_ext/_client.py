@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import ssl
+import threading
 from collections.abc import Generator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -128,6 +129,7 @@ class _BaseClient:
         self._auth = _BearerAuth(api_token, self.base_url)
         self._headers = {"User-Agent": f"{user_agent} {USER_AGENT}" if user_agent else USER_AGENT}
         self._transport = transport
+        self._lock = threading.Lock()  # the httpx clients are made on first use
         self._sync: httpx.Client | None = None
         self._async: httpx.AsyncClient | None = None
         self._api: _Api | None = None
@@ -164,30 +166,25 @@ class _BaseClient:
 
     def _sync_http(self) -> httpx.Client:
         if self._sync is None:
-            inner = self._transport
-            if not isinstance(inner, httpx.BaseTransport):
-                inner = httpx.HTTPTransport(verify=_shared_ssl_context())
-            transport = RetryTransport(inner, self._retry_policy)
-            self._sync = httpx.Client(transport=transport, **self._http_options())
+            with self._lock:
+                if self._sync is None:
+                    inner = self._transport
+                    if not isinstance(inner, httpx.BaseTransport):
+                        inner = httpx.HTTPTransport(verify=_shared_ssl_context())
+                    transport = RetryTransport(inner, self._retry_policy)
+                    self._sync = httpx.Client(transport=transport, **self._http_options())
         return self._sync
 
     def _async_http(self) -> httpx.AsyncClient:
         if self._async is None:
-            inner = self._transport
-            if not isinstance(inner, httpx.AsyncBaseTransport):
-                inner = httpx.AsyncHTTPTransport(verify=_shared_ssl_context())
-            transport = AsyncRetryTransport(inner, self._retry_policy)
-            self._async = httpx.AsyncClient(transport=transport, **self._http_options())
+            with self._lock:
+                if self._async is None:
+                    inner = self._transport
+                    if not isinstance(inner, httpx.AsyncBaseTransport):
+                        inner = httpx.AsyncHTTPTransport(verify=_shared_ssl_context())
+                    transport = AsyncRetryTransport(inner, self._retry_policy)
+                    self._async = httpx.AsyncClient(transport=transport, **self._http_options())
         return self._async
-
-    @staticmethod
-    def _run_options(**options: Any) -> RunOptions:
-        wait = options["wait"]
-        if not isinstance(wait, (bool, int)):
-            raise TypeError(
-                f"wait must be a bool or a number of seconds, not {type(wait).__name__}"
-            )
-        return RunOptions(**options)
 
 
 def _upload_source(
@@ -275,17 +272,10 @@ class Client(_BaseClient):
         `PredictionCanceled` if it was canceled. An interruption (Ctrl-C)
         cancels the prediction before propagating.
         """
-        options = self._run_options(
-            wait=wait,
-            timeout=timeout,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            use_file_output=use_file_output,
-            file_encoding=file_encoding,
-            progress=progress,
+        options = RunOptions(
+            wait, timeout, webhook, webhook_events_filter, use_file_output, file_encoding, progress
         )
-        flow = run_flow(self._ctx, parse_ref(ref), dict(input or {}), options)
-        return self._drive(flow)
+        return self._drive(run_flow(self._ctx, parse_ref(ref), input, options))
 
     def wait(
         self,
@@ -410,17 +400,10 @@ class AsyncClient(_BaseClient):
 
         Cancelling the task cancels the prediction before propagating.
         """
-        options = self._run_options(
-            wait=wait,
-            timeout=timeout,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            use_file_output=use_file_output,
-            file_encoding=file_encoding,
-            progress=progress,
+        options = RunOptions(
+            wait, timeout, webhook, webhook_events_filter, use_file_output, file_encoding, progress
         )
-        flow = run_flow(self._ctx, parse_ref(ref), dict(input or {}), options)
-        return await self._drive(flow)
+        return await self._drive(run_flow(self._ctx, parse_ref(ref), input, options))
 
     async def wait(
         self,

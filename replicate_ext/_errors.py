@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from generated.models.prediction import Prediction
+
+    class _ResponseLike(Protocol):
+        """What `from_response` needs: an httpx response or a generated `Response`."""
+
+        @property
+        def status_code(self) -> int: ...
+
+        @property
+        def content(self) -> bytes: ...
+
+        @property
+        def headers(self) -> Mapping[str, str]: ...
+
 
 __all__ = [
     "AuthenticationError",
@@ -17,19 +32,6 @@ __all__ = [
     "RateLimitError",
     "ReplicateError",
 ]
-
-
-class _ResponseLike(Protocol):
-    """What `from_response` needs: an httpx response or a generated `Response`."""
-
-    @property
-    def status_code(self) -> int: ...
-
-    @property
-    def content(self) -> bytes: ...
-
-    @property
-    def headers(self) -> Mapping[str, str]: ...
 
 
 def _one_line(text: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -237,6 +237,11 @@ class RunOptions:
     file_encoding: FileEncoding = "auto"
     progress: Progress | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.wait, (bool, int)):
+            kind = type(self.wait).__name__
+            raise TypeError(f"wait must be a bool or a number of seconds, not {kind}")
+
 
 def upload_flow(
     ctx: Context, upload: PendingUpload, metadata: dict[str, Any] | None = None
@@ -321,7 +326,11 @@ def _create_request(
 
 
 def create_flow(
-    ctx: Context, ref: Ref, input: dict[str, Any] | None, options: RunOptions, deadline: _Deadline
+    ctx: Context,
+    ref: Ref,
+    input: Mapping[str, Any] | None,
+    options: RunOptions,
+    deadline: _Deadline,
 ) -> Flow[Prediction]:
     """Upload the input's files, then create the prediction."""
     encoded, uploads = encode_input(input, options.file_encoding)
@@ -372,7 +381,7 @@ def _cancel_orphan(ref: Ref, sent: dict[str, Any], started: float) -> Flow[None]
 
 
 def run_flow(
-    ctx: Context, ref: Ref, input: dict[str, Any] | None, options: RunOptions
+    ctx: Context, ref: Ref, input: Mapping[str, Any] | None, options: RunOptions
 ) -> Flow[Any]:
     """Create a prediction, wait for it, and return its output as `run()` does."""
     deadline = _Deadline(options.timeout)
