@@ -82,7 +82,7 @@ class _BearerAuth(httpx.Auth):
         if (url.scheme, url.host, url.port) == self._origin and url.path.startswith(self._path):
             if self._header is None:
                 raise AuthenticationError(
-                    "the API token is empty: pass a non-empty api_token"
+                    "the API token is empty: give a token (api_token=... or REPLICATE_API_TOKEN)"
                     if self._token_given
                     else "no API token: pass api_token=... or set REPLICATE_API_TOKEN"
                 )

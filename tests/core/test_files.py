@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
@@ -281,6 +282,8 @@ async def test_file_outputs_async(async_client: AsyncClient, server, tmp_path: P
     assert b"".join([chunk async for chunk in output]) == data
     await output.asave(tmp_path / "blue.png")
     assert (tmp_path / "blue.png").read_bytes() == data
+    # the blocking methods work too (the server runs in another thread)
+    assert await asyncio.to_thread(output.read) == data
     assert all("authorization" not in r.headers for r in server.state.delivery_requests)
 
 
