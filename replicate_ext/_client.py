@@ -18,7 +18,7 @@ import httpx
 from generated.client import Client as _GeneratedClient
 
 from ._errors import AuthenticationError
-from ._files import Downloader, FileEncoding, encode_input, guess_content_type
+from ._files import Downloader, FileEncoding, PendingUpload, encode_input, guess_content_type
 from ._flow import Flow, Send, adrive, drive
 from ._pagination import AsyncPages, ListOperation, Pages, search_request
 from ._predictions import (
@@ -107,17 +107,22 @@ class _Api(_GeneratedClient):
 
 
 class _BaseClient:
+    _transport_kind: type[httpx.BaseTransport] | type[httpx.AsyncBaseTransport]
+
     def __init__(
         self,
         api_token: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         poll_interval: float = 0.5,
         user_agent: str | None = None,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        if transport is not None and not isinstance(transport, self._transport_kind):
+            kind = self._transport_kind.__name__
+            raise TypeError(f"{type(self).__name__} needs an httpx.{kind} as its transport")
         if api_token is None:
             api_token = os.environ.get("REPLICATE_API_TOKEN")
         base = base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
@@ -189,7 +194,7 @@ class _BaseClient:
 
 def _upload_source(
     file: str | os.PathLike[str] | bytes | IO[bytes], filename: str | None, content_type: str | None
-) -> Any:
+) -> PendingUpload:
     """The pending upload for `upload_file`, checked like a file input."""
     source: Any = Path(file) if isinstance(file, (str, os.PathLike)) else file
     _, uploads = encode_input({"file": source}, "upload")
@@ -225,6 +230,8 @@ class Client(_BaseClient):
     `httpx.MockTransport` in tests). Use it as a context manager, or `close()`
     it, to release its connections.
     """
+
+    _transport_kind = httpx.BaseTransport
 
     def _drive(self, flow: Flow[T]) -> T:
         return drive(flow, self._sync_http())
@@ -366,6 +373,8 @@ class AsyncClient(_BaseClient):
 
     Use it as an async context manager, or `await aclose()` it.
     """
+
+    _transport_kind = httpx.AsyncBaseTransport
 
     async def _drive(self, flow: Flow[T]) -> T:
         return await adrive(flow, self._async_http())

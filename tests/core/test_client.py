@@ -203,3 +203,11 @@ async def test_module_level_async_functions(default_env) -> None:
     assert (await _default.async_upload_file(b"x")).size == 1
     assert _default.default_async_client() is _default.default_async_client()
     await _default.default_async_client().aclose()
+
+
+def test_transport_kind_is_checked() -> None:
+    with pytest.raises(TypeError, match="AsyncBaseTransport"):
+        AsyncClient("t", transport=httpx.HTTPTransport())
+    with pytest.raises(TypeError, match="BaseTransport"):
+        Client("t", transport=httpx.AsyncHTTPTransport())
+    Client("t", transport=httpx.MockTransport(lambda r: httpx.Response(200))).close()
