@@ -1,0 +1,5 @@
+"""`python -m replicate_ext.cli`."""
+
+from . import main
+
+main()

@@ -1,0 +1,8 @@
+"""The command line with every command registered."""
+
+from __future__ import annotations
+
+from . import _commands, _run  # noqa: F401 (importing them registers their commands)
+from ._app import cli
+
+__all__ = ["cli"]

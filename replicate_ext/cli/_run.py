@@ -1,0 +1,396 @@
+"""`replicate-ext run`: run a model, show its progress, stream text, save files."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from .._errors import PredictionTimeout
+from .._files import FileOutput, atomic_writer
+from .._refs import Ref, parse_ref
+from ._api import create_prediction, final_output, to_json, version_schema
+from ._app import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cli, fail, settings
+from ._inputs import InputError, build_input, input_specs, streams_text
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from generated.models.prediction import Prediction
+
+TERMINAL = frozenset({"succeeded", "failed", "canceled"})
+# A short hold on creation lets fast models answer in one round trip, while
+# slower ones still show their progress after a second.
+CREATE_WAIT = 1
+
+
+def stderr_console() -> Console:
+    """A rich console on stderr (looked up at each write, so tests can capture it)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _last_line(text: object) -> str:
+    if not isinstance(text, str):
+        return ""
+    for line in reversed(text.splitlines()):
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+class StatusReporter:
+    """Shows a running prediction on stderr.
+
+    On a terminal, one status line (state, elapsed time, last log line) that
+    redraws in place and disappears at the end; otherwise plain lines, one per
+    state change and per log line, which read well in CI logs.
+    """
+
+    def __init__(self, console: Console, *, quiet: bool = False) -> None:
+        self._console = console
+        self._silent = quiet
+        self._started = time.monotonic()
+        self._prediction: Prediction | None = None
+        self._status = ""
+        self._log = ""
+        self._logs_seen = 0
+        self._live: Any = None
+        self._spinner: Any = None
+        if not quiet and console.is_terminal:
+            # Once the line is gone (see `stop`), later updates print nothing.
+            self._silent = True
+            from rich.live import Live
+            from rich.spinner import Spinner
+
+            self._spinner = Spinner("dots")
+            self._live = Live(
+                self,
+                console=console,
+                transient=True,
+                refresh_per_second=10,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._live.start()
+
+    @property
+    def prediction(self) -> Prediction | None:
+        """The last state of the prediction seen."""
+        return self._prediction
+
+    def elapsed(self) -> float:
+        """Seconds since the reporter started."""
+        return time.monotonic() - self._started
+
+    def __rich__(self) -> RenderableType:
+        from rich.text import Text
+
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(self._status or "starting", style="bold")
+        text.append(f" {self.elapsed():.1f}s", style="dim")
+        if self._prediction is not None:
+            text.append(f" {self._prediction.id}", style="dim")
+        if self._log:
+            text.append(f"  {self._log}")
+        self._spinner.update(text=text)
+        renderable: RenderableType = self._spinner
+        return renderable
+
+    def update(self, prediction: Prediction) -> None:
+        """Record a new state of the prediction (the `progress` callback)."""
+        first = self._prediction is None
+        self._prediction = prediction
+        status = str(prediction.status)
+        logs = prediction.logs if isinstance(prediction.logs, str) else ""
+        self._log = _last_line(logs) or self._log
+        if self._live is not None or self._silent:
+            self._status = status
+            return
+        stamp = f"[{self.elapsed():5.1f}s]"
+        if first:
+            self._console.print(f"{stamp} prediction {prediction.id}", markup=False)
+        lines = logs.splitlines()
+        for line in lines[self._logs_seen :]:
+            self._console.print(f"{stamp} log: {line}", markup=False)
+        self._logs_seen = max(self._logs_seen, len(lines))
+        if status != self._status:
+            self._status = status
+            self._console.print(f"{stamp} {status}", markup=False)
+
+    def stop(self) -> None:
+        """Remove the status line (for good); plain lines need no cleanup."""
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+
+class PiecePrinter:
+    """Writes output as it arrives: text pieces as they are, other pieces one per line."""
+
+    def __init__(self, out: TextIO, *, text: bool, on_first: Any = None) -> None:
+        self._out = out
+        self._text = text
+        self._on_first = on_first
+        self.printed = 0
+        self.last = ""
+
+    def update(self, prediction: Prediction) -> None:
+        """Write the pieces of `prediction.output` not written yet."""
+        output = prediction.output
+        if not isinstance(output, list) or len(output) <= self.printed:
+            return
+        if self.printed == 0 and self._on_first is not None:
+            self._on_first()
+        for piece in output[self.printed :]:
+            chunk = piece if isinstance(piece, str) else json.dumps(piece)
+            self._out.write(chunk if self._text else chunk + "\n")
+            self.last = chunk
+        self.printed = len(output)
+        self._out.flush()
+
+    def finish(self) -> None:
+        """End streamed text with a newline, as a shell prompt expects one."""
+        if self._text and self.printed and not self.last.endswith("\n"):
+            self._out.write("\n")
+            self._out.flush()
+
+
+# -- saving files -------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_name(url: str, index: int) -> str:
+    """A safe local file name for an output URL (or data URL)."""
+    if url.startswith("data:"):
+        mime = url[5:].split(";", 1)[0].split(",", 1)[0]
+        extension = mimetypes.guess_extension(mime) or ".bin"
+        return f"output-{index}{extension}" if index else f"output{extension}"
+    name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
+    name = _UNSAFE.sub("_", name).strip("._")
+    return name or f"output-{index}"
+
+
+def _unused(directory: Path, name: str, taken: set[Path]) -> Path:
+    # Never overwrite: a second run, or two outputs with one name, get a suffix.
+    candidate = directory / name
+    stem, suffix = candidate.stem, candidate.suffix
+    counter = 1
+    while candidate in taken or candidate.exists():
+        candidate = directory / f"{stem}-{counter}{suffix}"
+        counter += 1
+    taken.add(candidate)
+    return candidate
+
+
+def file_outputs(value: Any) -> Iterator[FileOutput]:
+    """Every `FileOutput` in an output, in order."""
+    if isinstance(value, FileOutput):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from file_outputs(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from file_outputs(item)
+
+
+def save_files(files: list[FileOutput], directory: Path, console: Console) -> dict[str, Path]:
+    """Download `files` into `directory`, with a progress bar on a terminal; url -> path."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    taken: set[Path] = set()
+    saved: dict[str, Path] = {}
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+    )
+    with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
+        for index, output in enumerate(files):
+            if output.url in saved:
+                continue
+            path = _unused(directory, file_name(output.url, index), taken)
+            task = progress.add_task(path.name, total=None)
+            size = 0
+            with atomic_writer(path) as handle:
+                for chunk in output.iter_bytes():
+                    handle.write(chunk)
+                    size += len(chunk)
+                    progress.update(task, completed=size)
+            progress.update(task, total=size, completed=size)
+            saved[output.url] = path
+    return saved
+
+
+def render(value: Any, saved: dict[str, Path]) -> str | None:
+    """An output as text for stdout; files as their saved paths (else their URLs)."""
+
+    def plain(item: Any) -> Any:
+        if isinstance(item, FileOutput):
+            return str(saved.get(item.url, item.url))
+        if isinstance(item, list):
+            return [plain(element) for element in item]
+        if isinstance(item, dict):
+            return {key: plain(element) for key, element in item.items()}
+        return item
+
+    value = plain(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return "\n".join(value)
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def _parse_ref(text: str) -> Ref:
+    try:
+        return parse_ref(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'REF'") from None
+
+
+def _output_dir(path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"cannot create --output-dir {path}: {error.strerror or error}", EXIT_USAGE)
+    return path
+
+
+@cli.command("run")
+@click.argument("ref", metavar="OWNER/NAME[:VERSION]")
+@click.option(
+    "-i",
+    "--input",
+    "inputs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An input; typed by the model's schema. KEY=@PATH sends a file, KEY:=JSON raw JSON.",
+)
+@click.option("--stream", is_flag=True, help="Print output pieces as they arrive.")
+@click.option("--no-wait", is_flag=True, help="Create the prediction, print its id and exit.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Cancel the prediction if it has not finished by then.",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Save file outputs here (otherwise their URLs are printed).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the final prediction as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+def run_command(
+    ref: str,
+    inputs: tuple[str, ...],
+    stream: bool,
+    no_wait: bool,
+    timeout: float | None,
+    output_dir: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Run a model and print its output.
+
+    \b
+    Examples:
+      replicate-ext run replicate/hello-world -i text=Alice
+      replicate-ext run owner/model:VERSION -i image=@photo.png -i steps=20 -o out/
+    Text output streams to stdout as it arrives; progress goes to stderr.
+    """  # noqa: D301 (click's \b keeps the examples unwrapped)
+    parsed = _parse_ref(ref)
+    client = settings().client()
+    schema, label = version_schema(client, parsed)
+    try:
+        model_input = build_input(inputs, input_specs(schema), model=label)
+    except InputError as error:
+        raise click.UsageError(str(error)) from None
+    directory = _output_dir(output_dir)
+
+    text_model = streams_text(schema)
+    streaming = (stream or text_model) and not as_json
+    started = time.monotonic()
+    if no_wait:
+        prediction = create_prediction(client, parsed, model_input, wait=False, timeout=timeout)
+        click.echo(to_json(prediction) if as_json else prediction.id)
+        if not as_json:
+            click.echo(f"Follow it with: replicate-ext predictions get {prediction.id}", err=True)
+        return
+
+    console = stderr_console()
+    reporter = StatusReporter(console, quiet=quiet)
+    try:
+        wait = False if streaming else CREATE_WAIT
+        prediction = create_prediction(client, parsed, model_input, wait=wait, timeout=timeout)
+    except BaseException:
+        reporter.stop()
+        raise
+    stdout = sys.stdout
+    # Status line and streamed text would fight over one terminal: the line goes.
+    printer = PiecePrinter(
+        stdout,
+        text=text_model,
+        on_first=reporter.stop if stdout.isatty() else None,
+    )
+
+    def progress(update: Prediction) -> None:
+        reporter.update(update)
+        if streaming:
+            printer.update(update)
+
+    left = None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
+    try:
+        final = client.wait(prediction, timeout=left, progress=progress)
+    except KeyboardInterrupt:
+        reporter.stop()
+        printer.finish()
+        fail(f"interrupted: prediction {prediction.id} was canceled", EXIT_INTERRUPTED)
+    except PredictionTimeout:
+        reporter.stop()
+        printer.finish()
+        # The core counts from the wait; the user's --timeout counts from the start.
+        fail(
+            f"prediction {prediction.id} did not finish within {timeout:g} s and was canceled",
+            EXIT_FAILED,
+        )
+    finally:
+        reporter.stop()
+    printer.finish()
+
+    if as_json:
+        click.echo(to_json(final))
+    output = final_output(client, final)  # raises ModelError or PredictionCanceled
+    files = list(file_outputs(output))
+    saved = save_files(files, directory, console) if directory is not None and files else {}
+    if as_json:
+        for path in saved.values():
+            click.echo(f"saved {path}", err=True)
+        return
+    if printer.printed:
+        for path in saved.values():
+            click.echo(str(path))
+        return
+    text = render(output, saved)
+    if text is not None:
+        click.echo(text)
