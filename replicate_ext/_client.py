@@ -25,6 +25,9 @@ from ._predictions import (
     Context,
     Progress,
     RunOptions,
+    _Deadline,
+    cancel_flow,
+    create_flow,
     get_flow,
     parse,
     run_flow,
@@ -211,6 +214,19 @@ def _upload_source(
     return upload
 
 
+def _create(
+    ctx: Context,
+    ref: str,
+    input: Mapping[str, Any] | None,
+    webhook: str | None,
+    webhook_events_filter: Sequence[str] | None,
+    file_encoding: FileEncoding,
+    cancel_after: float | None,
+) -> Flow[Prediction]:
+    options = RunOptions(False, None, webhook, webhook_events_filter, True, file_encoding)
+    return create_flow(ctx, parse_ref(ref), input, options, _Deadline(cancel_after))
+
+
 def _secret_flow(ctx: Context) -> Flow[str]:
     from generated.api.webhooks import webhooks_default_secret_get
 
@@ -300,9 +316,34 @@ class Client(_BaseClient):
         """
         return self._drive(wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress))
 
+    def create_prediction(
+        self,
+        ref: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+        cancel_after: float | None = None,
+    ) -> Prediction:
+        """Start a prediction without waiting for it; `wait()` for it later.
+
+        Takes the references and file inputs `run()` does. `cancel_after`
+        (seconds) makes the server cancel it if it has not finished by then.
+        """
+        return self._drive(
+            _create(
+                self._ctx, ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
+            )
+        )
+
     def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""
         return self._drive(get_flow(self._ctx, prediction_id))
+
+    def cancel_prediction(self, prediction_id: str) -> Prediction:
+        """Cancel a prediction and return it."""
+        return self._drive(cancel_flow(self._ctx, prediction_id))
 
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> Pages[PageT]:
         """The pages of a generated list operation, fetched lazily, following `next`.
@@ -425,9 +466,30 @@ class AsyncClient(_BaseClient):
         flow = wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress)
         return await self._drive(flow)
 
+    async def create_prediction(
+        self,
+        ref: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+        cancel_after: float | None = None,
+    ) -> Prediction:
+        """Start a prediction without waiting for it; see `Client.create_prediction`."""
+        return await self._drive(
+            _create(
+                self._ctx, ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
+            )
+        )
+
     async def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""
         return await self._drive(get_flow(self._ctx, prediction_id))
+
+    async def cancel_prediction(self, prediction_id: str) -> Prediction:
+        """Cancel a prediction and return it."""
+        return await self._drive(cancel_flow(self._ctx, prediction_id))
 
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> AsyncPages[PageT]:
         """The pages of a generated list operation, for `async for`; see `Client.paginate`."""

@@ -84,6 +84,9 @@ def _on_default_async_sync(method: Callable[Concatenate[AsyncClient, P], R]) -> 
 
 
 run = _on_default(Client.run)
+create_prediction = _on_default(Client.create_prediction)
+get_prediction = _on_default(Client.get_prediction)
+cancel_prediction = _on_default(Client.cancel_prediction)
 wait = _on_default(Client.wait)
 paginate = _on_default(Client.paginate)
 search_models = _on_default(Client.search_models)
@@ -91,19 +94,28 @@ upload_file = _on_default(Client.upload_file)
 get_webhook_secret = _on_default(Client.get_webhook_secret)
 
 async_run = _on_default_async(AsyncClient.run)
+async_create_prediction = _on_default_async(AsyncClient.create_prediction)
+async_get_prediction = _on_default_async(AsyncClient.get_prediction)
+async_cancel_prediction = _on_default_async(AsyncClient.cancel_prediction)
 async_wait = _on_default_async(AsyncClient.wait)
 async_upload_file = _on_default_async(AsyncClient.upload_file)
 async_paginate = _on_default_async_sync(AsyncClient.paginate)
 async_search_models = _on_default_async_sync(AsyncClient.search_models)
 
 __all__ = [
+    "async_cancel_prediction",
+    "async_create_prediction",
+    "async_get_prediction",
     "async_paginate",
     "async_run",
     "async_search_models",
     "async_upload_file",
     "async_wait",
+    "cancel_prediction",
+    "create_prediction",
     "default_async_client",
     "default_client",
+    "get_prediction",
     "get_webhook_secret",
     "paginate",
     "run",

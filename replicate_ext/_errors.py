@@ -6,9 +6,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from typing import Protocol
+    from typing import Protocol, TypeVar
 
     from generated.models.prediction import Prediction
+    from generated.models.problem import Problem
+    from generated.types import Response
+
+    T = TypeVar("T")
 
     class _ResponseLike(Protocol):
         """What `from_response` needs: an httpx response or a generated `Response`."""
@@ -31,6 +35,8 @@ __all__ = [
     "PredictionTimeout",
     "RateLimitError",
     "ReplicateError",
+    "raise_for_response",
+    "unwrap",
 ]
 
 
@@ -189,3 +195,25 @@ class PredictionTimeout(_PredictionError):
 def _text(value: object) -> str | None:
     # Generated models use an `Unset` sentinel for absent fields.
     return value if isinstance(value, str) else None
+
+
+def raise_for_response(response: _ResponseLike) -> None:
+    """Raise the `ReplicateError` an answer stands for; do nothing for a success.
+
+    Takes a generated `Response` (from a `*_detailed` call) or an `httpx.Response`.
+    """
+    if int(response.status_code) >= 400:
+        raise ReplicateError.from_response(response)
+
+
+def unwrap(response: Response[T | Problem]) -> T:
+    """The parsed body of a generated `*_detailed` call's answer, or the error it stands for.
+
+    For example `unwrap(models_get.sync_detailed("replicate", "hello-world", client=client.api))`
+    is the `Model`, or raises `NotFoundError`.
+    """
+    raise_for_response(response)
+    parsed = response.parsed
+    if parsed is None or type(parsed).__name__ == "Problem":
+        raise ReplicateError.from_response(response)
+    return parsed  # type: ignore[return-value]

@@ -74,6 +74,14 @@ def get_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
     return cast("Prediction", parse(ctx, predictions_get, response))
 
 
+def cancel_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
+    """Cancel a prediction and return it as the answer shows it."""
+    from generated.api.predictions import predictions_cancel
+
+    response = yield Send(predictions_cancel._get_kwargs(prediction_id))
+    return cast("Prediction", parse(ctx, predictions_cancel, response))
+
+
 def cancel_request(prediction_id: str) -> Send:
     """The best-effort request that cancels a prediction."""
     from generated.api.predictions import predictions_cancel
@@ -488,6 +496,7 @@ __all__ = [
     "Context",
     "RunOptions",
     "cancel_after",
+    "cancel_flow",
     "create_flow",
     "get_flow",
     "is_concatenated_output",

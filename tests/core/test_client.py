@@ -211,3 +211,18 @@ def test_transport_kind_is_checked() -> None:
     with pytest.raises(TypeError, match="BaseTransport"):
         Client("t", transport=httpx.AsyncHTTPTransport())
     Client("t", transport=httpx.MockTransport(lambda r: httpx.Response(200))).close()
+
+
+def test_module_level_prediction_functions(default_env) -> None:
+    created = _default.create_prediction("replicate/sleep", {"seconds": 1000})
+    assert _default.get_prediction(created.id).id == created.id
+    _default.cancel_prediction(created.id)
+    assert _default.wait(created).status == "canceled"
+
+
+async def test_module_level_async_prediction_functions(default_env) -> None:
+    created = await _default.async_create_prediction("replicate/sleep", {"seconds": 1000})
+    assert (await _default.async_get_prediction(created.id)).id == created.id
+    await _default.async_cancel_prediction(created.id)
+    assert (await _default.async_wait(created)).status == "canceled"
+    await _default.default_async_client().aclose()

@@ -106,3 +106,18 @@ def test_webhook_verification_error_is_a_replicate_error() -> None:
     assert issubclass(WebhookVerificationError, ValueError)  # as it was
     with pytest.raises(ReplicateError, match="missing header webhook-id"):
         verify_webhook({}, b"{}", "whsec_" + "A" * 32)
+
+
+def test_unwrap_and_raise_for_response(client) -> None:
+    from generated.api.models import models_get
+    from replicate_ext._errors import raise_for_response, unwrap
+
+    model = unwrap(models_get.sync_detailed("replicate", "hello-world", client=client.api))
+    assert model.name == "hello-world"
+    missing = models_get.sync_detailed("replicate", "nope", client=client.api)
+    with pytest.raises(NotFoundError) as info:
+        unwrap(missing)
+    assert info.value.status == 404
+    with pytest.raises(NotFoundError):
+        raise_for_response(missing)
+    raise_for_response(models_get.sync_detailed("replicate", "echo", client=client.api))

@@ -8,6 +8,7 @@ from generated.models.model_prediction_request_input import ModelPredictionReque
 from generated.models.prediction import Prediction
 from replicate_ext._client import AsyncClient, Client
 from replicate_ext._errors import NotFoundError, PredictionTimeout
+from replicate_ext.testing import HELLO_WORLD_VERSION
 
 SLOW = 1000
 
@@ -98,3 +99,29 @@ async def test_async_wait_timeout_cancels(async_client: AsyncClient, server) -> 
     with pytest.raises(PredictionTimeout):
         await async_client.wait(created, timeout=0.2)
     assert server.state.prediction(created.id)["status"] == "canceled"
+
+
+def test_create_then_wait_then_cancel(client: Client, server, tmp_path) -> None:
+    created = client.create_prediction(
+        "replicate/echo", {"file": b"bytes"}, webhook="https://example.com/h", cancel_after=90
+    )
+    assert created.status == "starting"
+    (request,) = server.state.requests_to("/v1/models/replicate/echo/predictions", "POST")
+    assert "prefer" not in request.headers
+    assert request.headers["cancel-after"] == "1m30s"
+    assert client.wait(created.id).output["files"]["file"]["size"] == 5
+    slow = client.create_prediction("replicate/sleep", {"seconds": SLOW})
+    canceled = client.cancel_prediction(slow.id)
+    assert canceled.id == slow.id
+    assert server.state.wait_until(lambda: server.state.prediction(slow.id)["status"] == "canceled")
+
+
+async def test_create_and_cancel_async(async_client: AsyncClient, server) -> None:
+    created = await async_client.create_prediction(
+        f"replicate/hello-world:{HELLO_WORLD_VERSION}", {"text": "v"}
+    )
+    assert created.version == HELLO_WORLD_VERSION
+    assert (await async_client.wait(created)).output == "hello v"
+    slow = await async_client.create_prediction("replicate/sleep", {"seconds": SLOW})
+    await async_client.cancel_prediction(slow.id)
+    assert (await async_client.wait(slow)).status == "canceled"
