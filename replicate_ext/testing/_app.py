@@ -294,7 +294,8 @@ async def list_predictions(request: Request) -> Response:
     jobs = [
         job
         for job in reversed(state.predictions.values())
-        if (after is None or job.created_at > after) and (before is None or job.created_at < before)
+        if (after is None or job.created_at >= after)
+        and (before is None or job.created_at < before)
     ]
     return _json(paginate(request, jobs, Job.to_json, state.page_size, state.origin))
 
@@ -724,7 +725,7 @@ async def search(request: Request) -> Response:
     )
     models = [
         {
-            "model": {**model.to_json(), "is_official": model.is_official},
+            "model": model.to_json(),
             "metadata": {
                 "generated_description": model.description,
                 "score": round(score, 3),

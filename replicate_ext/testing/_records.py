@@ -90,6 +90,7 @@ class ModelRecord:
             "cover_image_url": self.cover_image_url,
             "default_example": self.default_example,
             "latest_version": latest.to_json() if latest else None,
+            "is_official": self.is_official,
         }
 
 

@@ -423,12 +423,16 @@ class ServerState:
 
     async def _reset(self) -> None:
         jobs = [*self.predictions.values(), *self.trainings.values()]
-        for job in jobs:
-            self.request_cancel(job)
-        for job in jobs:
-            if job.task is not None:
-                await asyncio.gather(job.task, return_exceptions=True)
-        await self.webhooks.reset()
+        self.webhooks.suspended = True
+        try:
+            for job in jobs:
+                self.request_cancel(job)
+            for job in jobs:
+                if job.task is not None:
+                    await asyncio.gather(job.task, return_exceptions=True)
+            await self.webhooks.reset()
+        finally:
+            self.webhooks.suspended = False
         self.predictions.clear()
         self.trainings.clear()
         self.deployments.clear()

@@ -80,6 +80,7 @@ class WebhookSender:
         self._client: httpx.AsyncClient | None = None
         self._lock = threading.Lock()
         self._deliveries: list[WebhookDelivery] = []
+        self.suspended = False
 
     @property
     def deliveries(self) -> list[WebhookDelivery]:
@@ -89,7 +90,7 @@ class WebhookSender:
 
     def notify(self, job: Job, event: str) -> None:
         """Tell the sender something happened to ``job`` (start, output, logs, completed)."""
-        if not job.webhook:
+        if not job.webhook or self.suspended:
             return
         channel = self._channels.setdefault(job.id, _Channel())
         wanted = event in job.webhook_events_filter
@@ -174,7 +175,11 @@ class WebhookSender:
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1) / self._speed_of())
 
     async def reset(self) -> None:
-        """Stop every pending delivery and forget the recorded ones (the secret stays)."""
+        """Stop every pending delivery and forget the recorded ones (the secret stays).
+
+        Set ``suspended`` first when jobs are being torn down, so their last events
+        send nothing.
+        """
         for channel in list(self._channels.values()):
             if channel.pending is not None:
                 channel.pending.cancel()

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
@@ -18,12 +20,24 @@ def server(fresh_replicate_server: LocalServer) -> LocalServer:
     return fresh_replicate_server
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Building a default context per client costs ~80 ms; the server is plain HTTP anyway.
+    return ssl.create_default_context()
+
+
+def anonymous(**kwargs: Any) -> httpx.AsyncClient:
+    """A client without the token (for auth checks and public URLs)."""
+    return httpx.AsyncClient(verify=_tls(), timeout=20, **kwargs)
+
+
 @pytest.fixture
 async def api(server: LocalServer) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
         base_url=server.base_url,
         headers={"Authorization": f"Bearer {server.token}"},
         timeout=20,
+        verify=_tls(),
     ) as client:
         yield client
 

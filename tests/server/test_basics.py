@@ -5,6 +5,8 @@ import pytest
 
 from replicate_ext.testing import LocalServer
 
+from .conftest import anonymous
+
 
 @pytest.mark.parametrize(
     "headers",
@@ -13,7 +15,7 @@ from replicate_ext.testing import LocalServer
 async def test_every_v1_route_requires_the_bearer_token(
     server: LocalServer, headers: dict[str, str]
 ) -> None:
-    async with httpx.AsyncClient(base_url=server.base_url, headers=headers) as client:
+    async with anonymous(base_url=server.base_url, headers=headers) as client:
         for method, path in [("GET", "/account"), ("POST", "/predictions"), ("GET", "/nope")]:
             response = await client.request(method, path)
             assert response.status_code == 401

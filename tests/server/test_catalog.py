@@ -66,7 +66,10 @@ async def test_models_list_paginates_and_sorts(api: httpx.AsyncClient) -> None:
         "cover_image_url",
         "default_example",
         "latest_version",
+        "is_official",
     }
+    assert model["is_official"] is True
+    assert next(m for m in models if m["name"] == "fail")["is_official"] is False
     assert model["latest_version"]["id"] == HELLO_WORLD_VERSION
     assert model["default_example"]["output"] == "hello Alice"
     ascending, _ = await collect(api, "/models", sort_by="model_created_at", sort_direction="asc")
@@ -361,3 +364,79 @@ async def test_readme_of_bundled_model(api: httpx.AsyncClient) -> None:
     response = await api.get("/models/replicate/hello-world/readme")
     assert response.text.startswith("# hello-world")
     assert (await api.get("/models/nobody/nothing/readme")).status_code == 404
+
+
+async def _fill(api: httpx.AsyncClient) -> None:
+    """Make every list longer than one page of one item."""
+    for name in ("one", "two"):
+        await _create_model(api, name)
+        await api.post("/files", files={"content": (name, name.encode())})
+        await api.post(
+            "/deployments",
+            json={
+                "name": name,
+                "model": "replicate/hello-world",
+                "version": HELLO_WORLD_VERSION,
+                "hardware": "cpu",
+                "min_instances": 0,
+                "max_instances": 1,
+            },
+        )
+        await api.post("/models/replicate/hello-world/predictions", json={"input": {"text": name}})
+        trainable = (await api.get("/models/replicate/trainable")).json()["latest_version"]["id"]
+        await api.post(
+            f"/models/replicate/trainable/versions/{trainable}/trainings",
+            json={"destination": "test-user/one", "input": {"steps": 100}},
+        )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/predictions",
+        "/trainings",
+        "/models",
+        "/models/replicate/hello-world/versions",
+        "/deployments",
+        "/collections",
+        "/files",
+    ],
+)
+async def test_every_list_paginates_consistently(
+    server: LocalServer, api: httpx.AsyncClient, url: str
+) -> None:
+    await _fill(api)
+    server.state.page_size = 100
+    everything = (await api.get(url)).json()
+    assert everything["next"] is None
+    assert everything["previous"] is None
+    server.state.page_size = 1
+    items, pages = await collect(api, url)
+
+    def key(item: dict) -> str:
+        # Running jobs change between requests; compare identities only.
+        return str(item.get("id") or item.get("slug") or (item.get("owner"), item["name"]))
+
+    assert [key(i) for i in items] == [key(i) for i in everything["results"]]
+    assert pages == len(items) >= 2
+    # previous links walk back to the start.
+    first = (await api.get(url)).json()
+    second = (await api.get(first["next"])).json()
+    back = (await api.get(second["previous"])).json()
+    assert [key(i) for i in back["results"]] == [key(i) for i in first["results"]]
+    assert back["next"] == first["next"]
+
+
+async def test_query_and_examples_lists_paginate(
+    server: LocalServer, api: httpx.AsyncClient
+) -> None:
+    server.state.page_size = 1
+    page = (await api.request("QUERY", "/models", content=b"model")).json()
+    names = [page["results"][0]["name"]]
+    while page["next"]:
+        page = (await api.request("QUERY", page["next"], content=b"model")).json()
+        names += [m["name"] for m in page["results"]]
+    assert len(names) == len(set(names)) >= 2
+    examples = (await api.get("/models/replicate/hello-world/examples")).json()
+    assert examples["next"] is None
+    assert len(examples["results"]) == 1

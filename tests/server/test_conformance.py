@@ -16,7 +16,7 @@ from referencing.jsonschema import DRAFT202012
 
 from replicate_ext.testing import HELLO_WORLD_VERSION, LocalServer
 
-from .conftest import wait_status
+from .conftest import anonymous, wait_status
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "replicate.yaml"
 SPEC_URI = "urn:replicate-spec"
@@ -263,8 +263,8 @@ async def test_every_operation_conforms(
     )
     c("files.get", await api.get(f"/files/{uploaded['id']}"))
     c("files.list", await api.get("/files"))
-    async with httpx.AsyncClient() as anonymous:
-        c("files.download", await anonymous.get(server.state.signed_download_url(uploaded["id"])))
+    async with anonymous() as client:
+        c("files.download", await client.get(server.state.signed_download_url(uploaded["id"])))
     c("files.delete", await api.delete(f"/files/{uploaded['id']}"))
 
     assert conformance.covered == conformance.all_operation_ids()
@@ -273,8 +273,8 @@ async def test_every_operation_conforms(
 async def test_problems_conform(
     conformance: Conformance, server: LocalServer, api: httpx.AsyncClient
 ) -> None:
-    async with httpx.AsyncClient(base_url=server.base_url) as anonymous:
-        conformance.check("account.get", await anonymous.get("/account"))
+    async with anonymous(base_url=server.base_url) as client:
+        conformance.check("account.get", await client.get("/account"))
     conformance.check("models.get", await api.get("/models/nobody/nothing"))
     invalid = conformance.check(
         "predictions.create",

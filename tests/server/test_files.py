@@ -9,6 +9,8 @@ import pytest
 
 from replicate_ext.testing import LocalServer
 
+from .conftest import anonymous
+
 
 async def _upload(api: httpx.AsyncClient, content: bytes = b"abc", **data: str) -> httpx.Response:
     return await api.post("/files", files={"content": ("x.bin", content, "text/plain")}, data=data)
@@ -86,15 +88,15 @@ async def test_download_with_token_or_signature(
     assert with_token.headers["content-type"] == "application/x-thing"
 
     signed = server.state.signed_download_url(uploaded["id"])
-    async with httpx.AsyncClient() as anonymous:
-        ok = await anonymous.get(signed)
+    async with anonymous() as client:
+        ok = await client.get(signed)
         assert ok.status_code == 200
         assert ok.content == b"payload"
 
         parts = urllib.parse.urlsplit(signed)
         query = dict(urllib.parse.parse_qsl(parts.query))
         tampered = {**query, "expiry": str(int(query["expiry"]) + 1)}
-        bad = await anonymous.get(signed.split("?")[0], params=tampered)
+        bad = await client.get(signed.split("?")[0], params=tampered)
         assert bad.status_code == 403
         assert bad.headers["content-type"] == "application/problem+json"
 
@@ -104,8 +106,8 @@ async def test_download_with_token_or_signature(
             "expiry": str(expiry),
             "signature": server.state.file_signature(uploaded["id"], expiry),
         }
-        assert (await anonymous.get(signed.split("?")[0], params=expired)).status_code == 403
-        unsigned = await anonymous.get(signed.split("?")[0])
+        assert (await client.get(signed.split("?")[0], params=expired)).status_code == 403
+        unsigned = await client.get(signed.split("?")[0])
         assert unsigned.status_code == 401
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from replicate_ext.testing import HELLO_WORLD_VERSION, LocalServer, version_id
 
-from .conftest import wait_for, wait_status
+from .conftest import anonymous, wait_for, wait_status
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
@@ -274,8 +274,8 @@ async def test_image_model_outputs_real_pngs_fetched_without_auth(
     assert body["status"] == "succeeded"
     assert len(body["output"]) == 2
     assert "stream" in body["urls"]
-    async with httpx.AsyncClient() as anonymous:
-        image = await anonymous.get(body["output"][0])
+    async with anonymous() as client:
+        image = await client.get(body["output"][0])
     assert image.status_code == 200
     assert image.headers["content-type"] == "image/png"
     assert image.content.startswith(b"\x89PNG\r\n\x1a\n")
@@ -363,7 +363,7 @@ async def test_list_predictions_paginates_newest_first_and_filters(
 
     third = (await api.get(f"/predictions/{ids[3]}")).json()["created_at"]
     after = (await api.get("/predictions", params={"created_after": third})).json()
-    assert [p["id"] for p in after["results"]] == list(reversed(ids[4:]))
+    assert [p["id"] for p in after["results"]] == list(reversed(ids[3:]))
     before = (await api.get("/predictions", params={"created_before": third})).json()
     assert [p["id"] for p in before["results"]] == list(reversed(ids[:3]))
     bad = await api.get("/predictions", params={"created_after": "yesterday"})

@@ -7,7 +7,7 @@ import pytest
 
 from replicate_ext.testing import LocalServer
 
-from .conftest import parse_sse, wait_status
+from .conftest import anonymous, parse_sse, wait_status
 
 
 async def _create(api: httpx.AsyncClient, prompt: str, **extra: object) -> dict[str, object]:
@@ -113,8 +113,8 @@ async def test_image_model_streams_file_urls(api: httpx.AsyncClient) -> None:
 
 async def test_stream_requires_auth(server: LocalServer, api: httpx.AsyncClient) -> None:
     created = await _create(api, "a")
-    async with httpx.AsyncClient() as anonymous:
-        response = await anonymous.get(created["urls"]["stream"])  # type: ignore[index]
+    async with anonymous() as client:
+        response = await client.get(created["urls"]["stream"])  # type: ignore[index]
     assert response.status_code == 401
 
 
