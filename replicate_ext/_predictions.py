@@ -10,6 +10,7 @@ cancel it before re-raising, so no paid prediction is left running unwatched.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from generated.models.prediction import Prediction
 
 Progress = Callable[["Prediction"], object]
+
+logger = logging.getLogger("replicate_ext")
 
 TERMINAL = frozenset({"succeeded", "failed", "canceled"})
 MAX_PREFER_WAIT = 60
@@ -142,6 +145,7 @@ def wait_flow(
                 progress(prediction)
     except BaseException as error:
         if prediction.status not in TERMINAL and cancel_on(error):
+            logger.debug("canceling prediction %s after %r", prediction.id, error)
             yield cancel_request(prediction.id)
         raise
     return prediction
@@ -384,6 +388,7 @@ def _cancel_orphan(ref: Ref, sent: dict[str, Any], started: float) -> Flow[None]
             or (ref.kind == "model" and item.get("model") == target)
             or (ref.kind == "deployment" and item.get("deployment") == target)
         ):
+            logger.debug("canceling prediction %s: its creation was interrupted", item["id"])
             yield cancel_request(item["id"])
             return
 

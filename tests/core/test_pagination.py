@@ -50,6 +50,15 @@ def test_search_models_queries_and_pages(client: Client, server) -> None:
     assert list(client.search_models("no-such-thing-anywhere").items()) == []
 
 
+def test_search_pages_repeat_the_query(client: Client, server) -> None:
+    pages = list(client.search_models("e"))  # most bundled models; pages of 5
+    assert len(pages) >= 2
+    queries = server.state.requests_to("/v1/models", "QUERY")
+    assert queries[0].query == ""
+    assert all("cursor=" in q.query for q in queries[1:])
+    assert len(queries) == len(pages)
+
+
 async def test_async_pages_and_items(async_client: AsyncClient, server) -> None:
     for i in range(6):
         await async_client.run("replicate/hello-world", {"text": str(i)})

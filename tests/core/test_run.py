@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any
 
@@ -235,13 +236,17 @@ async def test_timeout_cancels_and_raises_async(async_client: AsyncClient, serve
     assert headers["cancel-after"] == "2s"
 
 
-def test_keyboard_interrupt_cancels_the_prediction(client: Client, server) -> None:
+def test_keyboard_interrupt_cancels_the_prediction(client: Client, server, caplog) -> None:
     def interrupt(prediction) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), caplog.at_level(logging.DEBUG, "replicate_ext"):
         client.run("replicate/sleep", {"seconds": SLOW}, wait=False, progress=interrupt)
     assert only_prediction(server)["status"] == "canceled"
+    assert (
+        f"canceling prediction {only_prediction(server)['id']} after KeyboardInterrupt()"
+        in caplog.text
+    )
 
 
 async def test_task_cancellation_cancels_the_prediction(async_client: AsyncClient, server) -> None:
