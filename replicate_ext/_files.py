@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
 import os
 import tempfile
 import urllib.parse
@@ -98,6 +99,8 @@ class _Encoder:
 
     def value(self, item: Any, path: str, container: dict[str, Any] | list[Any], key: Any) -> Any:
         if isinstance(item, _JSON_SCALARS):
+            if type(item) is float and not math.isfinite(item):
+                raise ValueError(f"{path} is {item}, which JSON cannot represent")
             return item
         if isinstance(item, Mapping):
             return self.mapping(item, path)

@@ -133,6 +133,8 @@ def test_file_output_inputs_pass_their_url() -> None:
         ({"when": {1, 2}}, "input['when']", TypeError),
         ({"a": {3: "x"}}, "input['a']", TypeError),
         ({"t": io.StringIO("text")}, "input['t']", TypeError),
+        ({"x": [1.0, float("nan")]}, "input['x'][1]", ValueError),
+        ({"x": {"y": float("-inf")}}, "input['x']['y']", ValueError),
     ],
 )
 def test_unsendable_values_name_their_key_path(
