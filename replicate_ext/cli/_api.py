@@ -34,18 +34,20 @@ def checked(response: Response[T | Problem]) -> T:
     return parsed
 
 
-def version_schema(client: Client, ref: Ref) -> tuple[dict[str, Any] | None, str]:
-    """The `openapi_schema` of the version `ref` runs, and the name to show for it.
+def resolve(client: Client, ref: Ref) -> tuple[Ref, dict[str, Any] | None, str]:
+    """The reference to run, the `openapi_schema` of the version it runs, and its name.
 
     The schema is None for a bare version id (the API cannot look those up)
-    or a version without one.
+    or a version without one. `owner/name` of a model that is not official
+    (whose predictions the API only creates for a version) becomes its latest
+    version, as a person typing it means.
     """
     from generated.api.models import models_get, models_versions_get
     from generated.models.model_version import ModelVersion
 
     api = client.api
     if ref.kind == "version" and ref.owner is None:
-        return None, f"version {ref.version}"
+        return ref, None, f"version {ref.version}"
     owner, name = str(ref.owner), str(ref.name)
     label = f"{owner}/{name}"
     if ref.kind == "deployment":
@@ -53,9 +55,9 @@ def version_schema(client: Client, ref: Ref) -> tuple[dict[str, Any] | None, str
 
         deployment = checked(deployments_get.sync_detailed(owner, name, client=api))
         release = deployment.current_release
-        owner, _, name = release.model.partition("/")
+        model_owner, _, model_name = release.model.partition("/")
         version = checked(
-            models_versions_get.sync_detailed(owner, name, release.version, client=api)
+            models_versions_get.sync_detailed(model_owner, model_name, release.version, client=api)
         )
         label = f"deployments/{label}"
     elif ref.kind == "version":
@@ -66,12 +68,14 @@ def version_schema(client: Client, ref: Ref) -> tuple[dict[str, Any] | None, str
         model = checked(models_get.sync_detailed(owner, name, client=api))
         latest = model.latest_version
         if not isinstance(latest, ModelVersion):
-            return None, label
+            return ref, None, label
         version = latest
+        if model.is_official is False:
+            ref = Ref("version", owner, name, latest.id)
     schema = version.openapi_schema
     if schema is None or not hasattr(schema, "to_dict"):
-        return None, label
-    return dict(schema.to_dict()), label
+        return ref, None, label
+    return ref, dict(schema.to_dict()), label
 
 
 def create_prediction(

@@ -210,6 +210,9 @@ def cli(
 
     Point it at the local test server with `replicate-ext serve` and
     REPLICATE_BASE_URL.
+
+    Exit codes: 0 success, 1 the model failed or was canceled, 2 usage error,
+    3 API or network error, 130 interrupted.
     """
     state = Settings(api_token=api_token, base_url=base_url, max_retries=max_retries, debug=debug)
     ctx.obj = state

@@ -17,7 +17,7 @@ import click
 from .._errors import PredictionTimeout
 from .._files import FileOutput, atomic_writer
 from .._refs import Ref, parse_ref
-from ._api import create_prediction, final_output, to_json, version_schema
+from ._api import create_prediction, final_output, resolve, to_json
 from ._app import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cli, fail, settings
 from ._inputs import InputError, build_input, input_specs, streams_text
 
@@ -262,7 +262,7 @@ def _parse_ref(text: str) -> Ref:
     try:
         return parse_ref(text)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="'REF'") from None
+        raise click.BadParameter(str(error), param_hint="'OWNER/NAME[:VERSION]'") from None
 
 
 def _output_dir(path: Path | None) -> Path | None:
@@ -313,15 +313,21 @@ def run_command(
 ) -> None:
     """Run a model and print its output.
 
+    The model is OWNER/NAME, OWNER/NAME:VERSION, a version id, or
+    deployments/OWNER/NAME. Inputs are typed by the model's schema: numbers,
+    booleans, arrays as JSON or by repeating KEY=ITEM; KEY=@PATH sends a file
+    (KEY=@@TEXT sends "@TEXT") and KEY:=JSON sends any JSON.
+
+    Text streams to stdout as the model writes it; progress goes to stderr.
+
     \b
     Examples:
       replicate-ext run replicate/hello-world -i text=Alice
       replicate-ext run owner/model:VERSION -i image=@photo.png -i steps=20 -o out/
-    Text output streams to stdout as it arrives; progress goes to stderr.
     """  # noqa: D301 (click's \b keeps the examples unwrapped)
     parsed = _parse_ref(ref)
     client = settings().client()
-    schema, label = version_schema(client, parsed)
+    parsed, schema, label = resolve(client, parsed)
     try:
         model_input = build_input(inputs, input_specs(schema), model=label)
     except InputError as error:

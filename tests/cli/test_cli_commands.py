@@ -40,6 +40,10 @@ def test_predictions_list(invoke: Invoke, api: httpx.Client) -> None:
     assert [row.split()[0] for row in rows] == ids[::-1]
     limited = invoke("predictions", "list", "--limit", "2", "--json")
     assert [item["id"] for item in json.loads(limited.stdout)] == ids[:-3:-1]
+    future = invoke("predictions", "list", "--created-after", "2999-01-01", "--json")
+    assert json.loads(future.stdout) == []
+    past = invoke("predictions", "list", "--created-before", "2999-01-01T00:00:00+00:00")
+    assert len(past.stdout.splitlines()) == 1 + len(ids)
 
 
 def test_predictions_list_rejects_a_bad_date(invoke: Invoke) -> None:

@@ -264,3 +264,37 @@ def test_debug_shows_the_traceback(invoke: Invoke) -> None:
     assert result.exit_code == 3
     assert "Traceback (most recent call last)" in result.stderr
     assert result.stderr.splitlines()[-1].startswith("Error: 404")
+
+
+def test_a_model_that_is_not_official_runs_its_latest_version(
+    invoke: Invoke, api: httpx.Client, server: LocalServer
+) -> None:
+    latest = api.get("/models/replicate/echo").json()["latest_version"]["id"]
+    result = invoke("run", "replicate/echo", "-i", "text=x", "--json", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["version"] == latest
+    # Created with the version, as the API wants for models that are not official.
+    assert server.state.requests_to("/v1/predictions", "POST")
+    assert not server.state.requests_to("/v1/models/replicate/echo/predictions", "POST")
+
+
+def test_a_deployment_runs_with_its_versions_schema(invoke: Invoke, api: httpx.Client) -> None:
+    version = api.get("/models/replicate/echo").json()["latest_version"]["id"]
+    created = api.post(
+        "/deployments",
+        json={
+            "name": "echo-prod",
+            "model": "replicate/echo",
+            "version": version,
+            "hardware": "cpu",
+            "min_instances": 0,
+            "max_instances": 1,
+        },
+    )
+    assert created.status_code == 201, created.text
+    owner = created.json()["owner"]
+    result = invoke("run", f"deployments/{owner}/echo-prod", "-i", "integer=5", "-q", "--json")
+    assert result.exit_code == 0, result.stderr
+    prediction = json.loads(result.stdout)
+    assert prediction["input"] == {"integer": 5}  # typed by the deployed version's schema
+    assert prediction["deployment"] == f"{owner}/echo-prod"
