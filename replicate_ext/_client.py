@@ -6,6 +6,7 @@ Both share everything but the driver: their methods build the same flows
 
 from __future__ import annotations
 
+import inspect
 import os
 import ssl
 import threading
@@ -227,6 +228,11 @@ def _create(
     return create_flow(ctx, parse_ref(ref), input, options, _Deadline(cancel_after))
 
 
+def _check_sync_callback(progress: Progress | None) -> None:
+    if progress is not None and inspect.iscoroutinefunction(progress):
+        raise TypeError("progress is an async function: use AsyncClient, or a plain function")
+
+
 def _secret_flow(ctx: Context) -> Flow[str]:
     from generated.api.webhooks import webhooks_default_secret_get
 
@@ -298,6 +304,7 @@ class Client(_BaseClient):
         options = RunOptions(
             wait, timeout, webhook, webhook_events_filter, use_file_output, file_encoding, progress
         )
+        _check_sync_callback(progress)
         return self._drive(run_flow(self._ctx, parse_ref(ref), input, options))
 
     def wait(
@@ -314,6 +321,7 @@ class Client(_BaseClient):
         seconds, or an interruption, the prediction is canceled and
         `PredictionTimeout` (or the interruption) raised.
         """
+        _check_sync_callback(progress)
         return self._drive(wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress))
 
     def create_prediction(

@@ -1,8 +1,9 @@
 """I/O-free flows and the two drivers that run them, one sync and one async.
 
 A flow is a generator that yields what it needs done (`Send` a request,
-`ReadChunk` from a streamed answer, `Sleep`) and receives the outcome: the
-answer, or the exception raised while doing it, thrown in at the `yield`. The
+`ReadChunk` from a streamed answer, `Sleep`, `Await` a callback) and receives
+the outcome: the answer, or the exception raised while doing it, thrown in at
+the `yield`. The
 logic of running and waiting for predictions, uploading and paging is written
 once as flows; `drive` and `adrive` are the only places that do I/O.
 """
@@ -59,13 +60,20 @@ class ReadChunk:
 
 
 @dataclass(slots=True)
+class Await:
+    """Await a user's awaitable (an async callback's result); only the async driver can."""
+
+    awaitable: Awaitable[Any]
+
+
+@dataclass(slots=True)
 class Close:
     """Close a `Stream` early (the drivers close any left open when the flow ends)."""
 
     stream: Stream
 
 
-Op: TypeAlias = Send | Sleep | ReadChunk | Close
+Op: TypeAlias = Send | Sleep | ReadChunk | Close | Await
 Flow: TypeAlias = Generator[Op, Any, T]
 
 
@@ -126,6 +134,11 @@ def _perform(op: Op, http: httpx.Client, streams: list[Stream]) -> Any:
     if isinstance(op, Sleep):
         time.sleep(op.seconds)
         return None
+    if isinstance(op, Await):
+        close = getattr(op.awaitable, "close", None)
+        if close is not None:
+            close()  # a coroutine never awaited would warn
+        raise TypeError("an async callback needs AsyncClient; Client calls plain functions")
     op.stream.response.close()
     return None
 
@@ -146,6 +159,8 @@ async def _aperform(op: Op, http: httpx.AsyncClient, streams: list[Stream]) -> A
 
         await anyio.sleep(op.seconds)
         return None
+    if isinstance(op, Await):
+        return await op.awaitable
     await op.stream.response.aclose()
     return None
 

@@ -10,6 +10,7 @@ cancel it before re-raising, so no paid prediction is left running unwatched.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import time
@@ -29,7 +30,7 @@ from ._files import (
     encode_input,
     wrap_file_outputs,
 )
-from ._flow import Close, Flow, ReadChunk, Send, Sleep, Stream
+from ._flow import Await, Close, Flow, ReadChunk, Send, Sleep, Stream
 from ._refs import Ref
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from generated.models.file import File
     from generated.models.prediction import Prediction
 
+# Called with each update; with AsyncClient it may also be an async function.
 Progress = Callable[["Prediction"], object]
 
 logger = logging.getLogger("replicate_ext")
@@ -128,8 +130,7 @@ def wait_flow(
 ) -> Flow[Prediction]:
     """Wait until `prediction` is terminal and return it in that state."""
     try:
-        if progress is not None:
-            progress(prediction)
+        yield from _report(progress, prediction)
         while prediction.status not in TERMINAL:
             left = deadline.check(prediction.id)
             stream_url = prediction.urls.stream
@@ -141,14 +142,21 @@ def wait_flow(
                 yield Sleep(ctx.poll_interval if left is None else min(ctx.poll_interval, left))
             deadline.check(prediction.id)
             prediction = yield from get_flow(ctx, prediction.id)
-            if progress is not None:
-                progress(prediction)
+            yield from _report(progress, prediction)
     except BaseException as error:
         if prediction.status not in TERMINAL and cancel_on(error):
             logger.debug("canceling prediction %s after %r", prediction.id, error)
             yield cancel_request(prediction.id)
         raise
     return prediction
+
+
+def _report(progress: Progress | None, prediction: Prediction) -> Flow[None]:
+    """Call `progress(prediction)`; an async callback is awaited (with `AsyncClient`)."""
+    if progress is not None:
+        result = progress(prediction)
+        if inspect.isawaitable(result):
+            yield Await(result)
 
 
 def _follow_stream(
@@ -203,7 +211,7 @@ def _follow_stream(
                 prediction.logs = "\n".join(logs)
             else:
                 continue
-            progress(prediction)
+            yield from _report(progress, prediction)
         deadline.check(prediction.id)
 
 

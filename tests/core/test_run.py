@@ -317,3 +317,24 @@ def test_interrupt_before_the_creation_answer_still_cancels(server) -> None:
         job.to_json()["model"]: job.to_json()["status"] for job in server.state.predictions.values()
     }
     assert statuses == {"replicate/sleep": "canceled", "replicate/hello-world": "succeeded"}
+
+
+async def test_async_progress_callbacks_are_awaited(async_client: AsyncClient) -> None:
+    seen: list[str] = []
+
+    async def progress(prediction) -> None:
+        await asyncio.sleep(0)
+        seen.append(prediction.status)
+
+    await async_client.run("replicate/sleep", {"seconds": 10}, wait=False, progress=progress)
+    assert seen[0] == "starting"
+    assert seen[-1] == "succeeded"
+
+
+def test_async_progress_is_refused_by_the_sync_client(client: Client, server) -> None:
+    async def progress(prediction) -> None:
+        pass
+
+    with pytest.raises(TypeError, match="AsyncClient"):
+        client.run("replicate/hello-world", {"text": "x"}, progress=progress)
+    assert server.state.requests == []
