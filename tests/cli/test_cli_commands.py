@@ -258,3 +258,10 @@ def test_webhooks_verify_usage_errors(invoke: Invoke) -> None:
     assert bad_header.exit_code == 2
     both = invoke(*_vector_args(), "--body", "{}", "--body-file", "-")
     assert both.exit_code == 2
+
+
+def test_serve_refuses_a_bad_fault_in_one_line(invoke: Invoke) -> None:
+    result = invoke("serve", "--port", "0", "--fault", "bogus")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("--fault 'bogus'")

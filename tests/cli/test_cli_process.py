@@ -136,7 +136,14 @@ def test_serve_runs_the_local_server_until_interrupted() -> None:
 
 def test_make_demo(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "demo.py"), "--speed", "20"],
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "demo.py"),
+            "--speed",
+            "20",
+            "--output-dir",
+            str(tmp_path / "out"),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -146,5 +153,6 @@ def test_make_demo(tmp_path: Path) -> None:
     assert "\nhello world\n" in result.stdout
     assert "\nTokens arrive one by one, as the model writes them.\n" in result.stdout
     png = next(line for line in result.stdout.splitlines() if line.endswith(".png"))
+    assert Path(png).parent == tmp_path / "out"
     assert Path(png).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert "the server is stopped" in result.stdout
