@@ -226,3 +226,24 @@ async def test_module_level_async_prediction_functions(default_env) -> None:
     await _default.async_cancel_prediction(created.id)
     assert (await _default.async_wait(created)).status == "canceled"
     await _default.default_async_client().aclose()
+
+
+def test_one_client_serves_many_threads(client: Client, server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        outputs = list(
+            pool.map(lambda i: client.run("replicate/hello-world", {"text": str(i)}), range(16))
+        )
+    assert outputs == [f"hello {i}" for i in range(16)]
+    assert len(server.state.predictions) == 16
+
+
+async def test_one_async_client_serves_many_tasks(async_client: AsyncClient, server) -> None:
+    import asyncio
+
+    outputs = await asyncio.gather(
+        *(async_client.run("replicate/stream-tokens", {"prompt": f"x{i} y"}) for i in range(12))
+    )
+    assert outputs == [f"x{i} y" for i in range(12)]
+    assert len(server.state.predictions) == 12
