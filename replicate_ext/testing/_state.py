@@ -390,6 +390,11 @@ class ServerState:
         )
 
     @property
+    def injected_faults(self) -> list[Fault]:
+        """Every fault injected since the last reset, with its ``fired`` count."""
+        return self.faults.armed
+
+    @property
     def fired_faults(self) -> list[FiredFault]:
         """Every fault that fired since the last reset."""
         return list(self.faults.fired)

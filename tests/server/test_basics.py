@@ -89,3 +89,32 @@ def test_importing_the_package_does_not_import_the_server_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_local_server_options_and_lifecycle() -> None:
+    server = LocalServer(token="secret", username="acme", page_size=2, rate_limit=True)
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = server.base_url
+    with server:
+        assert server.base_url.startswith("http://127.0.0.1:")
+        assert server.base_url.endswith("/v1")
+        headers = {"Authorization": "Bearer secret"}
+        account = httpx.get(f"{server.base_url}/account", headers=headers).json()
+        assert account["username"] == "acme"
+        models = httpx.get(f"{server.base_url}/models", headers=headers).json()
+        assert len(models["results"]) == 2
+        assert server.state.rate_limiter.classify("POST", "/v1/predictions") == "creations"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{server.origin}/v1/account", headers=headers)
+
+
+def test_reset_forgets_what_tests_created(server: LocalServer) -> None:
+    headers = {"Authorization": f"Bearer {server.token}"}
+    body = {"owner": "test-user", "name": "temp", "visibility": "private", "hardware": "cpu"}
+    assert httpx.post(f"{server.base_url}/models", json=body, headers=headers).status_code == 201
+    server.state.inject_fault("slow", "/nowhere")
+    assert len(server.state.injected_faults) == 1
+    server.reset()
+    assert httpx.get(f"{server.base_url}/models/test-user/temp", headers=headers).status_code == 404
+    assert server.state.injected_faults == []
+    assert [r.path for r in server.state.requests] == ["/v1/models/test-user/temp"]
