@@ -3,9 +3,9 @@
 A flow is a generator that yields what it needs done (`Send` a request,
 `ReadChunk` from a streamed answer, `Sleep`, `Await` a callback) and receives
 the outcome: the answer, or the exception raised while doing it, thrown in at
-the `yield`. The
-logic of running and waiting for predictions, uploading and paging is written
-once as flows; `drive` and `adrive` are the only places that do I/O.
+the `yield`. The logic of running and waiting for predictions, uploading and
+paging is written once as flows; `drive` and `adrive` are the only places that
+do I/O.
 """
 
 from __future__ import annotations
