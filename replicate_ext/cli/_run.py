@@ -112,6 +112,9 @@ class StatusReporter:
         self._prediction = prediction
         status = str(prediction.status)
         logs = prediction.logs if isinstance(prediction.logs, str) else ""
+        if status == "starting" and (logs or isinstance(prediction.output, list)):
+            # Events on the stream carry no state, but logs and output mean it runs.
+            status = "processing"
         self._log = _last_line(logs) or self._log
         if self._live is not None or self._silent:
             self._status = status

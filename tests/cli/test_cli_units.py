@@ -174,3 +174,11 @@ def test_render() -> None:
     assert render("text", {}) == "text"
     assert render(["a", "b"], {}) == "a\nb"
     assert render({"n": 1}, {}) == '{\n  "n": 1\n}'
+
+
+def test_logs_while_starting_show_as_processing() -> None:
+    buffer = io.StringIO()
+    reporter = StatusReporter(Console(file=buffer, force_terminal=False))
+    reporter.update(_prediction("starting"))
+    reporter.update(_prediction("starting", "warming up\n"))
+    assert buffer.getvalue().splitlines()[-1].endswith("] processing")
