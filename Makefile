@@ -32,7 +32,7 @@ test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: install
-	@echo "make demo runs a model end to end once the local server (replicate_ext.testing) exists."
+	$(BIN)/python scripts/demo.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

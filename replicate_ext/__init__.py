@@ -19,13 +19,22 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
+    from ._client import (
+        AsyncClient,
+        Client,
+    )
     from ._default import (
+        async_cancel_prediction,
+        async_create_prediction,
+        async_get_prediction,
         async_paginate,
         async_run,
         async_search_models,
         async_upload_file,
         async_wait,
+        cancel_prediction,
+        create_prediction,
+        get_prediction,
         get_webhook_secret,
         paginate,
         run,
@@ -41,9 +50,15 @@ if TYPE_CHECKING:
         PredictionTimeout,
         RateLimitError,
         ReplicateError,
+        raise_for_response,
+        unwrap,
     )
-    from ._files import FileOutput
-    from ._sse import ServerSentEvent
+    from ._files import (
+        FileOutput,
+    )
+    from ._sse import (
+        ServerSentEvent,
+    )
     from ._webhooks import (
         WebhookVerificationError,
         sign_webhook,
@@ -53,32 +68,40 @@ if TYPE_CHECKING:
 
 # public name -> the module that defines it
 _EXPORTS: dict[str, str] = {
-    "Client": "._client",
     "AsyncClient": "._client",
-    "run": "._default",
-    "async_run": "._default",
-    "wait": "._default",
-    "async_wait": "._default",
-    "paginate": "._default",
+    "Client": "._client",
+    "async_cancel_prediction": "._default",
+    "async_create_prediction": "._default",
+    "async_get_prediction": "._default",
     "async_paginate": "._default",
-    "search_models": "._default",
+    "async_run": "._default",
     "async_search_models": "._default",
-    "upload_file": "._default",
     "async_upload_file": "._default",
+    "async_wait": "._default",
+    "cancel_prediction": "._default",
+    "create_prediction": "._default",
+    "get_prediction": "._default",
     "get_webhook_secret": "._default",
-    "ReplicateError": "._errors",
+    "paginate": "._default",
+    "run": "._default",
+    "search_models": "._default",
+    "upload_file": "._default",
+    "wait": "._default",
     "AuthenticationError": "._errors",
-    "NotFoundError": "._errors",
-    "RateLimitError": "._errors",
     "ModelError": "._errors",
+    "NotFoundError": "._errors",
     "PredictionCanceled": "._errors",
     "PredictionTimeout": "._errors",
+    "RateLimitError": "._errors",
+    "ReplicateError": "._errors",
+    "raise_for_response": "._errors",
+    "unwrap": "._errors",
     "FileOutput": "._files",
     "ServerSentEvent": "._sse",
     "WebhookVerificationError": "._webhooks",
+    "sign_webhook": "._webhooks",
     "validate_webhook": "._webhooks",
     "verify_webhook": "._webhooks",
-    "sign_webhook": "._webhooks",
 }
 
 
@@ -110,16 +133,24 @@ __all__ = [
     "ServerSentEvent",
     "WebhookVerificationError",
     "__version__",
+    "async_cancel_prediction",
+    "async_create_prediction",
+    "async_get_prediction",
     "async_paginate",
     "async_run",
     "async_search_models",
     "async_upload_file",
     "async_wait",
+    "cancel_prediction",
+    "create_prediction",
+    "get_prediction",
     "get_webhook_secret",
     "paginate",
+    "raise_for_response",
     "run",
     "search_models",
     "sign_webhook",
+    "unwrap",
     "upload_file",
     "validate_webhook",
     "verify_webhook",
