@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -18,8 +20,10 @@ BUNDLED = {
 }
 
 
-async def collect(api: httpx.AsyncClient, url: str, **params: str) -> tuple[list[dict], int]:
-    items: list[dict] = []
+async def collect(
+    api: httpx.AsyncClient, url: str, **params: str
+) -> tuple[list[dict[str, Any]], int]:
+    items: list[dict[str, Any]] = []
     pages = 0
     next_url: str | None = url
     first = True
@@ -413,7 +417,7 @@ async def test_every_list_paginates_consistently(
     server.state.page_size = 1
     items, pages = await collect(api, url)
 
-    def key(item: dict) -> str:
+    def key(item: dict[str, Any]) -> str:
         # Running jobs change between requests; compare identities only.
         return str(item.get("id") or item.get("slug") or (item.get("owner"), item["name"]))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import time
 import urllib.parse
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -136,7 +137,7 @@ async def test_uploads_over_the_limit_are_413(
         + f"\r\n--{boundary}--\r\n".encode()
     )
 
-    async def stream():  # type: ignore[no-untyped-def]
+    async def stream() -> AsyncIterator[bytes]:
         for start in range(0, len(body), 512):
             yield body[start : start + 512]
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -10,12 +11,12 @@ from replicate_ext.testing import LocalServer
 from .conftest import anonymous, parse_sse, wait_status
 
 
-async def _create(api: httpx.AsyncClient, prompt: str, **extra: object) -> dict[str, object]:
+async def _create(api: httpx.AsyncClient, prompt: str, **extra: object) -> dict[str, Any]:
     response = await api.post(
         "/models/replicate/stream-tokens/predictions",
         json={"input": {"prompt": prompt, **extra}},
     )
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 
@@ -26,7 +27,7 @@ async def _read_stream(api: httpx.AsyncClient, url: str, **headers: str) -> http
 
 async def test_stream_sends_output_logs_and_done_with_ids(api: httpx.AsyncClient) -> None:
     created = await _create(api, "alpha beta gamma")
-    response = await _read_stream(api, created["urls"]["stream"])  # type: ignore[index]
+    response = await _read_stream(api, created["urls"]["stream"])
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     events, _ = parse_sse(response.text)
@@ -42,7 +43,7 @@ async def test_stream_sends_output_logs_and_done_with_ids(api: httpx.AsyncClient
 
 async def test_multiline_tokens_use_several_data_lines(api: httpx.AsyncClient) -> None:
     created = await _create(api, "first line\nsecond\n\nthird")
-    response = await _read_stream(api, created["urls"]["stream"])  # type: ignore[index]
+    response = await _read_stream(api, created["urls"]["stream"])
     assert "data: line\ndata: \n" in response.text
     events, _ = parse_sse(response.text)
     text = "".join(e["data"] for e in events if e["event"] == "output")
@@ -51,8 +52,8 @@ async def test_multiline_tokens_use_several_data_lines(api: httpx.AsyncClient) -
 
 async def test_finished_stream_replays_everything(api: httpx.AsyncClient) -> None:
     created = await _create(api, "a b")
-    await wait_status(api, created["id"])  # type: ignore[arg-type]
-    response = await _read_stream(api, created["urls"]["stream"])  # type: ignore[index]
+    await wait_status(api, created["id"])
+    response = await _read_stream(api, created["urls"]["stream"])
     events, _ = parse_sse(response.text)
     assert [e["data"] for e in events if e["event"] == "output"] == ["a ", "b"]
     assert events[-1]["event"] == "done"
@@ -60,10 +61,10 @@ async def test_finished_stream_replays_everything(api: httpx.AsyncClient) -> Non
 
 async def test_last_event_id_resumes_after_that_event(api: httpx.AsyncClient) -> None:
     created = await _create(api, "w x y z")
-    await wait_status(api, created["id"])  # type: ignore[arg-type]
-    full, _ = parse_sse((await _read_stream(api, created["urls"]["stream"])).text)  # type: ignore[index]
+    await wait_status(api, created["id"])
+    full, _ = parse_sse((await _read_stream(api, created["urls"]["stream"])).text)
     resumed, _ = parse_sse(
-        (await _read_stream(api, created["urls"]["stream"], **{"Last-Event-ID": "3"})).text  # type: ignore[index]
+        (await _read_stream(api, created["urls"]["stream"], **{"Last-Event-ID": "3"})).text
     )
     assert resumed == full[3:]
 
@@ -71,7 +72,7 @@ async def test_last_event_id_resumes_after_that_event(api: httpx.AsyncClient) ->
 async def test_keep_alive_comments_while_idle(api: httpx.AsyncClient) -> None:
     # One token after 50 model seconds = 0.5 s real: longer than the 0.2 s keep-alive.
     created = await _create(api, "slow", interval=50)
-    response = await _read_stream(api, created["urls"]["stream"])  # type: ignore[index]
+    response = await _read_stream(api, created["urls"]["stream"])
     assert ": keep-alive\n\n" in response.text
     events, comments = parse_sse(response.text)
     assert comments >= 1
@@ -80,21 +81,21 @@ async def test_keep_alive_comments_while_idle(api: httpx.AsyncClient) -> None:
 
 async def test_canceled_prediction_stream_ends_with_reason(api: httpx.AsyncClient) -> None:
     created = await _create(api, "never ending " * 5, interval=60)
-    await wait_status(api, created["id"], {"processing"})  # type: ignore[arg-type]
-    await api.post(created["urls"]["cancel"])  # type: ignore[index]
-    events, _ = parse_sse((await _read_stream(api, created["urls"]["stream"])).text)  # type: ignore[index]
+    await wait_status(api, created["id"], {"processing"})
+    await api.post(created["urls"]["cancel"])
+    events, _ = parse_sse((await _read_stream(api, created["urls"]["stream"])).text)
     assert events[-1] == {"id": events[-1]["id"], "event": "done", "data": '{"reason": "canceled"}'}
 
 
 async def test_error_event_for_failures(api: httpx.AsyncClient) -> None:
     created = await _create(api, "a b c d", fail_after=2)
-    events, _ = parse_sse((await _read_stream(api, created["urls"]["stream"])).text)  # type: ignore[index]
+    events, _ = parse_sse((await _read_stream(api, created["urls"]["stream"])).text)
     assert [e["data"] for e in events if e["event"] == "output"] == ["a ", "b "]
     error = next(e for e in events if e["event"] == "error")
     assert json.loads(error["data"]) == {"detail": "Failed after 2 tokens, as asked"}
     assert events[-1]["event"] == "done"
     assert json.loads(events[-1]["data"]) == {"reason": "error"}
-    final = await wait_status(api, created["id"])  # type: ignore[arg-type]
+    final = await wait_status(api, created["id"])
     assert final["status"] == "failed"
     assert final["output"] == ["a ", "b "]
 
@@ -114,7 +115,7 @@ async def test_image_model_streams_file_urls(api: httpx.AsyncClient) -> None:
 async def test_stream_requires_auth(server: LocalServer, api: httpx.AsyncClient) -> None:
     created = await _create(api, "a")
     async with anonymous() as client:
-        response = await client.get(created["urls"]["stream"])  # type: ignore[index]
+        response = await client.get(created["urls"]["stream"])
     assert response.status_code == 401
 
 
