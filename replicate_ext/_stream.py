@@ -1,0 +1,771 @@
+"""Streaming a prediction's output as server-sent events, resumed after dropped connections.
+
+One I/O-free flow, `events_flow`, does the work for both the sync and the async
+iterator: it opens the prediction's ``urls.stream``, hands each event to the
+caller with an `Emit` operation as soon as it is decoded, reconnects with
+``Last-Event-ID`` when the connection drops, and ends at ``done``.
+`drive_events` and `adrive_events` run it with blocking or async I/O; they are
+`_flow.drive`/`adrive` plus the one thing those cannot do: give values to the
+caller while the flow is still running, and let the flow clean up (close the
+connection, cancel the prediction) when the caller stops listening.
+
+``run()`` versus ``stream()``: ``run()`` waits for the prediction to finish and
+returns its whole output (a streaming language model's pieces joined into one
+string). ``stream()`` gives the pieces as they are produced, as
+`PredictionEvent`s; ``"".join(map(str, events))`` is what ``run()`` returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+import httpx
+
+from ._errors import ModelError, PredictionCanceled, ReplicateError
+from ._files import FileEncoding, FileOutput, is_file_url
+from ._flow import Close, Op, ReadChunk, Send, Sleep, Stream, _aperform, _perform
+from ._predictions import (
+    Context,
+    RunOptions,
+    _Deadline,
+    cancel_request,
+    create_flow,
+    get_flow,
+)
+from ._refs import Ref, parse_ref
+from ._sse import ServerSentEvent, SSEDecoder
+
+if TYPE_CHECKING:
+    from generated.models.prediction import Prediction
+
+    from ._client import AsyncClient, Client
+
+__all__ = [
+    "AsyncEventStream",
+    "Emit",
+    "EventStream",
+    "PredictionEvent",
+    "StreamInterrupted",
+    "adrive_events",
+    "async_stream",
+    "async_stream_prediction",
+    "drive_events",
+    "events_flow",
+    "follow_events_flow",
+    "stream",
+    "stream_prediction",
+]
+
+DEFAULT_MAX_RECONNECTS = 5
+"""Reconnections tried in a row, without an event in between, before giving up."""
+RECONNECT_DELAY = 0.25
+"""Seconds before the first reconnection when the server sent no ``retry`` hint."""
+MAX_RECONNECT_DELAY = 10.0
+"""The backoff between reconnections stops growing here (a longer server hint wins)."""
+
+_STREAM_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+# Statuses worth reconnecting after: the stream may well be back a moment later.
+_TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+_ERROR_BODY_LIMIT = 64 * 1024
+
+
+@attrs.frozen
+class PredictionEvent(ServerSentEvent):
+    """An event of a prediction's stream: ``output``, ``logs`` or one this client does not know.
+
+    ``str(event)`` is the data of an ``output`` event (a piece of text, or a
+    file's URL) and ``""`` for the others, so ``"".join(map(str, events))`` is
+    the whole text. ``data`` is always the text as sent. When an ``output``
+    event's data is a file URL (and ``use_file_output`` is on), ``file`` is that
+    file as a `FileOutput`, ready to ``read()`` or ``save()``; it is None
+    otherwise.
+    """
+
+    file: FileOutput | None = attrs.field(default=None, eq=False)
+
+
+class StreamInterrupted(ReplicateError):
+    """The event stream broke off and could not be resumed; the prediction may still be running.
+
+    `prediction_id` names the prediction (to `wait()` for it or cancel it);
+    `last_event_id` is the id of the last event received, to resume later with
+    ``stream_prediction(..., last_event_id=...)``; `status` is the HTTP status of
+    the last attempt, if it got an answer.
+    """
+
+    def __init__(
+        self,
+        prediction_id: str,
+        last_event_id: str | None,
+        attempts: int,
+        cause: BaseException | None,
+        status: int | None = None,
+    ) -> None:
+        after = f" (last event id {last_event_id})" if last_event_id else ""
+        reason = f": {type(cause).__name__}: {cause}" if cause is not None else ""
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        super().__init__(
+            f"the event stream of prediction {prediction_id} broke off{after} and could not "
+            f"be resumed after {tries}{reason}",
+            status=status,
+        )
+        self.prediction_id = prediction_id
+        self.last_event_id = last_event_id
+        self.attempts = attempts
+
+
+# -- the flow --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class Emit:
+    """Hand `event` to the caller iterating over the flow; answers None."""
+
+    event: PredictionEvent
+
+
+EventFlow: TypeAlias = Generator[Op | Emit, Any, None]
+"""A flow that also emits events: run it with `drive_events` or `adrive_events`."""
+
+
+@dataclass(slots=True, frozen=True)
+class StreamOptions:
+    """How `events_flow` behaves; see `stream()` for each option."""
+
+    use_file_output: bool = True
+    cancel_on_close: bool = False
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS
+    last_event_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_reconnects < 0:
+            raise ValueError(f"max_reconnects must be 0 or more, not {self.max_reconnects}")
+
+
+class _Handle:
+    """Where a flow leaves the prediction it streams, for `EventStream.prediction`."""
+
+    __slots__ = ("prediction",)
+
+    def __init__(self) -> None:
+        self.prediction: Prediction | None = None
+
+
+class _Reader:
+    """What one stream remembers across reconnections, and what each event means."""
+
+    __slots__ = (
+        "ctx",
+        "decoder",
+        "finished",
+        "last_id",
+        "logs",
+        "prediction",
+        "replaying",
+        "use_file_output",
+    )
+
+    def __init__(self, ctx: Context, prediction: Prediction, options: StreamOptions) -> None:
+        self.ctx = ctx
+        self.prediction = prediction
+        self.use_file_output = options.use_file_output
+        self.decoder = SSEDecoder()
+        self.last_id = options.last_event_id
+        self.logs: list[str] = []
+        self.finished = False  # the prediction is known to be terminal
+        self.replaying = False  # just reconnected: the server may resend events we have
+
+    def accept(self, event: ServerSentEvent) -> PredictionEvent | None:
+        """The event to hand out, or None; raises for a failed or canceled prediction."""
+        if self.replaying:
+            # A server that ignores Last-Event-ID starts over; skip what was handed out.
+            if _not_after(event.id, self.last_id):
+                return None
+            self.replaying = False
+        if event.id is not None:
+            self.last_id = event.id
+        kind = event.event
+        if kind == "done":
+            self.finished = True
+            reason = _json_field(event.data, "reason")
+            if reason == "canceled":
+                raise PredictionCanceled(self._final("canceled", None))
+            if reason in ("error", "failed"):
+                raise ModelError(self._final("failed", None))
+            return None
+        if kind == "error":
+            self.finished = True
+            detail = _json_field(event.data, "detail")
+            raise ModelError(self._final("failed", detail if detail is not None else event.data))
+        if kind == "logs":
+            self.logs.append(event.data)
+        file = None
+        if kind == "output" and self.use_file_output and is_file_url(event.data):
+            file = FileOutput(event.data, self.ctx.downloader)
+        return PredictionEvent(kind, event.data, event.id, event.retry, file=file)
+
+    def _final(self, status: str, error: str | None) -> Prediction:
+        changes: dict[str, Any] = {"status": status}
+        if error is not None:
+            changes["error"] = error
+        if self.logs:
+            changes["logs"] = "".join(f"{line}\n" for line in self.logs)
+        return attrs.evolve(self.prediction, **changes)
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before reconnection `attempt` (1, 2, ...)."""
+        hint = self.decoder.retry
+        base = RECONNECT_DELAY if hint is None else hint / 1000
+        return float(min(base * 2 ** (attempt - 1), max(MAX_RECONNECT_DELAY, base)))
+
+
+def _not_after(event_id: str | None, last_id: str | None) -> bool:
+    # Only numeric ids have an order to compare; others are trusted to be new.
+    if event_id is None or last_id is None or not (event_id.isdigit() and last_id.isdigit()):
+        return False
+    return int(event_id) <= int(last_id)
+
+
+def _json_field(data: str, name: str) -> str | None:
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    found = value.get(name) if isinstance(value, dict) else None
+    return None if found is None else str(found)
+
+
+def _no_stream_error(prediction: Prediction) -> ReplicateError:
+    return ReplicateError(
+        f"prediction {prediction.id} has no stream URL: its model ({prediction.model}) does not "
+        "stream its output. Use run() or wait() for its output instead."
+    )
+
+
+def events_flow(
+    ctx: Context,
+    prediction: Prediction,
+    options: StreamOptions,
+    handle: _Handle | None = None,
+) -> EventFlow:
+    """Emit the events of `prediction`'s stream until ``done``, resuming after drops.
+
+    Raises `ModelError` at an ``error`` event (or a ``done`` with reason
+    ``error``), `PredictionCanceled` at a ``done`` with reason ``canceled``,
+    `ReplicateError` when the prediction has no stream or the first connection
+    gets an HTTP error, and `StreamInterrupted` once `options.max_reconnects`
+    reconnections in a row brought no event. With `options.cancel_on_close`,
+    anything that ends the flow before the prediction is known to be finished
+    (the caller leaving, an interruption, an error) cancels it, best effort.
+    """
+    if handle is not None:
+        handle.prediction = prediction
+    reader = _Reader(ctx, prediction, options)
+    stream: Stream | None = None
+    try:
+        url = prediction.urls.stream
+        if not isinstance(url, str):
+            raise _no_stream_error(prediction)
+        opened = False
+        attempts = 0
+        while True:
+            cause: BaseException | None = None
+            status: int | None = None
+            headers = dict(_STREAM_HEADERS)
+            if reader.last_id:
+                headers["Last-Event-ID"] = reader.last_id
+            try:
+                stream = yield Send({"method": "GET", "url": url, "headers": headers}, stream=True)
+            except httpx.TransportError as error:
+                cause = error
+            if stream is not None:
+                status = stream.response.status_code
+                if status != 200:
+                    response = yield from _error_response(stream)
+                    stream = None
+                    failure = ReplicateError.from_response(response)
+                    if not opened:
+                        raise failure
+                    if status not in _TRANSIENT_STATUSES:  # e.g. 404: the stream is gone
+                        raise StreamInterrupted(
+                            prediction.id, reader.last_id, attempts, failure, status
+                        ) from failure
+                    cause = failure
+                else:
+                    _check_content_type(stream.response)
+                    opened = True
+                    progressed, cause = yield from _pump(stream, reader)
+                    yield Close(stream)
+                    stream = None
+                    if reader.finished:
+                        return
+                    reader.decoder.close()  # drop the half-received event; it comes again
+                    if progressed:
+                        attempts = 0
+            attempts += 1
+            if attempts > options.max_reconnects:
+                raise StreamInterrupted(
+                    prediction.id, reader.last_id, attempts - 1, cause, status
+                ) from cause
+            reader.replaying = True
+            yield Sleep(reader.delay(attempts))
+    except BaseException as error:
+        # GeneratorExit: the flow is being discarded and may not yield any more.
+        if isinstance(error, GeneratorExit):
+            raise
+        if stream is not None:
+            yield Close(stream)
+        if options.cancel_on_close and not reader.finished:
+            yield cancel_request(prediction.id)
+        raise
+
+
+def _pump(
+    stream: Stream, reader: _Reader
+) -> Generator[Op | Emit, Any, tuple[bool, BaseException | None]]:
+    """Emit the events of one connection; whether any came, and why it ended if not at done."""
+    progressed = False
+    while True:
+        try:
+            chunk = yield ReadChunk(stream)
+        except httpx.TransportError as error:  # dropped, or silent past the read timeout
+            return progressed, error
+        if not chunk:
+            return progressed, None  # ended cleanly but without done: resume to be sure
+        for raw in reader.decoder.feed(chunk):
+            progressed = True
+            event = reader.accept(raw)
+            if reader.finished:
+                return True, None
+            if event is not None:
+                yield Emit(event)
+
+
+def _check_content_type(response: httpx.Response) -> None:
+    content_type = response.headers.get("content-type", "text/event-stream")
+    if not content_type.lower().startswith("text/event-stream"):
+        raise ReplicateError(
+            f"expected an event stream from {response.url}, got {content_type!r}",
+            status=response.status_code,
+        )
+
+
+def _error_response(stream: Stream) -> Generator[Op, Any, httpx.Response]:
+    """The (bounded) body of an error answer, as a read `httpx.Response` for `from_response`."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < _ERROR_BODY_LIMIT:
+        try:
+            chunk = yield ReadChunk(stream)
+        except httpx.TransportError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    yield Close(stream)
+    original = stream.response
+    # The chunks are already decoded: drop the headers that describe the wire encoding.
+    headers = [
+        (name, value)
+        for name, value in original.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        original.status_code,
+        headers=headers,
+        content=b"".join(chunks),
+        request=original.request,
+    )
+
+
+def _create_and_stream_flow(
+    ctx: Context,
+    ref: Ref,
+    input: Mapping[str, Any] | None,
+    run_options: RunOptions,
+    options: StreamOptions,
+    handle: _Handle,
+) -> EventFlow:
+    prediction = yield from create_flow(ctx, ref, dict(input or {}), run_options, _Deadline(None))
+    yield from events_flow(ctx, prediction, options, handle)
+
+
+def _existing_flow(
+    ctx: Context, prediction: Prediction | str, options: StreamOptions, handle: _Handle
+) -> EventFlow:
+    if isinstance(prediction, str):
+        prediction = yield from get_flow(ctx, prediction)
+    yield from events_flow(ctx, prediction, options, handle)
+
+
+def follow_events_flow(
+    ctx: Context,
+    prediction: Prediction,
+    on_event: Callable[[PredictionEvent], object] | None = None,
+    *,
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> Generator[Op, Any, None]:
+    """`events_flow` as a plain flow: each event goes to `on_event` instead of the caller.
+
+    For flows that follow a stream to its end, like ``run()``'s wait: it
+    returns at ``done`` and raises like `events_flow` (file outputs are left as
+    URLs, and the prediction is never canceled here).
+    """
+    flow = events_flow(ctx, prediction, StreamOptions(False, False, max_reconnects))
+    answer: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            op = flow.send(answer) if error is None else flow.throw(error)
+        except StopIteration:
+            return
+        answer, error = None, None
+        if isinstance(op, Emit):
+            if on_event is not None:
+                on_event(op.event)
+            continue
+        try:
+            answer = yield op
+        except BaseException as exc:  # noqa: BLE001 (thrown into the flow, which decides)
+            error = exc
+
+
+# -- the drivers -----------------------------------------------------------------------------
+
+
+class _CallerLeft(BaseException):
+    """Thrown into an event flow when its caller stops iterating (break, close, GC).
+
+    A BaseException, so that no ``except Exception`` in a flow takes it for a
+    failure to handle; unlike GeneratorExit, it lets the flow still yield
+    operations (close the connection, cancel the prediction) before it ends.
+    """
+
+
+class _Steps:
+    """The bookkeeping the two drivers share: what goes into the flow next."""
+
+    __slots__ = ("answer", "error", "flow", "left")
+
+    def __init__(self, flow: EventFlow) -> None:
+        self.flow = flow
+        self.answer: Any = None
+        self.error: BaseException | None = None
+        self.left = False
+
+    def next(self) -> Op | Emit | None:
+        """The flow's next operation, or None once it has ended."""
+        while True:
+            try:
+                if self.error is None:
+                    op = self.flow.send(self.answer)
+                else:
+                    op = self.flow.throw(self.error)
+            except StopIteration:
+                return None
+            except _CallerLeft:
+                if self.left:
+                    return None
+                raise
+            self.answer, self.error = None, None
+            if not (self.left and isinstance(op, Emit)):
+                return op
+            self.error = _CallerLeft()  # nobody is listening any more
+
+    def thrown(self, error: BaseException) -> None:
+        """The caller threw `error` (GeneratorExit when it closed us) at an emitted event."""
+        if isinstance(error, GeneratorExit):
+            self.left = True
+            error = _CallerLeft()
+        self.error = error
+
+
+def drive_events(flow: EventFlow, http: httpx.Client) -> Generator[PredictionEvent, None, None]:
+    """Run `flow` with blocking I/O on `http`, yielding the events it emits.
+
+    Closing the generator (or dropping it) lets the flow clean up: its
+    connection is closed and, if it asks to, its prediction canceled.
+    """
+    steps = _Steps(flow)
+    streams: list[Stream] = []
+    try:
+        while (op := steps.next()) is not None:
+            if isinstance(op, Emit):
+                try:
+                    yield op.event
+                except BaseException as error:  # noqa: BLE001 (thrown into the flow, which decides)
+                    steps.thrown(error)
+                continue
+            try:
+                steps.answer = _perform(op, http, streams)
+            except BaseException as error:  # noqa: BLE001 (thrown into the flow, which decides)
+                steps.error = error
+    finally:
+        flow.close()
+        for stream in streams:
+            stream.response.close()
+
+
+async def adrive_events(
+    flow: EventFlow, http: httpx.AsyncClient
+) -> AsyncGenerator[PredictionEvent, None]:
+    """Run `flow` with async I/O on `http`, yielding the events it emits; see `drive_events`."""
+    steps = _Steps(flow)
+    streams: list[Stream] = []
+    try:
+        while (op := steps.next()) is not None:
+            if isinstance(op, Emit):
+                try:
+                    yield op.event
+                except BaseException as error:  # noqa: BLE001 (thrown into the flow, which decides)
+                    steps.thrown(error)
+                continue
+            try:
+                if isinstance(op, Close):
+                    await _aclose(op.stream.response)
+                else:
+                    steps.answer = await _aperform(op, http, streams)
+            except BaseException as error:  # noqa: BLE001 (thrown into the flow, which decides)
+                steps.error = error
+    finally:
+        flow.close()
+        for stream in streams:
+            await _aclose(stream.response)
+
+
+async def _aclose(response: httpx.Response) -> None:
+    import anyio
+
+    # Closing must finish even in a task being cancelled, or the connection leaks.
+    with anyio.CancelScope(shield=True):
+        await response.aclose()
+
+
+# -- what callers get ------------------------------------------------------------------------
+
+
+class EventStream(Iterator[PredictionEvent]):
+    """The events of a prediction, as they come: iterate over it, ideally in a ``with`` block.
+
+    The connection opens at the first ``next()`` (creating the prediction
+    first, for `stream()`), and closes as soon as the iteration stops:
+    at the end, at ``break`` or an exception (``with`` and `close()` make that
+    immediate; a plain ``for`` relies on the iterator being garbage collected,
+    which CPython does at once unless something else holds it).
+    """
+
+    __slots__ = ("_events", "_handle")
+
+    def __init__(self, events: Generator[PredictionEvent, None, None], handle: _Handle) -> None:
+        self._events = events
+        self._handle = handle
+
+    @property
+    def prediction(self) -> Prediction | None:
+        """The prediction streamed, as it was when the stream opened; None before that."""
+        return self._handle.prediction
+
+    def __iter__(self) -> EventStream:
+        return self
+
+    def __next__(self) -> PredictionEvent:
+        return next(self._events)
+
+    def close(self) -> None:
+        """Stop: close the connection (and cancel the prediction, with ``cancel_on_close``)."""
+        self._events.close()
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        prediction = self._handle.prediction
+        return f"<EventStream {prediction.id if prediction is not None else '(not started)'}>"
+
+
+class AsyncEventStream(AsyncIterator[PredictionEvent]):
+    """The async twin of `EventStream`: ``async for``, ideally in an ``async with`` block.
+
+    Cancelling the task that iterates closes the connection (and cancels the
+    prediction, with ``cancel_on_close``). For code written for Replicate's
+    own client, ``await`` on it is allowed and gives the stream itself.
+    """
+
+    __slots__ = ("_events", "_handle")
+
+    def __init__(self, events: AsyncGenerator[PredictionEvent, None], handle: _Handle) -> None:
+        self._events = events
+        self._handle = handle
+
+    @property
+    def prediction(self) -> Prediction | None:
+        """The prediction streamed, as it was when the stream opened; None before that."""
+        return self._handle.prediction
+
+    def __aiter__(self) -> AsyncEventStream:
+        return self
+
+    async def __anext__(self) -> PredictionEvent:
+        return await anext(self._events)
+
+    async def aclose(self) -> None:
+        """Stop: close the connection (and cancel the prediction, with ``cancel_on_close``)."""
+        await self._events.aclose()
+
+    async def __aenter__(self) -> AsyncEventStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __await__(self) -> Generator[Any, None, AsyncEventStream]:
+        return self._itself().__await__()
+
+    async def _itself(self) -> AsyncEventStream:
+        return self
+
+    def __repr__(self) -> str:
+        prediction = self._handle.prediction
+        return f"<AsyncEventStream {prediction.id if prediction is not None else '(not started)'}>"
+
+
+def _run_options(
+    webhook: str | None, webhook_events_filter: Sequence[str] | None, file_encoding: FileEncoding
+) -> RunOptions:
+    # wait=False: no Prefer header, so the API answers at once and the stream starts early.
+    return RunOptions(
+        wait=False,
+        webhook=webhook,
+        webhook_events_filter=webhook_events_filter,
+        file_encoding=file_encoding,
+    )
+
+
+def stream(
+    client: Client,
+    ref: str,
+    input: Mapping[str, Any] | None = None,
+    *,
+    webhook: str | None = None,
+    webhook_events_filter: Sequence[str] | None = None,
+    use_file_output: bool = True,
+    cancel_on_close: bool = False,
+    file_encoding: FileEncoding = "auto",
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> EventStream:
+    """Run a model and iterate over its output events as they are produced.
+
+    `ref`, `input`, `webhook`, `webhook_events_filter` and `file_encoding` are
+    as for ``run()``. Gives `PredictionEvent`s: ``output`` (a piece of text, or
+    a file URL, also as ``event.file`` with `use_file_output`) and ``logs``;
+    ``str(event)`` is the output text, so ``"".join(map(str, events))`` is the
+    whole text. It ends after the ``done`` event, which is not given. Use it
+    as ``with client.stream(...) as events: for event in events: ...``.
+
+    Raises `ModelError` when the model fails (after the events before the
+    failure), `PredictionCanceled` when the prediction is canceled, and
+    `ReplicateError` when the model does not stream or opening its stream gets
+    an HTTP error (`status`). A dropped connection is resumed where it broke
+    off (``Last-Event-ID``, honouring the server's ``retry`` hint), with no
+    event lost or repeated; after `max_reconnects` attempts in a row without
+    an event, `StreamInterrupted` names the prediction. With
+    `cancel_on_close`, stopping early (``break``, an exception, closing or
+    dropping the stream, Ctrl-C) also cancels the prediction.
+
+    ``run()`` instead waits for the end and returns the whole output at once.
+    """
+    options = StreamOptions(use_file_output, cancel_on_close, max_reconnects)
+    handle = _Handle()
+    flow = _create_and_stream_flow(
+        client._ctx,
+        parse_ref(ref),
+        input,
+        _run_options(webhook, webhook_events_filter, file_encoding),
+        options,
+        handle,
+    )
+    return EventStream(drive_events(flow, client._sync_http()), handle)
+
+
+def async_stream(
+    client: AsyncClient,
+    ref: str,
+    input: Mapping[str, Any] | None = None,
+    *,
+    webhook: str | None = None,
+    webhook_events_filter: Sequence[str] | None = None,
+    use_file_output: bool = True,
+    cancel_on_close: bool = False,
+    file_encoding: FileEncoding = "auto",
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> AsyncEventStream:
+    """Run a model and iterate (``async for``) over its output events; see `stream`.
+
+    Cancelling the iterating task closes the connection, and with
+    `cancel_on_close` cancels the prediction.
+    """
+    options = StreamOptions(use_file_output, cancel_on_close, max_reconnects)
+    handle = _Handle()
+    flow = _create_and_stream_flow(
+        client._ctx,
+        parse_ref(ref),
+        input,
+        _run_options(webhook, webhook_events_filter, file_encoding),
+        options,
+        handle,
+    )
+    return AsyncEventStream(adrive_events(flow, client._async_http()), handle)
+
+
+def stream_prediction(
+    client: Client,
+    prediction: Prediction | str,
+    *,
+    use_file_output: bool = True,
+    cancel_on_close: bool = False,
+    last_event_id: str | None = None,
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> EventStream:
+    """Iterate over the events of an existing prediction (or the one with this id).
+
+    As `stream`, for a prediction created elsewhere (``predictions.create``,
+    a webhook, another process). The server replays the events from the
+    start, or from after `last_event_id` (e.g. a browser's ``Last-Event-ID``
+    when relaying the stream to it).
+    """
+    options = StreamOptions(use_file_output, cancel_on_close, max_reconnects, last_event_id)
+    handle = _Handle()
+    flow = _existing_flow(client._ctx, prediction, options, handle)
+    return EventStream(drive_events(flow, client._sync_http()), handle)
+
+
+def async_stream_prediction(
+    client: AsyncClient,
+    prediction: Prediction | str,
+    *,
+    use_file_output: bool = True,
+    cancel_on_close: bool = False,
+    last_event_id: str | None = None,
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> AsyncEventStream:
+    """Iterate (``async for``) over an existing prediction's events; see `stream_prediction`."""
+    options = StreamOptions(use_file_output, cancel_on_close, max_reconnects, last_event_id)
+    handle = _Handle()
+    flow = _existing_flow(client._ctx, prediction, options, handle)
+    return AsyncEventStream(adrive_events(flow, client._async_http()), handle)

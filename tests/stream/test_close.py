@@ -1,0 +1,169 @@
+"""Leaving early closes the connection at once; cancel_on_close also cancels the prediction."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Callable
+
+import pytest
+
+from replicate_ext._client import AsyncClient, Client
+from replicate_ext._stream import (
+    PredictionEvent,
+    async_stream,
+    async_stream_prediction,
+    stream,
+    stream_prediction,
+)
+from replicate_ext.testing import LocalServer
+
+from .conftest import Reply, ScriptedServer, prediction_at, sse, wait_status
+
+Scripted = Callable[[list[Reply]], ScriptedServer]
+HELD = [Reply([sse(("1", "output", "a"), ("2", "output", "b"))], end="hold")]
+SLOW = {"prompt": "tok " * 50, "interval": 10}  # 0.1 s a token at the fixture speed: 5 s
+
+
+def cancels(server: LocalServer, prediction_id: str) -> list[object]:
+    return list(server.state.requests_to(f"/v1/predictions/{prediction_id}/cancel", "POST"))
+
+
+def test_break_closes_the_connection(client: Client, scripted: Scripted) -> None:
+    server = scripted(HELD)
+    for event in stream_prediction(client, prediction_at(server.url)):
+        assert event.data == "a"
+        break
+    assert server.hung_up.wait(5)
+
+
+def test_an_exception_in_the_loop_closes_the_connection(client: Client, scripted: Scripted) -> None:
+    server = scripted(HELD)
+
+    def consume() -> None:
+        with stream_prediction(client, prediction_at(server.url)) as events:
+            for _ in events:
+                raise KeyError("stop")
+
+    with pytest.raises(KeyError):
+        consume()
+    assert server.hung_up.wait(5)
+
+
+def test_dropping_the_stream_closes_the_connection(client: Client, scripted: Scripted) -> None:
+    server = scripted(HELD)
+    events = stream_prediction(client, prediction_at(server.url))
+    assert next(events).data == "a"
+    del events
+    gc.collect()
+    assert server.hung_up.wait(5)
+
+
+async def test_async_break_closes_the_connection(
+    async_client: AsyncClient, scripted: Scripted
+) -> None:
+    server = scripted(HELD)
+    async with async_stream_prediction(async_client, prediction_at(server.url)) as events:
+        async for _ in events:
+            break
+    assert await asyncio.to_thread(server.hung_up.wait, 5)
+
+
+async def test_async_break_without_a_with_block_closes_the_connection(
+    async_client: AsyncClient, scripted: Scripted
+) -> None:
+    server = scripted(HELD)
+    async for _ in async_stream_prediction(async_client, prediction_at(server.url)):
+        break
+    # the dropped async generator is closed by the event loop
+    assert await asyncio.to_thread(server.hung_up.wait, 5)
+
+
+@pytest.mark.parametrize("cancel_on_close", [False, True])
+async def test_cancelling_the_task_closes_the_connection(
+    async_client: AsyncClient, scripted: Scripted, server: LocalServer, cancel_on_close: bool
+) -> None:
+    held = scripted(HELD)
+    prediction = prediction_at(held.url, "taskcanceledprediction0000")
+    got: list[PredictionEvent] = []
+    second = asyncio.Event()
+
+    async def consume() -> None:
+        events = async_stream_prediction(async_client, prediction, cancel_on_close=cancel_on_close)
+        async for event in events:
+            got.append(event)
+            if len(got) == 2:
+                second.set()
+
+    task = asyncio.create_task(consume())
+    await asyncio.wait_for(second.wait(), 5)
+    task.cancel()  # while it waits for a third event
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await asyncio.to_thread(held.hung_up.wait, 5)
+    # the cancel request goes to the API (the local server), which has no such prediction
+    assert len(cancels(server, prediction.id)) == int(cancel_on_close)
+
+
+def test_cancel_on_close_cancels_the_prediction_at_break(
+    client: Client, server: LocalServer
+) -> None:
+    with stream(client, "replicate/stream-tokens", SLOW, cancel_on_close=True) as events:
+        for event in events:
+            if event.event == "output":
+                break
+        assert events.prediction is not None
+        prediction_id = events.prediction.id
+    assert wait_status(server, prediction_id, {"canceled", "succeeded"}) == "canceled"
+    assert len(cancels(server, prediction_id)) == 1
+
+
+async def test_cancel_on_close_cancels_the_prediction_at_break_async(
+    async_client: AsyncClient, server: LocalServer
+) -> None:
+    events = async_stream(async_client, "replicate/stream-tokens", SLOW, cancel_on_close=True)
+    async with events:
+        async for event in events:
+            if event.event == "output":
+                break
+    assert events.prediction is not None
+    final = await asyncio.to_thread(
+        wait_status, server, events.prediction.id, {"canceled", "succeeded"}
+    )
+    assert final == "canceled"
+
+
+def test_without_cancel_on_close_the_prediction_keeps_running(
+    client: Client, server: LocalServer
+) -> None:
+    with stream(client, "replicate/stream-tokens", SLOW) as events:
+        for _ in events:
+            break
+        assert events.prediction is not None
+        prediction_id = events.prediction.id
+    assert server.state.prediction(prediction_id)["status"] in ("starting", "processing")
+    assert cancels(server, prediction_id) == []
+    client.run  # noqa: B018 (the client stays usable)
+    from generated.api.predictions import predictions_cancel
+
+    predictions_cancel.sync_detailed(prediction_id, client=client.api)  # tidy up
+
+
+def test_a_finished_stream_cancels_nothing(client: Client, server: LocalServer) -> None:
+    with stream(client, "replicate/stream-tokens", {"prompt": "a b"}, cancel_on_close=True) as ev:
+        assert "".join(map(str, ev)) == "a b"
+        assert ev.prediction is not None
+        prediction_id = ev.prediction.id
+    assert cancels(server, prediction_id) == []
+
+
+def test_a_keyboard_interrupt_while_reading_cancels_with_cancel_on_close(
+    client: Client, server: LocalServer
+) -> None:
+    events = stream(client, "replicate/stream-tokens", SLOW, cancel_on_close=True)
+    next(events)
+    # what Ctrl-C does to a generator suspended in the caller's loop body
+    with pytest.raises(KeyboardInterrupt):
+        events._events.throw(KeyboardInterrupt())
+    assert events.prediction is not None
+    assert wait_status(server, events.prediction.id, {"canceled", "succeeded"}) == "canceled"
