@@ -129,7 +129,7 @@ async def _start_prediction(
     model.run_count += 1
     state.launch(job, version.runner, cancel_after)
     if wait is not None:
-        with contextlib.suppress(asyncio.TimeoutError):
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(job.done.wait(), wait)
     document = job.to_json()
     if wait is not None and state.sync_data_urls:
@@ -198,7 +198,7 @@ async def cancel_job(request: Request) -> Response:
     job = _job(store, request, kind)
     if not job.terminal:
         state.request_cancel(job)
-        with contextlib.suppress(asyncio.TimeoutError):
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(job.done.wait(), 5)
     return json_response(job.to_json())
 

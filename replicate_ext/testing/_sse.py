@@ -97,7 +97,7 @@ class EventStream(Response):
                     continue
                 try:
                     await asyncio.wait_for(job.changed.wait(), self.state.keepalive_interval)
-                except asyncio.TimeoutError:  # noqa: UP041 - not TimeoutError before 3.11
+                except TimeoutError:
                     idle = True
             if idle:
                 await send({"type": "http.response.body", "body": KEEPALIVE, "more_body": True})

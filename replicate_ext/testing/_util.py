@@ -5,10 +5,9 @@ from __future__ import annotations
 import base64
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-# datetime.UTC only exists from Python 3.11 on.
-UTC = timezone.utc  # noqa: UP017
+__all__ = ["UTC", "iso", "new_id", "parse_duration", "parse_iso", "utcnow"]
 
 # The spec's pattern for Cancel-After: ^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
