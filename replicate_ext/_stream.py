@@ -10,9 +10,10 @@ caller while the flow is still running, and let the flow clean up (close the
 connection, cancel the prediction) when the caller stops listening.
 
 ``run()`` versus ``stream()``: ``run()`` waits for the prediction to finish and
-returns its whole output (a streaming language model's pieces joined into one
-string). ``stream()`` gives the pieces as they are produced, as
-`PredictionEvent`s; ``"".join(map(str, events))`` is what ``run()`` returns.
+returns its whole output: a language model's pieces joined into one string, a
+list of files, ... ``stream()`` gives the pieces as they are produced, as
+`PredictionEvent`s (with the model's logs between them); for a language model,
+``"".join(map(str, events))`` is the string ``run()`` would have returned.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ RECONNECT_DELAY = 0.25
 """Seconds before the first reconnection when the server sent no ``retry`` hint."""
 MAX_RECONNECT_DELAY = 10.0
 """The backoff between reconnections stops growing here (a longer server hint wins)."""
+MAX_RETRY_HINT = 60.0
+"""Seconds: a server's ``retry`` hint longer than this is taken as this."""
 
 _STREAM_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
 # Statuses worth reconnecting after: the stream may well be back a moment later.
@@ -227,7 +230,7 @@ class _Reader:
     def delay(self, attempt: int) -> float:
         """Seconds to wait before reconnection `attempt` (1, 2, ...)."""
         hint = self.decoder.retry
-        base = RECONNECT_DELAY if hint is None else hint / 1000
+        base = RECONNECT_DELAY if hint is None else min(hint / 1000, MAX_RETRY_HINT)
         return float(min(base * 2 ** (attempt - 1), max(MAX_RECONNECT_DELAY, base)))
 
 
@@ -279,48 +282,43 @@ def events_flow(
         if not isinstance(url, str):
             raise _no_stream_error(prediction)
         opened = False
-        attempts = 0
+        failures = 0  # connection attempts in a row that brought no event
         while True:
             cause: BaseException | None = None
             status: int | None = None
-            headers = dict(_STREAM_HEADERS)
-            if reader.last_id:
-                headers["Last-Event-ID"] = reader.last_id
             try:
-                stream = yield Send({"method": "GET", "url": url, "headers": headers}, stream=True)
+                stream = yield Send(_stream_request(url, reader.last_id), stream=True)
             except httpx.TransportError as error:
                 cause = error
             if stream is not None:
                 status = stream.response.status_code
-                if status != 200:
-                    response = yield from _error_response(stream)
-                    stream = None
-                    failure = ReplicateError.from_response(response)
-                    if not opened:
-                        raise failure
-                    if status not in _TRANSIENT_STATUSES:  # e.g. 404: the stream is gone
-                        raise StreamInterrupted(
-                            prediction.id, reader.last_id, attempts, failure, status
-                        ) from failure
-                    cause = failure
-                else:
+                if status == 200:
                     _check_content_type(stream.response)
                     opened = True
                     progressed, cause = yield from _pump(stream, reader)
-                    yield Close(stream)
-                    stream = None
-                    if reader.finished:
-                        return
-                    reader.decoder.close()  # drop the half-received event; it comes again
                     if progressed:
-                        attempts = 0
-            attempts += 1
-            if attempts > options.max_reconnects:
+                        failures = 0
+                else:
+                    failure = ReplicateError.from_response((yield from _read_error(stream)))
+                    if not opened:  # an HTTP error like any other
+                        raise failure
+                    if status not in _TRANSIENT_STATUSES:  # e.g. 404: the stream is gone
+                        raise StreamInterrupted(
+                            prediction.id, reader.last_id, failures, failure, status
+                        ) from failure
+                    cause = failure
+                yield Close(stream)
+                stream = None
+                if reader.finished:
+                    return
+            reader.decoder.close()  # drop a half-received event: it comes again
+            failures += 1
+            if failures > options.max_reconnects:
                 raise StreamInterrupted(
-                    prediction.id, reader.last_id, attempts - 1, cause, status
+                    prediction.id, reader.last_id, failures - 1, cause, status
                 ) from cause
             reader.replaying = True
-            yield Sleep(reader.delay(attempts))
+            yield Sleep(reader.delay(failures))
     except BaseException as error:
         # GeneratorExit: the flow is being discarded and may not yield any more.
         if isinstance(error, GeneratorExit):
@@ -362,7 +360,7 @@ def _check_content_type(response: httpx.Response) -> None:
         )
 
 
-def _error_response(stream: Stream) -> Generator[Op, Any, httpx.Response]:
+def _read_error(stream: Stream) -> Generator[Op, Any, httpx.Response]:
     """The (bounded) body of an error answer, as a read `httpx.Response` for `from_response`."""
     chunks: list[bytes] = []
     size = 0
@@ -375,7 +373,6 @@ def _error_response(stream: Stream) -> Generator[Op, Any, httpx.Response]:
             break
         chunks.append(chunk)
         size += len(chunk)
-    yield Close(stream)
     original = stream.response
     # The chunks are already decoded: drop the headers that describe the wire encoding.
     headers = [
@@ -389,6 +386,13 @@ def _error_response(stream: Stream) -> Generator[Op, Any, httpx.Response]:
         content=b"".join(chunks),
         request=original.request,
     )
+
+
+def _stream_request(url: str, last_event_id: str | None) -> dict[str, Any]:
+    headers = dict(_STREAM_HEADERS)
+    if last_event_id:
+        headers["Last-Event-ID"] = last_event_id
+    return {"method": "GET", "url": url, "headers": headers}
 
 
 def _create_and_stream_flow(
@@ -424,7 +428,8 @@ def follow_events_flow(
     returns at ``done`` and raises like `events_flow` (file outputs are left as
     URLs, and the prediction is never canceled here).
     """
-    flow = events_flow(ctx, prediction, StreamOptions(False, False, max_reconnects))
+    options = StreamOptions(use_file_output=False, max_reconnects=max_reconnects)
+    flow = events_flow(ctx, prediction, options)
     answer: Any = None
     error: BaseException | None = None
     while True:
