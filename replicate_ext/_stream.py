@@ -38,6 +38,7 @@ from ._errors import ModelError, PredictionCanceled, ReplicateError
 from ._files import FileEncoding, FileOutput, is_file_url
 from ._flow import Close, Op, ReadChunk, Send, Sleep, Stream, _aperform, _perform
 from ._predictions import (
+    TERMINAL,
     Context,
     RunOptions,
     _Deadline,
@@ -286,6 +287,7 @@ def events_flow(
         while True:
             cause: BaseException | None = None
             status: int | None = None
+            progressed = False
             try:
                 stream = yield Send(_stream_request(url, reader.last_id), stream=True)
             except httpx.TransportError as error:
@@ -311,6 +313,11 @@ def events_flow(
                 stream = None
                 if reader.finished:
                     return
+                # Ended cleanly with nothing new: a server that leaves out done for a
+                # finished prediction would do that forever. Ask how it ended.
+                quiet = status == 200 and cause is None and not progressed
+                if quiet and (yield from _ended(ctx, reader)):
+                    return
             reader.decoder.close()  # drop a half-received event: it comes again
             failures += 1
             if failures > options.max_reconnects:
@@ -328,6 +335,22 @@ def events_flow(
         if options.cancel_on_close and not reader.finished:
             yield cancel_request(prediction.id)
         raise
+
+
+def _ended(ctx: Context, reader: _Reader) -> Generator[Op, Any, bool]:
+    """Whether the prediction is over (raising if it failed or was canceled)."""
+    try:
+        current = yield from get_flow(ctx, reader.prediction.id)
+    except (ReplicateError, httpx.TransportError):
+        return False  # unknown: keep reconnecting
+    if current.status not in TERMINAL:
+        return False
+    reader.finished = True
+    if current.status == "failed":
+        raise ModelError(current)
+    if current.status == "canceled":
+        raise PredictionCanceled(current)
+    return True
 
 
 def _pump(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from replicate_ext._errors import ReplicateError
+from replicate_ext._errors import ModelError, ReplicateError
 from replicate_ext._stream import StreamInterrupted
 from replicate_ext.testing import LocalServer
 
@@ -152,3 +152,33 @@ def test_an_answer_that_is_not_an_event_stream_is_an_error(
     outcome = streamer("stream_prediction", prediction_at(server.url))
     assert type(outcome.error) is ReplicateError
     assert "text/html" in str(outcome.error)
+
+
+@pytest.mark.parametrize("model", ["hello-world", "fail"])
+def test_a_server_that_never_sends_done_ends_with_the_predictions_status(
+    streamer: Streamer, scripted: Scripted, server: LocalServer, model: str
+) -> None:
+    import attrs
+
+    from generated.api.models import models_predictions_create
+    from generated.models.model_prediction_request import ModelPredictionRequest
+    from generated.models.model_prediction_request_input import ModelPredictionRequestInput
+
+    from .conftest import make_client, wait_status
+
+    with make_client(server) as client:
+        body = ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict({"text": "a"}))
+        created = models_predictions_create.sync("replicate", model, client=client.api, body=body)
+    wait_status(server, created.id, {"succeeded", "failed"})
+    # events, then a clean end without done; the reconnection brings nothing at all
+    sse_server = scripted([Reply([b"retry: 0\n\n", sse(("1", "output", "x"))]), Reply([])])
+    urls = attrs.evolve(created.urls, stream=sse_server.url)
+    outcome = streamer("stream_prediction", attrs.evolve(created, urls=urls))
+    assert outcome.text == "x"
+    assert len(sse_server.requests) == 2
+    assert len(server.state.requests_to(f"/v1/predictions/{created.id}", "GET")) == 1
+    if model == "fail":
+        assert isinstance(outcome.error, ModelError)
+        assert outcome.error.error == "Something went wrong"
+    else:
+        assert outcome.error is None
