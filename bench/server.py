@@ -1,0 +1,126 @@
+"""The benchmark's local server: `replicate_ext.testing.LocalServer` in a process of its own.
+
+The clients under test run in other processes and talk HTTP to it. The harness
+(`bench/run.py`) starts this script and steers it over a side channel, its
+stdin and stdout: one JSON command per line in, one JSON answer per line out.
+The first line out is ``{"base_url": ..., "origin": ..., "token": ...}``.
+
+Commands (``{"op": ...}``):
+
+* ``reset``: forget predictions, files and recorded requests.
+* ``speed`` (``value``): divide every model delay by ``value`` from now on.
+* ``requests``: how many requests arrived since the last reset, by route and by
+  User-Agent.
+* ``predictions``: every prediction since the last reset, oldest first, with
+  ``created_at`` and ``completed_at`` as Unix times.
+* ``quit``.
+
+The replicate_ext.testing server has no endpoint to read its counters from
+another process yet; this side channel stands in for one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from collections import Counter
+from typing import Any
+
+from replicate_ext.testing import LocalServer
+
+_ID = re.compile(r"/[a-z0-9]{26}(?=/|$)")
+
+
+def _route(method: str, path: str) -> str:
+    return f"{method} {_ID.sub('/{id}', path)}"
+
+
+def _on_loop(server: LocalServer, make: Any) -> Any:
+    loop = server.state.loop
+    assert loop is not None
+
+    async def call() -> Any:
+        return make()
+
+    return asyncio.run_coroutine_threadsafe(call(), loop).result(timeout=30)
+
+
+def _predictions(server: LocalServer) -> list[dict[str, Any]]:
+    def read() -> list[dict[str, Any]]:
+        return [
+            {
+                "id": job.id,
+                "status": job.status,
+                "created_at": job.created_at.timestamp(),
+                "completed_at": job.completed_at.timestamp() if job.completed_at else None,
+            }
+            for job in server.state.predictions.values()
+        ]
+
+    result: list[dict[str, Any]] = _on_loop(server, read)
+    return result
+
+
+def _requests(server: LocalServer) -> dict[str, Any]:
+    recorded = server.state.requests
+    return {
+        "count": len(recorded),
+        "routes": dict(Counter(_route(r.method, r.path) for r in recorded)),
+        "agents": dict(Counter(r.headers.get("user-agent", "") for r in recorded)),
+    }
+
+
+def handle(server: LocalServer, command: dict[str, Any]) -> dict[str, Any]:
+    op = command.get("op")
+    if op == "reset":
+        server.reset()
+        return {"ok": True}
+    if op == "speed":
+        server.state.speed = float(command["value"])
+        return {"ok": True}
+    if op == "requests":
+        return _requests(server)
+    if op == "predictions":
+        return {"predictions": _predictions(server)}
+    return {"error": f"unknown op {op!r}"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--speed", type=float, default=1e6)
+    parser.add_argument("--token", default="r8_benchmark-token")
+    args = parser.parse_args()
+    # Keep-alives far apart: a benchmark stream never idles that long.
+    server = LocalServer(token=args.token, speed=args.speed, keepalive_interval=3600)
+    server.start()
+    out = sys.stdout
+    try:
+        out.write(
+            json.dumps(
+                {"base_url": server.base_url, "origin": server.origin, "token": server.token}
+            )
+            + "\n"
+        )
+        out.flush()
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            command = json.loads(line)
+            if command.get("op") == "quit":
+                break
+            try:
+                answer = handle(server, command)
+            except Exception as error:
+                answer = {"error": f"{type(error).__name__}: {error}"}
+            out.write(json.dumps(answer) + "\n")
+            out.flush()
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
