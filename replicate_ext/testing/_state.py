@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from ._faults import Fault, FaultInjector, FaultKind, FiredFault, RateLimiter
 from ._jobs import Job, Runner, run_job
 from ._models import BUNDLED_MODELS, BUNDLED_OWNER, COLLECTIONS, EXAMPLE_OUTPUTS, version_id
+from ._png import solid_png
 from ._records import Collection, Deployment, ModelRecord, StoredFile, Version
 from ._util import UTC, utcnow
 from ._webhooks import WebhookDelivery, WebhookSender
@@ -166,8 +167,6 @@ class ServerState:
     def set_origin(self, origin: str) -> None:
         """Set the scheme://host:port every URL the server hands out starts with."""
         self.origin = origin.rstrip("/")
-        from ._png import solid_png
-
         self.outputs["examples/make-image/out-0.png"] = (
             solid_png(8, 8, (230, 57, 70)),
             "image/png",

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -80,9 +85,6 @@ async def test_invalid_json_body_is_a_400_problem(api: httpx.AsyncClient) -> Non
 
 
 def test_importing_the_package_does_not_import_the_server_stack() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import sys, replicate_ext.testing, replicate_ext.testing.pytest_plugin;"
         "print('starlette' in sys.modules, 'uvicorn' in sys.modules)"
@@ -118,3 +120,40 @@ def test_reset_forgets_what_tests_created(server: LocalServer) -> None:
     assert httpx.get(f"{server.base_url}/models/test-user/temp", headers=headers).status_code == 404
     assert server.state.injected_faults == []
     assert [r.path for r in server.state.requests] == ["/v1/models/test-user/temp"]
+
+
+def test_session_fixture_defaults(replicate_server: LocalServer) -> None:
+    assert replicate_server.state.speed == 100
+    assert replicate_server.state.keepalive_interval == 0.2
+
+
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+
+def test_fixture_ini_options(tmp_path: Path) -> None:
+    # A separate pytest run; other plugins off, since they take seconds to import.
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\nreplicate_server_speed = 7\nreplicate_server_page_size = 2\n"
+    )
+    (tmp_path / "test_it.py").write_text(
+        "def test_it(fresh_replicate_server):\n"
+        "    assert fresh_replicate_server.state.speed == 7\n"
+        "    assert fresh_replicate_server.state.page_size == 2\n"
+    )
+    result = subprocess.run(
+        [*PYTEST, "-p", "replicate_ext.testing.pytest_plugin", str(tmp_path)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+
+
+def test_plugin_is_registered_as_a_pytest11_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    plugins = {e.name: e.value for e in entry_points(group="pytest11")}
+    assert plugins.get("replicate_ext") == "replicate_ext.testing.pytest_plugin"
