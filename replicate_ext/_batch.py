@@ -1,0 +1,735 @@
+"""Batch runs: one model over many inputs, concurrently, under the creation rate limit.
+
+The engine is async (anyio, so asyncio and trio alike) and drives the same
+flows as `run()` (`_predictions`): per input, a creation (with `Prefer: wait`
+unless `wait=False`), then a wait on its stream or by polling, then the output.
+Around them it adds what a batch needs:
+
+* at most `concurrency` inputs in progress at once;
+* a client-side token bucket (`RateLimiter`) that spaces creation requests, so
+  a batch stays under Replicate's 600 creations a minute on its own; a 429 that
+  gets past the transport's own retries holds the whole bucket for its
+  `Retry-After` and the creation is sent again;
+* results in input order, one `BatchResult` per input, errors included;
+* on interruption (task cancellation, Ctrl-C, an exception in the `progress`
+  callback) every prediction the batch started and has not seen finish is
+  canceled before the interruption propagates.
+
+The sync `run_batch` runs the same engine on a private event loop in one worker
+thread rather than blocking flows on a thread pool: one thread and one
+connection pool serve any concurrency, requests held open by `Prefer: wait`
+cost no thread each, and an interruption cancels requests in flight instead of
+waiting for them (a blocked socket read in a pool thread cannot be
+interrupted). The caller's thread only waits, runs the `progress` callback
+(so callbacks never run on a foreign thread) and turns Ctrl-C into cancelling
+the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import queue
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final, TypeGuard, TypeVar, cast
+
+import httpx
+
+from ._errors import PredictionTimeout
+from ._files import FileEncoding
+from ._flow import Flow, Send, Sleep, adrive
+from ._predictions import (
+    TERMINAL,
+    Context,
+    RunOptions,
+    _Deadline,
+    cancel_request,
+    create_flow,
+    output_flow,
+    wait_flow,
+)
+from ._refs import Ref, parse_ref
+from ._retry import parse_retry_after
+
+if TYPE_CHECKING:
+    from generated.models.prediction import Prediction
+
+    from ._client import AsyncClient, Client, _BaseClient
+
+T = TypeVar("T")
+
+DEFAULT_CONCURRENCY: Final = 32
+DEFAULT_RATE_LIMIT: Final = 600.0
+"""Replicate's limit on prediction creations, per minute."""
+
+SETTLE_SECONDS: Final = 1.0
+"""How long after an interruption a creation request sent shortly before may still answer.
+
+Past it the request is abandoned; the server has had it long enough to have
+created the prediction, which the sweep (`_sweep_flow`) then finds and cancels.
+"""
+
+THROTTLED_RESENDS: Final = 8
+"""How often one creation is sent again after a 429 that the transport gave up on."""
+
+_SWEEP_SKEW = 300.0  # seconds of clock difference with the server the sweep tolerates
+_SWEEP_PAGES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """The outcome of one input of a batch.
+
+    `index` is the input's position and `input` the input itself. `output` is
+    what `run()` would have returned, `error` the exception it would have raised
+    (`ModelError`, `PredictionTimeout`, `ReplicateError` for a refused input,
+    ...), and `prediction_id` the prediction's id when one was created.
+    """
+
+    index: int
+    input: Mapping[str, Any]
+    output: Any = None
+    error: Exception | None = None
+    prediction_id: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the input ran to an output."""
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchProgress:
+    """The state of a batch after one more input finished (`result`)."""
+
+    done: int
+    failed: int
+    total: int
+    result: BatchResult
+
+    @property
+    def succeeded(self) -> int:
+        """Inputs that ran to an output so far."""
+        return self.done - self.failed
+
+
+BatchCallback = Callable[[BatchProgress], object]
+
+
+class RateLimiter:
+    """Spaces out prediction creations: `per_minute` on average, up to `burst` at once.
+
+    A token bucket kept as the time its next token is due, so taking a token
+    is arithmetic under a lock: `reserve()` books the next free slot and says
+    how long to wait for it. That makes one limiter safe to share between
+    batches, threads and event loops, e.g. every batch run with one API token.
+    `burst` defaults to one second's worth of creations.
+    """
+
+    def __init__(
+        self,
+        per_minute: float = DEFAULT_RATE_LIMIT,
+        *,
+        burst: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not per_minute > 0 or math.isinf(per_minute):
+            raise ValueError(f"per_minute must be a positive number, not {per_minute!r}")
+        if burst is None:
+            burst = max(1, int(per_minute // 60))
+        if burst < 1:
+            raise ValueError(f"burst must be at least 1, not {burst!r}")
+        self.per_minute = float(per_minute)
+        self.burst = burst
+        self._interval = 60.0 / per_minute
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next = -math.inf  # when the token after the full bucket is due
+        self._held_until = -math.inf
+
+    def __repr__(self) -> str:
+        return f"RateLimiter(per_minute={self.per_minute:g}, burst={self.burst})"
+
+    def reserve(self) -> float:
+        """Book a creation slot; returns the seconds to wait before using it (0 if none)."""
+        with self._lock:
+            now = self._clock()
+            due = max(self._next, now)
+            at = max(now, due - (self.burst - 1) * self._interval, self._held_until)
+            self._next = max(due, at) + self._interval
+        return at - now
+
+    def hold(self, seconds: float) -> None:
+        """Allow no creation for `seconds` (the server answered 429 with this `Retry-After`)."""
+        with self._lock:
+            self._held_until = max(self._held_until, self._clock() + seconds)
+
+
+_shared_limiters: weakref.WeakKeyDictionary[_BaseClient, dict[float, RateLimiter]] = (
+    weakref.WeakKeyDictionary()
+)
+_shared_lock = threading.Lock()
+
+
+def _limiter_for(client: _BaseClient, rate_limit: object) -> RateLimiter | None:
+    if rate_limit is None or isinstance(rate_limit, RateLimiter):
+        return rate_limit
+    if isinstance(rate_limit, (int, float)) and not isinstance(rate_limit, bool):
+        # The limit is the account's: batches of one client running side by side
+        # at the same rate share one bucket rather than each taking the full rate.
+        with _shared_lock:
+            limiters = _shared_limiters.setdefault(client, {})
+            limiter = limiters.get(float(rate_limit))
+            if limiter is None:
+                limiter = limiters[float(rate_limit)] = RateLimiter(rate_limit)
+            return limiter
+    raise TypeError(
+        f"rate_limit must be creations per minute, a RateLimiter or None, not {rate_limit!r}"
+    )
+
+
+# -- the flows of one input -------------------------------------------------------------------
+
+
+class _Item:
+    """One input on its way through the batch."""
+
+    __slots__ = ("index", "input", "posted_at", "posted_wall", "scope", "sent_input")
+
+    def __init__(self, index: int, input: Mapping[str, Any]) -> None:
+        self.index = index
+        self.input = input
+        self.scope: Any = None  # the anyio.CancelScope shielding its creation
+        self.posted_at: float | None = None  # monotonic time of a creation request awaiting answer
+        self.posted_wall = 0.0
+        self.sent_input: Any = None  # the input as sent, to recognise the prediction by
+
+
+def _is_creation(op: object) -> TypeGuard[Send]:
+    # create_flow sends its uploads to /files and the creation to .../predictions.
+    if not isinstance(op, Send):
+        return False
+    request = op.request
+    return str(request.get("method", "")).upper() == "POST" and str(request.get("url", "")).rstrip(
+        "/"
+    ).endswith("/predictions")
+
+
+def _limited(flow: Flow[T], limiter: RateLimiter | None, item: _Item) -> Flow[T]:
+    """`flow`, its creation request sent in a rate-limited slot and again after a 429."""
+    answer: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            op = flow.send(answer) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        try:
+            if _is_creation(op):
+                answer = yield from _send_creation(op, limiter, item)
+            else:
+                answer = yield op
+            error = None
+        except GeneratorExit:
+            flow.close()
+            raise
+        except BaseException as exc:  # noqa: BLE001 (handed to the flow, which decides)
+            answer, error = None, exc
+
+
+def _send_creation(op: Send, limiter: RateLimiter | None, item: _Item) -> Flow[httpx.Response]:
+    body = op.request.get("json")
+    item.sent_input = body.get("input") if isinstance(body, dict) else None
+    resends = 0
+    while True:
+        delay = 0.0 if limiter is None else limiter.reserve()
+        if delay > 0:
+            yield Sleep(delay)
+        item.posted_at, item.posted_wall = time.monotonic(), time.time()
+        response: httpx.Response = yield op
+        # Answered: from here on an interruption cannot lose this prediction.
+        item.posted_at = None
+        if response.status_code != 429 or resends >= THROTTLED_RESENDS:
+            return response
+        resends += 1
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        wait = 1.0 if retry_after is None else retry_after
+        if limiter is not None:
+            limiter.hold(wait)  # every creation of the bucket backs off, not just this one
+        else:
+            yield Sleep(wait)
+
+
+def _cancel_flow(prediction_id: str) -> Flow[None]:
+    yield cancel_request(prediction_id)
+
+
+def _sweep_flow(items: Sequence[_Item], known: set[str], ref: Ref) -> Flow[list[str]]:
+    """The ids of unfinished predictions that creation requests abandoned mid-way started.
+
+    Their answers never came, so they are recognised in the account's recent
+    predictions by their input (and model), each input matched once.
+    `create_flow` makes the same search for its own request, but takes the
+    newest match: a batch of identical inputs needs this count-aware one.
+    """
+    wanted = [item.sent_input for item in items if item.sent_input is not None]
+    since = datetime.fromtimestamp(min(item.posted_wall for item in items) - _SWEEP_SKEW, UTC)
+    model = f"{ref.owner}/{ref.name}" if ref.kind != "deployment" and ref.owner else None
+    request: dict[str, Any] | None = {
+        "method": "GET",
+        "url": "/predictions",
+        "params": {"created_after": since.isoformat()},
+    }
+    found: list[str] = []
+    for _ in range(_SWEEP_PAGES):
+        if request is None or not wanted:
+            break
+        response = yield Send(request, best_effort=True)
+        if response is None or response.status_code != 200:
+            break
+        page = response.json()
+        for prediction in page.get("results") or ():
+            if not isinstance(prediction, dict):
+                continue
+            pid = prediction.get("id")
+            if (
+                not isinstance(pid, str)
+                or pid in known
+                or prediction.get("status") in TERMINAL
+                or (model is not None and prediction.get("model") not in (model, None))
+                or prediction.get("input") not in wanted
+            ):
+                continue
+            wanted.remove(prediction.get("input"))
+            found.append(pid)
+        next_url = page.get("next")
+        request = {"method": "GET", "url": next_url} if isinstance(next_url, str) else None
+    return found
+
+
+def _outcome_flow(
+    ctx: Context, prediction: Prediction, deadline: _Deadline, options: RunOptions
+) -> Flow[Any]:
+    """What `run()` returns, or raises, for a created prediction once it finishes."""
+    prediction = yield from wait_flow(
+        ctx,
+        prediction,
+        deadline=deadline,
+        use_stream=options.wait is not False,
+        cancel_on=_cancels_on,
+    )
+    left = deadline.remaining()
+    if prediction.status == "canceled" and left is not None and left <= 0:
+        # Canceled by the server at the deadline (Cancel-After) before we got to it.
+        raise PredictionTimeout(prediction.id, cast(float, options.timeout), prediction)
+    return (yield from output_flow(ctx, prediction, options.use_file_output))
+
+
+def _cancels_on(error: BaseException) -> bool:
+    # An input that fails (timeout, lost connection) cancels its own prediction,
+    # as run() does; interruptions are left to the batch, which cancels all at once.
+    return isinstance(error, Exception)
+
+
+# -- the engine -------------------------------------------------------------------------------
+
+
+class _Batch:
+    """One batch run on one event loop."""
+
+    def __init__(
+        self,
+        *,
+        ctx: Context,
+        http: httpx.AsyncClient,
+        ref: Ref,
+        inputs: Sequence[Mapping[str, Any]],
+        options: RunOptions,
+        concurrency: int,
+        limiter: RateLimiter | None,
+        on_progress: Callable[[BatchProgress], object] | None,
+    ) -> None:
+        self._ctx = ctx
+        self._http = http
+        self._ref = ref
+        self._options = options
+        self._concurrency = concurrency
+        self._limiter = limiter
+        self._on_progress = on_progress
+        self._total = len(inputs)
+        self._pending: Iterator[_Item] = (_Item(i, value) for i, value in enumerate(inputs))
+        self._results: list[BatchResult | None] = [None] * self._total
+        self._done = 0
+        self._failed = 0
+        self._creating: set[_Item] = set()
+        self._running: dict[str, _Item] = {}  # predictions started and not seen finished
+        self._unanswered: list[_Item] = []  # creations abandoned before their answer
+        self._known: set[str] = set()
+        self._stopping = False
+        self._failure: BaseException | None = None
+        self._group: Any = None
+        self._active = 0
+        self._idle: Any = None
+
+    async def run(self) -> list[BatchResult]:
+        import anyio
+
+        if self._total == 0:
+            return []
+        self._idle = anyio.Event()
+        try:
+            async with anyio.create_task_group() as group:
+                self._group = group
+                workers = min(self._concurrency, self._total)
+                self._active = workers
+                for _ in range(workers):
+                    group.start_soon(self._worker)
+                try:
+                    # Waiting here, the host task is the first to see an interruption.
+                    await self._idle.wait()
+                except BaseException:
+                    self._interrupt()
+                    raise
+        except BaseException:
+            await self._clean_up()
+            raise
+        if self._failure is not None:
+            await self._clean_up()
+            raise self._failure
+        return [result for result in self._results if result is not None]
+
+    async def _worker(self) -> None:
+        try:
+            for item in self._pending:
+                if self._stopping:
+                    return
+                result = await self._run_item(item)
+                if result is None:
+                    return
+                self._finish(result)
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def _run_item(self, item: _Item) -> BatchResult | None:
+        """Run one input; None when an interruption stopped it before its prediction existed."""
+        import anyio
+
+        ctx, options = self._ctx, self._options
+        deadline = _Deadline(options.timeout)
+        prediction: Prediction | None = None
+        # Shielded so that an interruption cannot cut a creation request off and
+        # lose the prediction it made; `_interrupt` lifts the shield in time.
+        with anyio.CancelScope(shield=True) as scope:
+            item.scope = scope
+            self._creating.add(item)
+            try:
+                flow = _limited(
+                    create_flow(ctx, self._ref, item.input, options, deadline), self._limiter, item
+                )
+                prediction = await adrive(flow, self._http)
+                self._known.add(prediction.id)
+                if prediction.status not in TERMINAL:
+                    self._running[prediction.id] = item
+            except Exception as error:  # noqa: BLE001 (the input's result)
+                return BatchResult(item.index, item.input, error=error)
+            finally:
+                self._creating.discard(item)
+                if prediction is None and item.posted_at is not None:
+                    self._unanswered.append(item)
+        if prediction is None:
+            return None
+        pid = prediction.id
+        # Finished, or canceled by the flow on its way out, the prediction leaves
+        # `_running`; an interruption leaves it listed for `_clean_up` to cancel.
+        try:
+            output = await adrive(_outcome_flow(ctx, prediction, deadline, options), self._http)
+        except Exception as error:  # noqa: BLE001 (the input's result)
+            self._running.pop(pid, None)
+            return BatchResult(item.index, item.input, error=error, prediction_id=pid)
+        self._running.pop(pid, None)
+        return BatchResult(item.index, item.input, output=output, prediction_id=pid)
+
+    def _finish(self, result: BatchResult) -> None:
+        self._results[result.index] = result
+        self._done += 1
+        if result.error is not None:
+            self._failed += 1
+        if self._on_progress is None or self._failure is not None:
+            return
+        try:
+            self._on_progress(BatchProgress(self._done, self._failed, self._total, result))
+        except BaseException as error:  # noqa: BLE001 (re-raised by run() after the clean-up)
+            self._failure = error
+            self._group.cancel_scope.cancel()
+
+    def _interrupt(self) -> None:
+        """Stop taking inputs and lift the shields of creations in progress."""
+        import anyio
+
+        self._stopping = True
+        now = time.monotonic()
+        for item in self._creating:
+            if item.posted_at is None:
+                item.scope.cancel()  # not sent yet (rate limit, uploads): nothing to lose
+            else:
+                left = SETTLE_SECONDS - (now - item.posted_at)
+                item.scope.deadline = anyio.current_time() + max(0.0, left)
+
+    async def _clean_up(self) -> None:
+        """Cancel every prediction started and not seen finished; never raises."""
+        import anyio
+
+        with anyio.CancelScope(shield=True):
+            async with anyio.create_task_group() as group:
+                for pid in list(self._running):
+                    group.start_soon(self._cancel, pid)
+                if self._unanswered:
+                    group.start_soon(self._sweep)
+            self._running.clear()
+
+    async def _cancel(self, prediction_id: str) -> None:
+        await adrive(_cancel_flow(prediction_id), self._http)
+
+    async def _sweep(self) -> None:
+        import anyio
+
+        try:
+            found = await adrive(_sweep_flow(self._unanswered, self._known, self._ref), self._http)
+        except Exception:  # noqa: BLE001 (best effort: an interruption is already on its way)
+            return
+        async with anyio.create_task_group() as group:
+            for pid in found:
+                group.start_soon(self._cancel, pid)
+
+
+# -- the public functions ---------------------------------------------------------------------
+
+
+def _prepare(
+    client: _BaseClient,
+    ref: str,
+    inputs: Iterable[Mapping[str, Any]],
+    concurrency: int,
+    rate_limit: object,
+) -> tuple[Ref, list[Mapping[str, Any]], RateLimiter | None]:
+    parsed = parse_ref(ref)
+    items = list(inputs)
+    for index, value in enumerate(items):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"input {index} is a {type(value).__name__}, not a mapping")
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
+    return parsed, items, _limiter_for(client, rate_limit)
+
+
+async def async_run_batch(
+    client: AsyncClient,
+    ref: str,
+    inputs: Iterable[Mapping[str, Any]],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    rate_limit: float | RateLimiter | None = DEFAULT_RATE_LIMIT,
+    progress: BatchCallback | None = None,
+    timeout: float | None = None,  # noqa: ASYNC109 (a deadline per prediction, not for the call)
+    wait: bool | int = True,
+    use_file_output: bool = True,
+    file_encoding: FileEncoding = "auto",
+    webhook: str | None = None,
+    webhook_events_filter: Sequence[str] | None = None,
+) -> list[BatchResult]:
+    """Run the model `ref` once per input; see `run_batch`.
+
+    Cancelling the task cancels the predictions the batch started and have not
+    finished, then propagates. `progress` is called on the event loop.
+    """
+    parsed, items, limiter = _prepare(client, ref, inputs, concurrency, rate_limit)
+    options = RunOptions(
+        wait=wait,
+        timeout=timeout,
+        webhook=webhook,
+        webhook_events_filter=webhook_events_filter,
+        use_file_output=use_file_output,
+        file_encoding=file_encoding,
+        progress=None,
+    )
+    batch = _Batch(
+        ctx=client._ctx,
+        http=client._async_http(),
+        ref=parsed,
+        inputs=items,
+        options=options,
+        concurrency=concurrency,
+        limiter=limiter,
+        on_progress=progress,
+    )
+    return await batch.run()
+
+
+def run_batch(
+    client: Client,
+    ref: str,
+    inputs: Iterable[Mapping[str, Any]],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    rate_limit: float | RateLimiter | None = DEFAULT_RATE_LIMIT,
+    progress: BatchCallback | None = None,
+    timeout: float | None = None,
+    wait: bool | int = True,
+    use_file_output: bool = True,
+    file_encoding: FileEncoding = "auto",
+    webhook: str | None = None,
+    webhook_events_filter: Sequence[str] | None = None,
+) -> list[BatchResult]:
+    """Run the model `ref` once per input, `concurrency` at a time; one result per input, in order.
+
+    Each input goes as in `run()` (`ref` forms, file inputs, `wait`,
+    `use_file_output`, `webhook`); `timeout` is each input's deadline, counted
+    from when it starts. Throughput is about `min(rate, concurrency / model
+    seconds)`: raise `concurrency` for slow models.
+
+    `rate_limit` spaces creation requests: creations per minute, a
+    `RateLimiter` (share one between batches that use the same API token), or
+    None for no client-side limit; the default is Replicate's 600 a minute.
+    Batches of one client running side by side at the same rate share one
+    bucket, since the limit is the account's. A 429 from the
+    API holds every creation of the batch for its `Retry-After`, then the
+    creation is sent again.
+
+    An input that fails does not stop the others: its `BatchResult` carries the
+    error. `progress(BatchProgress)` is called in this thread each time an
+    input finishes, with the counts so far and that input's result (write
+    results out there to keep them through an interruption).
+
+    Ctrl-C, or an exception raised by `progress`, cancels every prediction the
+    batch started and has not seen finish, then propagates. A creation request
+    sent within the last second gets that second to answer, so that its
+    prediction is canceled too; one abandoned earlier is found in the
+    account's recent predictions by its input and canceled.
+    """
+    parsed, items, limiter = _prepare(client, ref, inputs, concurrency, rate_limit)
+    options = RunOptions(
+        wait=wait,
+        timeout=timeout,
+        webhook=webhook,
+        webhook_events_filter=webhook_events_filter,
+        use_file_output=use_file_output,
+        file_encoding=file_encoding,
+        progress=None,
+    )
+    if not items:
+        return []
+    events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+
+    async def main() -> list[BatchResult]:
+        async with _private_http(client, concurrency) as http:
+            batch = _Batch(
+                ctx=client._ctx,
+                http=http,
+                ref=parsed,
+                inputs=items,
+                options=options,
+                concurrency=concurrency,
+                limiter=limiter,
+                on_progress=None if progress is None else lambda p: events.put(("progress", p)),
+            )
+            return await batch.run()
+
+    worker = _LoopThread(main, events)
+    worker.start()
+    failure: BaseException | None = None
+    while True:
+        try:
+            kind, value = events.get()
+            if kind == "progress":
+                if progress is not None and failure is None:
+                    progress(value)
+                continue
+        except BaseException as error:
+            if failure is not None:
+                raise  # a second Ctrl-C: stop waiting for the clean-up
+            failure = error
+            worker.cancel()
+            continue
+        break
+    worker.join()
+    if failure is not None:
+        raise failure
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+class _LoopThread(threading.Thread):
+    """Runs `main()` on its own event loop and posts ("done" | "error", value) to `events`."""
+
+    def __init__(
+        self,
+        main: Callable[[], Any],
+        events: queue.SimpleQueue[tuple[str, Any]],
+    ) -> None:
+        super().__init__(name="replicate-ext-batch", daemon=True)
+        self._main = main
+        self._events = events
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Any] | None = None
+
+    def run(self) -> None:
+        asyncio.run(self._run())
+
+    async def _run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        self._ready.set()
+        try:
+            result = await self._main()
+        except BaseException as error:  # noqa: BLE001 (handed to the caller's thread)
+            self._events.put(("error", error))
+        else:
+            self._events.put(("done", result))
+
+    def cancel(self) -> None:
+        """Cancel `main()`, from any thread; its clean-up runs before it reports."""
+        self._ready.wait()
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None:
+            with contextlib.suppress(RuntimeError):  # the loop already finished
+                loop.call_soon_threadsafe(task.cancel)
+
+
+def _private_http(client: _BaseClient, concurrency: int) -> httpx.AsyncClient:
+    """An async httpx client configured like `client`'s, for the sync batch's private loop.
+
+    Connections belong to the loop that opened them, so the sync batch cannot
+    borrow the client's own async pool; this one lives as long as the batch.
+    """
+    from ._client import _shared_ssl_context
+    from ._retry import AsyncRetryTransport
+
+    inner = client._transport
+    if not isinstance(inner, httpx.AsyncBaseTransport):
+        # Room for every input in flight, but no more than httpx's default of 20
+        # idle connections kept: httpcore checks each pooled connection on every
+        # request, and keeping them all measured twice the CPU per prediction.
+        size = max(100, concurrency + 4)
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=20)
+        inner = httpx.AsyncHTTPTransport(verify=_shared_ssl_context(), limits=limits)
+    transport = AsyncRetryTransport(inner, client._retry_policy)
+    return httpx.AsyncClient(transport=transport, **client._http_options())
+
+
+__all__ = [
+    "BatchProgress",
+    "BatchResult",
+    "RateLimiter",
+    "async_run_batch",
+    "run_batch",
+]

@@ -1,0 +1,147 @@
+"""Interrupting a batch cancels every prediction it started; none is left running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from typing import TYPE_CHECKING
+
+import anyio
+import pytest
+
+from replicate_ext._batch import BatchProgress, async_run_batch, run_batch
+
+from .conftest import jobs, running
+
+if TYPE_CHECKING:
+    from replicate_ext._client import AsyncClient, Client
+    from replicate_ext.testing import LocalServer
+
+SLOW = {"seconds": 3000}  # 30 s at the fixture's speed: still running when interrupted
+
+
+class Stop(Exception):
+    pass
+
+
+def assert_nothing_left_running(server: LocalServer, canceled: int) -> None:
+    statuses = [job.status for job in jobs(server)]
+    assert "starting" not in statuses
+    assert "processing" not in statuses
+    assert statuses.count("canceled") == canceled
+
+
+async def until_running(server: LocalServer, count: int) -> None:
+    await anyio.to_thread.run_sync(
+        lambda: server.state.wait_until(lambda: running(server) >= count)
+    )
+
+
+@pytest.mark.parametrize(
+    "wait",
+    [
+        # Creations held open by Prefer: wait: the ids come from the sweep.
+        True,
+        # Creations answered at once: the ids are known when the interruption comes.
+        False,
+    ],
+)
+async def test_cancelling_the_task_cancels_the_started_predictions(
+    server: LocalServer, async_client: AsyncClient, wait: bool
+) -> None:
+    # Identical inputs: each abandoned creation must find its own prediction.
+    inputs = [SLOW] * 8
+    async with anyio.create_task_group() as group:
+        group.start_soon(
+            lambda: async_run_batch(
+                async_client, "replicate/sleep", inputs, concurrency=4, rate_limit=None, wait=wait
+            )
+        )
+        await until_running(server, 4)
+        group.cancel_scope.cancel()
+    assert len(jobs(server)) == 4
+    assert_nothing_left_running(server, canceled=4)
+
+
+async def test_an_exception_in_the_progress_callback_cancels_and_propagates(
+    server: LocalServer, async_client: AsyncClient
+) -> None:
+    def progress(update: BatchProgress) -> None:
+        raise Stop(update.done)
+
+    inputs = [{"seconds": 0}, SLOW, SLOW, SLOW, SLOW]
+    with pytest.raises(Stop) as raised:
+        await async_run_batch(
+            async_client,
+            "replicate/sleep",
+            inputs,
+            concurrency=3,
+            rate_limit=None,
+            wait=False,
+            progress=progress,
+        )
+    assert raised.value.args == (1,)
+    assert any(job.status == "succeeded" for job in jobs(server))
+    assert_nothing_left_running(server, canceled=len(jobs(server)) - 1)
+
+
+def test_a_sync_progress_callback_that_raises_cancels_and_propagates(
+    server: LocalServer, client: Client
+) -> None:
+    calls: list[int] = []
+    thread = threading.current_thread()
+
+    def progress(update: BatchProgress) -> None:
+        calls.append(update.done)
+        assert threading.current_thread() is thread  # callbacks run in the caller's thread
+        raise Stop
+
+    with pytest.raises(Stop):
+        run_batch(
+            client,
+            "replicate/sleep",
+            [{"seconds": 0}, SLOW, SLOW],
+            concurrency=3,
+            rate_limit=None,
+            progress=progress,
+        )
+    assert calls == [1]  # not called again once it raised
+    assert_nothing_left_running(server, canceled=2)
+
+
+def test_ctrl_c_cancels_the_started_predictions_then_propagates(
+    server: LocalServer, client: Client
+) -> None:
+    def press_ctrl_c() -> None:
+        server.state.wait_until(lambda: running(server) >= 3)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_ctrl_c)
+    presser.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(client, "replicate/sleep", [SLOW] * 6, concurrency=3, rate_limit=None)
+    finally:
+        presser.join()
+    assert len(jobs(server)) == 3
+    assert_nothing_left_running(server, canceled=3)
+
+
+def test_ctrl_c_while_waiting_for_the_rate_limit_creates_nothing_more(
+    server: LocalServer, client: Client
+) -> None:
+    def press_ctrl_c() -> None:
+        server.state.wait_until(lambda: running(server) >= 1)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_ctrl_c)
+    presser.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            # One creation a second: the others are waiting for their slot.
+            run_batch(client, "replicate/sleep", [SLOW] * 4, concurrency=4, rate_limit=60)
+    finally:
+        presser.join()
+    assert len(jobs(server)) == 1
+    assert_nothing_left_running(server, canceled=1)
