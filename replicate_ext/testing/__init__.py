@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._faults import Fault, FiredFault
+    from ._jobs import ModelError, RunContext
     from ._models import BUNDLED_MODELS, HELLO_WORLD_VERSION, version_id
     from ._server import LocalServer
     from ._state import RecordedRequest, ServerState
@@ -28,7 +29,9 @@ __all__ = [
     "Fault",
     "FiredFault",
     "LocalServer",
+    "ModelError",
     "RecordedRequest",
+    "RunContext",
     "ServerState",
     "WebhookDelivery",
     "create_app",
@@ -41,6 +44,8 @@ _LAZY = {
     "version_id": "._models",
     "Fault": "._faults",
     "FiredFault": "._faults",
+    "ModelError": "._jobs",
+    "RunContext": "._jobs",
     "LocalServer": "._server",
     "RecordedRequest": "._state",
     "ServerState": "._state",

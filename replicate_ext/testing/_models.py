@@ -30,7 +30,11 @@ _TOKEN = re.compile(r"\S+\s*|\s+")
 
 
 def version_id(full_name: str, index: int) -> str:
-    """The deterministic 64-hex id of a bundled model's ``index``-th version."""
+    """The deterministic 64-hex id of a model's ``index``-th version.
+
+    For bundled models 1 is the latest; for models added with ``add_model`` 1 is the
+    first one added.
+    """
     if full_name == f"{BUNDLED_OWNER}/hello-world" and index == 1:
         return HELLO_WORLD_VERSION
     return hashlib.sha256(f"replicate-ext:{full_name}:{index}".encode()).hexdigest()

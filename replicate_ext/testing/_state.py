@@ -15,14 +15,21 @@ import threading
 import time
 import urllib.parse
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from ._faults import Fault, FaultInjector, FaultKind, FiredFault, RateLimiter
 from ._jobs import Job, Runner, run_job
-from ._models import BUNDLED_MODELS, BUNDLED_OWNER, COLLECTIONS, EXAMPLE_OUTPUTS, version_id
+from ._models import (
+    BUNDLED_MODELS,
+    BUNDLED_OWNER,
+    COLLECTIONS,
+    EXAMPLE_OUTPUTS,
+    cog_schema,
+    version_id,
+)
 from ._png import solid_png
 from ._records import Collection, Deployment, ModelRecord, StoredFile, Version
 from ._util import UTC, utcnow
@@ -207,6 +214,61 @@ class ServerState:
             id=hashlib.sha256(seed.encode()).hexdigest(),
             created_at=utcnow(),
             openapi_schema=schema,
+            runner=runner,
+        )
+        model.versions.append(new_version)
+        return new_version.id
+
+    def add_model(
+        self,
+        full_name: str,
+        runner: Runner,
+        *,
+        inputs: dict[str, dict[str, Any]] | None = None,
+        required: Sequence[str] = (),
+        output: dict[str, Any] | None = None,
+        streaming: bool = False,
+        description: str | None = None,
+        visibility: str = "public",
+    ) -> str:
+        """Register a model of your own (or a new version of it); returns the version id.
+
+        ``runner`` is an ``async def run(ctx: RunContext)``: it reads ``ctx.input``,
+        may ``await ctx.log(...)``, ``await ctx.emit(piece)`` (streaming models),
+        ``await ctx.sleep(...)`` (divided by the speed) and ``raise ModelError(...)``;
+        its return value is the output of non-streaming models. ``inputs`` maps input
+        names to JSON schemas. Streaming models default to an iterator of strings
+        that concatenate, others to a string output. ``reset()`` removes the model.
+        """
+        if output is None:
+            output = (
+                {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "x-cog-array-type": "iterator",
+                    "x-cog-array-display": "concatenate",
+                }
+                if streaming
+                else {"type": "string"}
+            )
+        properties = {
+            name: {"x-order": order, **schema}
+            for order, (name, schema) in enumerate((inputs or {}).items())
+        }
+        owner, _, name = full_name.partition("/")
+        if not owner or not name or "/" in name:
+            raise ValueError("full_name must look like 'owner/name'")
+        model = self.models.get(full_name)
+        if model is None:
+            model = ModelRecord(
+                owner=owner, name=name, description=description, visibility=visibility
+            )
+            # Copy on write: the server thread may be iterating over the catalog.
+            self.models = {**self.models, full_name: model}
+        new_version = Version(
+            id=version_id(full_name, len(model.versions) + 1),
+            created_at=utcnow(),
+            openapi_schema=cog_schema(properties, list(required), output),
             runner=runner,
         )
         model.versions.append(new_version)

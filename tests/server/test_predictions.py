@@ -384,3 +384,53 @@ async def test_concurrent_predictions_all_finish(api: httpx.AsyncClient) -> None
         ]
     )
     assert sorted(r.json()["output"] for r in responses) == sorted(f"hello {i}" for i in range(20))
+
+
+async def test_custom_models_run_and_stream(server: LocalServer, api: httpx.AsyncClient) -> None:
+    from replicate_ext.testing import ModelError, RunContext
+
+    async def shout(ctx: RunContext) -> str:
+        await ctx.log("shouting")
+        if ctx.input["word"] == "quiet":
+            raise ModelError("refusing to be quiet")
+        return str(ctx.input["word"]).upper()
+
+    async def count(ctx: RunContext) -> None:
+        for i in range(int(ctx.input.get("n", 3))):
+            await ctx.emit(f"{i}\n")
+
+    shout_version = server.state.add_model(
+        "acme/shout", shout, inputs={"word": {"type": "string"}}, required=["word"]
+    )
+    count_version = server.state.add_model(
+        "acme/count", count, inputs={"n": {"type": "integer", "minimum": 1}}, streaming=True
+    )
+    assert shout_version == version_id("acme/shout", 1)
+    loud = await api.post(
+        "/predictions",
+        json={"version": shout_version, "input": {"word": "hey"}},
+        headers={"Prefer": "wait"},
+    )
+    assert loud.json()["output"] == "HEY"
+    failed = await api.post(
+        "/models/acme/shout/predictions",
+        json={"input": {"word": "quiet"}},
+        headers={"Prefer": "wait"},
+    )
+    assert failed.json()["error"] == "refusing to be quiet"
+    invalid = await api.post("/models/acme/shout/predictions", json={"input": {}})
+    assert invalid.status_code == 422
+
+    counted = (
+        await api.post(
+            "/models/acme/count/predictions", json={"input": {"n": 2}}, headers={"Prefer": "wait"}
+        )
+    ).json()
+    assert counted["output"] == ["0\n", "1\n"]
+    assert counted["version"] == count_version
+    assert "stream" in counted["urls"]
+    second = server.state.add_model("acme/count", count, streaming=True)
+    assert second == version_id("acme/count", 2)
+    assert (await api.get("/models/acme/count")).json()["latest_version"]["id"] == second
+    server.reset()
+    assert (await api.get("/models/acme/count")).status_code == 404
