@@ -287,8 +287,12 @@ class ServerState:
 
     def launch(self, job: Job, runner: Runner, cancel_after: float | None) -> None:
         """Store a new job and start running it on the server loop."""
-        store = self.predictions if job.kind == "prediction" else self.trainings
-        store[job.id] = job
+        # Copy on write, so tests iterating these dicts from their own thread never see
+        # them change size mid-iteration.
+        if job.kind == "prediction":
+            self.predictions = {**self.predictions, job.id: job}
+        else:
+            self.trainings = {**self.trainings, job.id: job}
         job.task = asyncio.get_running_loop().create_task(run_job(job, runner, self))
         if cancel_after is not None:
             job.deadline_timer = asyncio.get_running_loop().call_later(
@@ -499,8 +503,8 @@ class ServerState:
             await self.webhooks.reset()
         finally:
             self.webhooks.suspended = False
-        self.predictions.clear()
-        self.trainings.clear()
+        self.predictions = {}
+        self.trainings = {}
         self.deployments.clear()
         self.files.clear()
         self.creations.clear()
