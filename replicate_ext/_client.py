@@ -18,6 +18,7 @@ import httpx
 
 from generated.client import Client as _GeneratedClient
 
+from ._checks import clean_token, positive_seconds, timeout_option, token_problem
 from ._errors import AuthenticationError
 from ._files import Downloader, FileEncoding, PendingUpload, encode_input, guess_content_type
 from ._flow import Flow, Send, adrive, drive
@@ -72,8 +73,9 @@ class _BearerAuth(httpx.Auth):
     """
 
     def __init__(self, token: str | None, base_url: httpx.URL) -> None:
-        self._header = f"Bearer {token}" if token else None
-        self._token_given = token is not None
+        # A bad token is reported at the first request, without repeating it.
+        self._problem = token_problem(token)
+        self._header = None if self._problem else f"Bearer {token}"
         self._origin = (base_url.scheme, base_url.host, base_url.port)
         self._path = base_url.path.rstrip("/") + "/"
 
@@ -85,11 +87,7 @@ class _BearerAuth(httpx.Auth):
         url = request.url
         if (url.scheme, url.host, url.port) == self._origin and url.path.startswith(self._path):
             if self._header is None:
-                raise AuthenticationError(
-                    "the API token is empty: give a token (api_token=... or REPLICATE_API_TOKEN)"
-                    if self._token_given
-                    else "no API token: pass api_token=... or set REPLICATE_API_TOKEN"
-                )
+                raise AuthenticationError(self._problem)
             request.headers["Authorization"] = self._header
         yield request
 
@@ -129,13 +127,17 @@ class _BaseClient:
             raise TypeError(f"{type(self).__name__} needs an httpx.{kind} as its transport")
         if api_token is None:
             api_token = os.environ.get("REPLICATE_API_TOKEN")
+        timeout_option(timeout)
+        positive_seconds("poll_interval", poll_interval)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be a whole number from 0, not {max_retries!r}")
         base = base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
         self.base_url = httpx.URL(base.rstrip("/"))
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.max_retries = max_retries
         self._retry_policy = RetryPolicy(max_retries)
         self.poll_interval = poll_interval
-        self._auth = _BearerAuth(api_token, self.base_url)
+        self._auth = _BearerAuth(clean_token(api_token), self.base_url)
         self._headers = {"User-Agent": f"{user_agent} {USER_AGENT}" if user_agent else USER_AGENT}
         self._transport = transport
         self._lock = threading.Lock()  # the httpx clients are made on first use
@@ -225,7 +227,7 @@ def _create(
     cancel_after: float | None,
 ) -> Flow[Prediction]:
     options = RunOptions(False, None, webhook, webhook_events_filter, True, file_encoding)
-    return create_flow(ctx, parse_ref(ref), input, options, _Deadline(cancel_after))
+    return create_flow(ctx, parse_ref(ref), input, options, _Deadline(cancel_after, "cancel_after"))
 
 
 def _check_sync_callback(progress: Progress | None) -> None:

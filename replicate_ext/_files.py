@@ -12,6 +12,7 @@ import binascii
 import io
 import math
 import os
+import stat
 import tempfile
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -123,8 +124,18 @@ class _Encoder:
         )
 
     def path(self, file: Path, path: str, container: Any, key: Any) -> Any:
-        if file.is_dir():
+        try:
+            mode = os.stat(file).st_mode
+        except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
+            reason = getattr(error, "strerror", None) or str(error)
+            raise ValueError(f"{path} cannot be read ({file!s:.200}): {reason}") from None
+        if stat.S_ISDIR(mode):
             raise ValueError(f"{path} is a directory ({file}); give a file")
+        if not stat.S_ISREG(mode):
+            # Opening a FIFO would block until a writer comes; a device never ends.
+            raise ValueError(
+                f"{path} is not a regular file ({file}); pass special files as open binary files"
+            )
         try:
             with file.open("rb") as handle:
                 size = os.fstat(handle.fileno()).st_size

@@ -10,6 +10,7 @@ cancel it before re-raising, so no paid prediction is left running unwatched.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import math
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import httpx
 
+from ._checks import positive_seconds, webhook_events, webhook_url
 from ._errors import ModelError, PredictionCanceled, PredictionTimeout, ReplicateError
 from ._files import (
     Downloader,
@@ -97,7 +99,9 @@ def cancel_request(prediction_id: str) -> Send:
 class _Deadline:
     __slots__ = ("at", "timeout")
 
-    def __init__(self, timeout: float | None) -> None:
+    def __init__(self, timeout: float | None, name: str = "timeout") -> None:
+        if timeout is not None:
+            timeout = positive_seconds(name, timeout)
         self.timeout = timeout
         self.at = None if timeout is None else time.monotonic() + timeout
 
@@ -144,11 +148,22 @@ def wait_flow(
             prediction = yield from get_flow(ctx, prediction.id)
             yield from _report(progress, prediction)
     except BaseException as error:
-        if prediction.status not in TERMINAL and cancel_on(error):
-            logger.debug("canceling prediction %s after %r", prediction.id, error)
-            yield cancel_request(prediction.id)
+        if prediction.status not in TERMINAL:
+            if isinstance(error, Exception) and not hasattr(error, "prediction_id"):
+                _name_prediction(error, prediction.id)
+            if cancel_on(error):
+                logger.debug("canceling prediction %s after %r", prediction.id, error)
+                yield cancel_request(prediction.id)
         raise
     return prediction
+
+
+def _name_prediction(error: Exception, prediction_id: str) -> None:
+    # An error while waiting (an outage, say) must still say which prediction
+    # was left: its result may be fetched later, or it may need canceling.
+    error.add_note(f"(while waiting for prediction {prediction_id})")
+    with contextlib.suppress(AttributeError):
+        error.prediction_id = prediction_id  # type: ignore[attr-defined]
 
 
 def _report(progress: Progress | None, prediction: Prediction) -> Flow[None]:
@@ -261,6 +276,12 @@ class RunOptions:
         if not isinstance(self.wait, (bool, int)):
             kind = type(self.wait).__name__
             raise TypeError(f"wait must be a bool or a number of seconds, not {kind}")
+        if self.timeout is not None:
+            positive_seconds("timeout", self.timeout)
+        if self.webhook is not None:
+            webhook_url(self.webhook)
+        if self.webhook_events_filter is not None:
+            self.webhook_events_filter = webhook_events(self.webhook_events_filter)
 
 
 def upload_flow(

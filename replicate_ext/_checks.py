@@ -1,0 +1,96 @@
+"""Checks of arguments, so that a bad one fails before any request is sent."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+WEBHOOK_EVENTS = ("start", "output", "logs", "completed")
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def positive_seconds(name: str, value: Any) -> float:
+    """`value` if a finite number of seconds above zero; else an error naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a finite number of seconds above 0, not {value!r}")
+    return float(value)
+
+
+def webhook_url(url: Any) -> str:
+    """`url` if Replicate may be sent to it: https, or plain http to this machine only."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str):
+        raise TypeError(f"webhook must be a URL string, not {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+        parts = None
+    if (
+        parts is not None
+        and host
+        and (parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)))
+    ):
+        return url
+    raise ValueError(
+        f"webhook must be an https URL (or http to a loopback host, for tests), not {url!r}"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def webhook_events(events: Any) -> list[str]:
+    """`events` as a list, each one of `WEBHOOK_EVENTS`."""
+    if isinstance(events, (str, bytes)) or not isinstance(events, Sequence):
+        raise TypeError(
+            f"webhook_events_filter must be a list of events, not {type(events).__name__}"
+        )
+    unknown = [event for event in events if event not in WEBHOOK_EVENTS]
+    if unknown:
+        raise ValueError(
+            f"webhook_events_filter has unknown events {unknown!r}; "
+            f"expected some of {', '.join(WEBHOOK_EVENTS)}"
+        )
+    return list(events)
+
+
+def timeout_option(value: Any) -> None:
+    """Check a client's `timeout`: seconds, an `httpx.Timeout`, or None for no limit."""
+    if value is None:
+        return
+    fields = [value]
+    if hasattr(value, "connect"):  # an httpx.Timeout
+        fields = [value.connect, value.read, value.write, value.pool]
+    for field in fields:
+        if field is not None:
+            positive_seconds("timeout", field)
+
+
+def clean_token(token: str | None) -> str | None:
+    """The token without surrounding whitespace (as read from a file, say)."""
+    return None if token is None else token.strip()
+
+
+def token_problem(token: str | None) -> str | None:
+    """Why `token` cannot be sent (never repeating it), or None if it can."""
+    if token is None:
+        return "no API token: pass api_token=... or set REPLICATE_API_TOKEN"
+    if not token:
+        return "the API token is empty: give a token (api_token=... or REPLICATE_API_TOKEN)"
+    if not (token.isascii() and token.isprintable()) or any(c.isspace() for c in token):
+        return "the API token has characters an HTTP header cannot carry: check how it was read"
+    return None
