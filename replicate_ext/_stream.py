@@ -29,7 +29,7 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
 import attrs
 import httpx
@@ -237,9 +237,14 @@ class _Reader:
 
 def _not_after(event_id: str | None, last_id: str | None) -> bool:
     # Only numeric ids have an order to compare; others are trusted to be new.
-    if event_id is None or last_id is None or not (event_id.isdigit() and last_id.isdigit()):
+    if not (_is_number(event_id) and _is_number(last_id)):
         return False
     return int(event_id) <= int(last_id)
+
+
+def _is_number(value: str | None) -> TypeGuard[str]:
+    # ASCII only ("²".isdigit() is true) and short, so that int() cannot fail.
+    return value is not None and value.isascii() and value.isdigit() and len(value) < 40
 
 
 def _json_field(data: str, name: str) -> str | None:

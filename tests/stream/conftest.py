@@ -240,7 +240,7 @@ class ScriptedServer:
             reply = self.replies[min(index, len(self.replies) - 1)]
             conn.sendall(
                 f"HTTP/1.1 {reply.status} X\r\ncontent-type: {reply.content_type}\r\n"
-                "transfer-encoding: chunked\r\n\r\n".encode()
+                "transfer-encoding: chunked\r\nconnection: close\r\n\r\n".encode()
             )
             for piece in reply.pieces:
                 conn.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")

@@ -279,3 +279,29 @@ def test_follow_events_flow_runs_under_the_plain_drivers(client: Client) -> None
     drive(follow_events_flow(client._ctx, created, got.append), client._sync_http())
     assert "".join(map(str, got)) == "u v"
     assert [event.event for event in got][-1] == "logs"
+
+
+def test_webhook_options_reach_the_prediction(client: Client, server: LocalServer) -> None:
+    hook = f"{server.origin}/hooks/stream"
+    with stream(
+        client,
+        "replicate/stream-tokens",
+        {"prompt": "w"},
+        webhook=hook,
+        webhook_events_filter=["completed"],
+    ) as events:
+        assert "".join(map(str, events)) == "w"
+        assert events.prediction is not None
+        job = server.state.predictions[events.prediction.id]
+    assert job.webhook == hook
+    assert tuple(job.webhook_events_filter) == ("completed",)
+
+
+async def test_concurrent_streams_on_one_client_stay_apart(async_client: AsyncClient) -> None:
+    async def text(prompt: str) -> str:
+        events = async_stream(async_client, "replicate/stream-tokens", {"prompt": prompt})
+        async with events:
+            return "".join([str(event) async for event in events])
+
+    prompts = ["one two three", "four five", "six seven eight nine"]
+    assert await asyncio.gather(*(text(prompt) for prompt in prompts)) == prompts
