@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 
 def test_cli_serves_hello_world_and_stops_cleanly_on_sigint() -> None:
@@ -56,12 +57,8 @@ def test_cli_serves_hello_world_and_stops_cleanly_on_sigint() -> None:
     assert code == 0, process.stderr.read() if process.stderr else ""
 
 
-def test_cli_rejects_a_malformed_fault() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "replicate_ext.testing", "--port", "0", "--fault", "boom /x"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert result.returncode == 2
-    assert "KIND PATH" in result.stderr
+def test_cli_rejects_a_malformed_fault(capsys: pytest.CaptureFixture[str]) -> None:
+    from replicate_ext.testing.__main__ import main
+
+    assert main(["--port", "0", "--fault", "boom /x"]) == 2
+    assert "KIND PATH" in capsys.readouterr().err
