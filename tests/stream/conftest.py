@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
 import pytest
@@ -120,28 +119,9 @@ def streamer(request: pytest.FixtureRequest, server: LocalServer) -> Streamer:
 
 def add_streaming_model(server: LocalServer, name: str, runner: Callable[[Any], Any]) -> str:
     """Add a streaming model running `runner` to the local server; returns its version id."""
-    from replicate_ext.testing._models import cog_schema, version_id
-    from replicate_ext.testing._records import ModelRecord, Version
-
-    schema = cog_schema(
-        {"prompt": {"x-order": 0, "type": "string", "description": "Anything"}},
-        [],
-        {
-            "type": "array",
-            "items": {"type": "string"},
-            "x-cog-array-type": "iterator",
-            "x-cog-array-display": "concatenate",
-        },
+    return server.state.add_model(
+        f"tests/{name}", runner, inputs={"prompt": {"type": "string"}}, streaming=True
     )
-    version = Version(
-        id=version_id(f"tests/{name}", 1),
-        created_at=datetime(2024, 3, 1),
-        openapi_schema=schema,
-        runner=runner,
-    )
-    model = ModelRecord(owner="tests", name=name, versions=[version])
-    server.state.models[model.full_name] = model
-    return version.id
 
 
 def wait_status(server: LocalServer, prediction_id: str, statuses: set[str]) -> str:

@@ -75,7 +75,7 @@ def test_a_model_that_does_not_stream_is_a_clear_error(
 def test_error_event_raises_model_error_after_the_events_before_it(
     streamer: Streamer, server: LocalServer
 ) -> None:
-    from replicate_ext.testing._jobs import ModelError as Fail
+    from replicate_ext.testing import ModelError as Fail
 
     async def breaks(ctx: Any) -> None:
         await ctx.log("warming up")
