@@ -203,6 +203,10 @@ def test_bad_arguments_fail_at_the_call(client: Client) -> None:
         stream(client, "replicate/stream-tokens", max_reconnects=-1)
     with pytest.raises(ValueError, match="not a ref"):
         stream(client, "not a ref at all!")
+    with pytest.raises(ValueError, match="webhook"):
+        stream(client, "replicate/stream-tokens", webhook="ftp://example.com/hook")
+    with pytest.raises(ValueError, match="webhook_events_filter"):
+        stream(client, "replicate/stream-tokens", webhook_events_filter=["sometimes"])
 
 
 async def test_async_stream_can_be_awaited_like_replicates_own_client(
