@@ -152,6 +152,7 @@ class StreamOptions:
     cancel_on_close: bool = False
     max_reconnects: int = DEFAULT_MAX_RECONNECTS
     last_event_id: str | None = None
+    timeout: httpx.Timeout | None = None  # for the stream's requests; the client's by default
 
     def __post_init__(self) -> None:
         if self.max_reconnects < 0:
@@ -294,7 +295,8 @@ def events_flow(
             status: int | None = None
             progressed = False
             try:
-                stream = yield Send(_stream_request(url, reader.last_id), stream=True)
+                request = _stream_request(url, reader.last_id, options.timeout)
+                stream = yield Send(request, stream=True)
             except httpx.TransportError as error:
                 cause = error
             if stream is not None:
@@ -416,11 +418,16 @@ def _read_error(stream: Stream) -> Generator[Op, Any, httpx.Response]:
     )
 
 
-def _stream_request(url: str, last_event_id: str | None) -> dict[str, Any]:
+def _stream_request(
+    url: str, last_event_id: str | None, timeout: httpx.Timeout | None
+) -> dict[str, Any]:
     headers = dict(_STREAM_HEADERS)
     if last_event_id:
         headers["Last-Event-ID"] = last_event_id
-    return {"method": "GET", "url": url, "headers": headers}
+    request: dict[str, Any] = {"method": "GET", "url": url, "headers": headers}
+    if timeout is not None:
+        request["timeout"] = timeout
+    return request
 
 
 def _create_and_stream_flow(
@@ -448,27 +455,49 @@ def follow_events_flow(
     prediction: Prediction,
     on_event: Callable[[PredictionEvent], object] | None = None,
     *,
+    tick: Callable[[], object] | None = None,
+    timeout: httpx.Timeout | None = None,
     max_reconnects: int = DEFAULT_MAX_RECONNECTS,
-) -> Generator[Op, Any, None]:
-    """`events_flow` as a plain flow: each event goes to `on_event` instead of the caller.
+) -> Generator[Op, Any, bool]:
+    """Follow `prediction`'s stream to its end as a plain flow, for waiting on it.
 
-    For flows that follow a stream to its end, like ``run()``'s wait: it
-    returns at ``done`` and raises like `events_flow` (file outputs are left as
-    URLs, and the prediction is never canceled here).
+    True once the stream says the prediction ended (``done``, also after an
+    ``error`` or for a cancellation); False when the stream could not be
+    followed (no stream, an HTTP error, broken beyond resumption). Either way
+    the caller fetches the prediction for its final state. Each event goes to
+    `on_event`; `tick` is called before each read and each wait, e.g. to check
+    a deadline (`timeout`, for the stream's requests, bounds how long a read
+    can wait). What these callbacks raise ends the flow, connection closed,
+    and propagates. The prediction is never canceled here.
     """
-    options = StreamOptions(use_file_output=False, max_reconnects=max_reconnects)
+    options = StreamOptions(use_file_output=False, max_reconnects=max_reconnects, timeout=timeout)
     flow = events_flow(ctx, prediction, options)
     answer: Any = None
     error: BaseException | None = None
+    own: BaseException | None = None  # raised by a callback: thrown in, then out again
     while True:
         try:
             op = flow.send(answer) if error is None else flow.throw(error)
         except StopIteration:
-            return
+            return True
+        except (ModelError, PredictionCanceled) as ended:
+            if ended is own:
+                raise
+            return True
+        except ReplicateError as failed:
+            if failed is own:
+                raise
+            return False
         answer, error = None, None
-        if isinstance(op, Emit):
-            if on_event is not None:
-                on_event(op.event)
+        try:
+            if isinstance(op, Emit):
+                if on_event is not None:
+                    on_event(op.event)
+                continue
+            if tick is not None and isinstance(op, (ReadChunk, Sleep)):
+                tick()
+        except BaseException as exc:  # noqa: BLE001 (thrown into the flow, so it cleans up)
+            error = own = exc
             continue
         try:
             answer = yield op

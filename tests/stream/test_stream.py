@@ -267,22 +267,66 @@ async def test_resumption_failure_names_the_prediction(
     await asyncio.to_thread(wait_status, server, events.prediction.id, {"succeeded"})
 
 
-def test_follow_events_flow_runs_under_the_plain_drivers(client: Client) -> None:
-    # what run()'s wait can use: the same flow, events to a callback, under _flow.drive
+def _created(client: Client, model: str, input: dict[str, Any]) -> Any:
     from generated.api.models import models_predictions_create
     from generated.models.model_prediction_request import ModelPredictionRequest
     from generated.models.model_prediction_request_input import ModelPredictionRequestInput
+
+    body = ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict(input))
+    return models_predictions_create.sync("replicate", model, client=client.api, body=body)
+
+
+def test_follow_events_flow_runs_under_the_plain_drivers(
+    client: Client, server: LocalServer
+) -> None:
+    # what run()'s wait can use: the same flow, events to a callback, under _flow.drive
+    from replicate_ext._flow import drive
+    from replicate_ext._stream import follow_events_flow
+    from replicate_ext.testing import ModelError as Fail
+
+    async def breaks(ctx: Any) -> None:
+        await ctx.emit("partial ")
+        raise Fail("broken")
+
+    http = client._sync_http()
+    got: list[PredictionEvent] = []
+    created = _created(client, "stream-tokens", {"prompt": "u v"})
+    assert drive(follow_events_flow(client._ctx, created, got.append), http) is True
+    assert "".join(map(str, got)) == "u v"
+    # the stream's end, not a failure to follow it: the caller then fetches the prediction
+    version = add_streaming_model(server, "breaks-too", breaks)
+    failing = client.api.get_httpx_client().post(
+        "/predictions", json={"version": version, "input": {"prompt": "x"}}
+    )
+    from generated.models.prediction import Prediction
+
+    failed = Prediction.from_dict(failing.json())
+    assert drive(follow_events_flow(client._ctx, failed), http) is True
+    # no stream to follow
+    plain = _created(client, "hello-world", {"text": "a"})
+    assert drive(follow_events_flow(client._ctx, plain), http) is False
+
+
+def test_follow_events_flow_lets_a_tick_stop_it(client: Client, scripted: Any) -> None:
     from replicate_ext._flow import drive
     from replicate_ext._stream import follow_events_flow
 
-    body = ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict({"prompt": "u v"}))
-    created = models_predictions_create.sync(
-        "replicate", "stream-tokens", client=client.api, body=body
-    )
+    from .conftest import Reply, prediction_at, sse
+
+    held = scripted([Reply([sse(("1", "output", "a"))], end="hold")])
     got: list[PredictionEvent] = []
-    drive(follow_events_flow(client._ctx, created, got.append), client._sync_http())
-    assert "".join(map(str, got)) == "u v"
-    assert [event.event for event in got][-1] == "logs"
+
+    class Late(ReplicateError):
+        pass
+
+    def tick() -> None:
+        if got:  # the read after the first event
+            raise Late("deadline")
+
+    flow = follow_events_flow(client._ctx, prediction_at(held.url), got.append, tick=tick)
+    with pytest.raises(Late):  # a ReplicateError of the caller's, not taken as a stream failure
+        drive(flow, client._sync_http())
+    assert held.hung_up.wait(5)
 
 
 def test_webhook_options_reach_the_prediction(client: Client, server: LocalServer) -> None:
