@@ -116,14 +116,19 @@ class StreamInterrupted(ReplicateError):
         attempts: int,
         cause: BaseException | None,
         status: int | None = None,
+        *,
+        opened: bool = True,
     ) -> None:
         after = f" (last event id {last_event_id})" if last_event_id else ""
         reason = f": {type(cause).__name__}: {cause}" if cause is not None else ""
         tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        what = (
+            f"broke off{after} and could not be resumed after {tries}"
+            if opened
+            else f"could not be opened ({tries})"
+        )
         super().__init__(
-            f"the event stream of prediction {prediction_id} broke off{after} and could not "
-            f"be resumed after {tries}{reason}",
-            status=status,
+            f"the event stream of prediction {prediction_id} {what}{reason}", status=status
         )
         self.prediction_id = prediction_id
         self.last_event_id = last_event_id
@@ -328,8 +333,10 @@ def events_flow(
             reader.decoder.close()  # drop a half-received event: it comes again
             failures += 1
             if failures > options.max_reconnects:
+                # Counted: reconnections after a drop, every try when it never opened.
+                tries = failures - 1 if opened else failures
                 raise StreamInterrupted(
-                    prediction.id, reader.last_id, failures - 1, cause, status
+                    prediction.id, reader.last_id, tries, cause, status, opened=opened
                 ) from cause
             reader.replaying = True
             yield Sleep(reader.delay(failures))

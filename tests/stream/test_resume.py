@@ -182,3 +182,19 @@ def test_a_server_that_never_sends_done_ends_with_the_predictions_status(
         assert outcome.error.error == "Something went wrong"
     else:
         assert outcome.error is None
+
+
+def test_a_stream_that_never_opens_says_so(streamer: Streamer) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as unused:
+        port = unused.getsockname()[1]
+    # nothing listens there any more: every connection is refused
+    prediction = prediction_at(f"http://127.0.0.1:{port}/stream", "neveropenedprediction00000")
+    outcome = streamer("stream_prediction", prediction, max_reconnects=1)
+    error = outcome.error
+    assert isinstance(error, StreamInterrupted)
+    assert "prediction neveropenedprediction00000 could not be opened (2 attempts)" in str(error)
+    assert "ConnectError" in str(error)
+    assert error.status is None
+    assert outcome.events == []
