@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import settings
 
 from replicate_ext._client import AsyncClient, Client
 from replicate_ext._retry import RetryPolicy
@@ -33,9 +32,6 @@ SOAK = os.environ.get("REPLICATE_EXT_SOAK", "") not in ("", "0")
 """`make soak`: more examples, longer fuzzing, bigger storms."""
 SCALE = 10 if SOAK else 1
 
-settings.register_profile("reliability", deadline=None, print_blob=True)
-settings.register_profile("reliability-soak", deadline=None, print_blob=True, max_examples=1000)
-
 
 def examples(n: int) -> int:
     """`n` examples normally, ten times as many under `make soak`."""
@@ -47,11 +43,24 @@ def examples(n: int) -> int:
 FAST_RETRIES = RetryPolicy(backoff_base=0.002, backoff_max=0.02)
 
 
+def fast_retries(max_retries: int) -> RetryPolicy:
+    """`FAST_RETRIES` with another number of retries."""
+    return RetryPolicy(max_retries, FAST_RETRIES.backoff_base, FAST_RETRIES.backoff_max)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bad_input: one bad input answered before any request")
     config.addinivalue_line("markers", "fault: a fault scenario (counted in the figures)")
     if not config.pluginmanager.has_plugin("replicate-ext-figures"):
         config.pluginmanager.register(FiguresPlugin(config), "replicate-ext-figures")
+
+
+def attempt(call: Callable[[], Any]) -> tuple[Any, Exception | None]:
+    """What `call()` returns, or the exception it raises."""
+    try:
+        return call(), None
+    except Exception as error:
+        return None, error
 
 
 # -- fault accounting ----------------------------------------------------------------------
@@ -197,9 +206,9 @@ def make_client(server: LocalServer, leaks: Leaks) -> Callable[..., Client]:
     """Clients of the local server (fast polling and retries), checked for leaks at the end."""
 
     def make(token: str | None = None, **kwargs: Any) -> Client:
-        policy = kwargs.pop("retry_policy", None) or FAST_RETRIES
+        policy = kwargs.pop("retry_policy", None)
         client = Client(token or server.token, **_client_kwargs(server, kwargs))
-        client._retry_policy = policy
+        client._retry_policy = policy or fast_retries(client.max_retries)
         leaks.clients.append(client)
         return client
 
@@ -213,9 +222,9 @@ async def make_async_client(
     made: list[AsyncClient] = []
 
     def make(token: str | None = None, **kwargs: Any) -> AsyncClient:
-        policy = kwargs.pop("retry_policy", None) or FAST_RETRIES
+        policy = kwargs.pop("retry_policy", None)
         client = AsyncClient(token or server.token, **_client_kwargs(server, kwargs))
-        client._retry_policy = policy
+        client._retry_policy = policy or fast_retries(client.max_retries)
         made.append(client)
         leaks.clients.append(client)
         return client

@@ -25,7 +25,7 @@ from replicate_ext._webhooks import WebhookVerificationError, verify_webhook
 from replicate_ext.testing import LocalServer
 
 from ._elsewhere import Elsewhere
-from .conftest import FaultLog, Leaks
+from .conftest import FaultLog, Leaks, attempt
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -37,14 +37,6 @@ def everything_said(error: BaseException) -> str:
     return "\n".join(
         [str(error), repr(error), repr(error.args), "".join(traceback.format_exception(error))]
     )
-
-
-def attempt(call: Callable[[], Any]) -> tuple[Any, Exception | None]:
-    """What `call()` returns, or the exception it raises."""
-    try:
-        return call(), None
-    except Exception as error:
-        return None, error
 
 
 @pytest.fixture
