@@ -1,115 +1,55 @@
 """`Client` and `AsyncClient`: configuration, connections, and the high-level calls.
 
-Both share everything but the driver: their methods build the same flows
-(`_predictions`, `_pagination`) and run them with blocking or async I/O.
+Both share everything but the driver: the flows their methods run are built
+once, here in `_BaseClient` (from `_predictions` and `_pagination`), and run
+with blocking or async I/O. Making a client is cheap: httpx, `generated` and
+the flows are imported, and connections opened, on first use.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
-import ssl
 import threading
-from collections.abc import Generator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-import httpx
-
-from generated.client import Client as _GeneratedClient
-
 from ._checks import clean_token, positive_seconds, timeout_option, token_problem
-from ._errors import AuthenticationError
-from ._files import Downloader, FileEncoding, PendingUpload, encode_input, guess_content_type
-from ._flow import Flow, Send, adrive, drive
-from ._pagination import AsyncPages, ListOperation, Pages, search_request
-from ._predictions import (
-    Context,
-    Progress,
-    RunOptions,
-    _Deadline,
-    cancel_flow,
-    create_flow,
-    get_flow,
-    parse,
-    run_flow,
-    upload_flow,
-    wait_for_flow,
-)
-from ._refs import parse_ref
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._version import __version__
 
 if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
+    from generated.client import Client as GeneratedClient
     from generated.models.file import File
     from generated.models.paginated_models import PaginatedModels
     from generated.models.prediction import Prediction
+
+    from ._files import FileEncoding, PendingUpload
+    from ._flow import Flow
+    from ._http import BearerAuth
+    from ._pagination import AsyncPages, ListOperation, Pages
+    from ._predictions import Context, Progress
+    from ._retry import RetryPolicy
 
 T = TypeVar("T")
 PageT = TypeVar("PageT")
 
 DEFAULT_BASE_URL = "https://api.replicate.com/v1"
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 3
 USER_AGENT = f"replicate-ext/{__version__}"
 
-_ssl_context: ssl.SSLContext | None = None
-
 
 def _shared_ssl_context() -> ssl.SSLContext:
-    # Loading the CA bundle is most of the cost of a new httpx client; one
-    # context serves every client of the process.
-    global _ssl_context
-    if _ssl_context is None:
-        _ssl_context = httpx.create_ssl_context()
-    return _ssl_context
+    from ._http import shared_ssl_context
 
-
-class _BearerAuth(httpx.Auth):
-    """Adds the token to requests for the API, and only to them.
-
-    Output files, redirects to other hosts and anything outside `base_url` go
-    without it. A missing token fails here, at the first API request.
-    """
-
-    def __init__(self, token: str | None, base_url: httpx.URL) -> None:
-        # A bad token is reported at the first request, without repeating it.
-        self._problem = token_problem(token)
-        self._header = None if self._problem else f"Bearer {token}"
-        self._origin = (base_url.scheme, base_url.host, base_url.port)
-        self._path = base_url.path.rstrip("/") + "/"
-
-    def __repr__(self) -> str:
-        return "<BearerAuth>"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Set `Authorization` on requests under the base URL."""
-        url = request.url
-        if (url.scheme, url.host, url.port) == self._origin and url.path.startswith(self._path):
-            if self._header is None:
-                raise AuthenticationError(self._problem)
-            request.headers["Authorization"] = self._header
-        yield request
-
-
-class _Api(_GeneratedClient):
-    """The generated client, its httpx clients supplied (lazily) by ours."""
-
-    def __init__(self, owner: _BaseClient) -> None:
-        super().__init__(base_url=str(owner.base_url))
-        self._owner = owner
-
-    def get_httpx_client(self) -> httpx.Client:
-        """The owning client's httpx client."""
-        return self._owner._sync_http()
-
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """The owning client's httpx async client."""
-        return self._owner._async_http()
+    return shared_ssl_context()
 
 
 class _BaseClient:
-    _transport_kind: type[httpx.BaseTransport] | type[httpx.AsyncBaseTransport]
+    _transport_kind = "BaseTransport"  # the httpx class a `transport` must be
 
     def __init__(
         self,
@@ -122,41 +62,44 @@ class _BaseClient:
         user_agent: str | None = None,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        if transport is not None and not isinstance(transport, self._transport_kind):
-            kind = self._transport_kind.__name__
-            raise TypeError(f"{type(self).__name__} needs an httpx.{kind} as its transport")
-        if api_token is None:
-            api_token = os.environ.get("REPLICATE_API_TOKEN")
+        if transport is not None:
+            import httpx  # already loaded by whoever made the transport
+
+            if not isinstance(transport, getattr(httpx, self._transport_kind)):
+                name = type(self).__name__
+                raise TypeError(f"{name} needs an httpx.{self._transport_kind} as its transport")
         timeout_option(timeout)
         positive_seconds("poll_interval", poll_interval)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be a whole number from 0, not {max_retries!r}")
+        token = clean_token(
+            os.environ.get("REPLICATE_API_TOKEN") if api_token is None else api_token
+        )
         base = base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
-        self.base_url = httpx.URL(base.rstrip("/"))
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.base_url = base.rstrip("/")
         self.max_retries = max_retries
-        self._retry_policy = RetryPolicy(max_retries)
         self.poll_interval = poll_interval
-        self._auth = _BearerAuth(clean_token(api_token), self.base_url)
+        self._token = token
+        self._timeout_option = timeout
         self._headers = {"User-Agent": f"{user_agent} {USER_AGENT}" if user_agent else USER_AGENT}
         self._transport = transport
         self._lock = threading.Lock()  # the httpx clients are made on first use
         self._sync: httpx.Client | None = None
         self._async: httpx.AsyncClient | None = None
-        self._api: _Api | None = None
+        self._api: GeneratedClient | None = None
+        self._policy: RetryPolicy | None = None
+        self._auth_cache: BearerAuth | None = None
+        self._timeout_cache: httpx.Timeout | None = None
+        self._context: Context | None = None
         self._webhook_secret: str | None = None
-        self._ctx = Context(
-            api=self.api,
-            timeout=self.timeout,
-            poll_interval=poll_interval,
-            downloader=Downloader(self._sync_http, self._async_http),
-        )
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # -- lazily built parts --------------------------------------------------------------------
 
     @property
-    def api(self) -> _GeneratedClient:
+    def api(self) -> GeneratedClient:
         """The generated client, ready for typed calls through this client's connections.
 
         For example `predictions_get.sync(client=client.api, prediction_id=...)`
@@ -164,8 +107,53 @@ class _BaseClient:
         client's authentication, retries and timeouts.
         """
         if self._api is None:
-            self._api = _Api(self)
+            from ._http import Api
+
+            self._api = Api(self.base_url, self._sync_http, self._async_http)
         return self._api
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The timeouts of each request, as an `httpx.Timeout`."""
+        if self._timeout_cache is None:
+            from ._http import make_timeout
+
+            self._timeout_cache = make_timeout(self._timeout_option)
+        return self._timeout_cache
+
+    @property
+    def _retry_policy(self) -> RetryPolicy:
+        if self._policy is None:
+            from ._retry import RetryPolicy
+
+            self._policy = RetryPolicy(self.max_retries)
+        return self._policy
+
+    @_retry_policy.setter
+    def _retry_policy(self, policy: RetryPolicy) -> None:
+        self._policy = policy  # tests set a quick one, before the first request
+
+    @property
+    def _auth(self) -> BearerAuth:
+        if self._auth_cache is None:
+            from ._http import BearerAuth
+
+            self._auth_cache = BearerAuth(self._token, token_problem(self._token), self.base_url)
+        return self._auth_cache
+
+    @property
+    def _ctx(self) -> Context:
+        if self._context is None:
+            from ._files import Downloader
+            from ._predictions import Context
+
+            self._context = Context(
+                api=self.api,
+                timeout=self.timeout,
+                poll_interval=self.poll_interval,
+                downloader=Downloader(self._sync_http, self._async_http),
+            )
+        return self._context
 
     def _http_options(self) -> dict[str, Any]:
         return {
@@ -179,29 +167,116 @@ class _BaseClient:
         if self._sync is None:
             with self._lock:
                 if self._sync is None:
-                    inner = self._transport
-                    if not isinstance(inner, httpx.BaseTransport):
-                        inner = httpx.HTTPTransport(verify=_shared_ssl_context())
-                    transport = RetryTransport(inner, self._retry_policy)
-                    self._sync = httpx.Client(transport=transport, **self._http_options())
+                    from ._http import sync_http
+
+                    options = self._http_options()
+                    self._sync = sync_http(self._transport, self._retry_policy, options)
         return self._sync
 
     def _async_http(self) -> httpx.AsyncClient:
         if self._async is None:
             with self._lock:
                 if self._async is None:
-                    inner = self._transport
-                    if not isinstance(inner, httpx.AsyncBaseTransport):
-                        inner = httpx.AsyncHTTPTransport(verify=_shared_ssl_context())
-                    transport = AsyncRetryTransport(inner, self._retry_policy)
-                    self._async = httpx.AsyncClient(transport=transport, **self._http_options())
+                    from ._http import async_http
+
+                    options = self._http_options()
+                    self._async = async_http(self._transport, self._retry_policy, options)
         return self._async
+
+    # -- the flows behind the methods, the same for both clients -------------------------------
+
+    def _run_flow(
+        self,
+        ref: str,
+        input: Mapping[str, Any] | None,
+        wait: bool | int,
+        timeout: float | None,
+        webhook: str | None,
+        webhook_events_filter: Sequence[str] | None,
+        use_file_output: bool,
+        file_encoding: FileEncoding,
+        progress: Progress | None,
+    ) -> Flow[Any]:
+        from ._predictions import RunOptions, run_flow
+        from ._refs import parse_ref
+
+        options = RunOptions(
+            wait, timeout, webhook, webhook_events_filter, use_file_output, file_encoding, progress
+        )
+        return run_flow(self._ctx, parse_ref(ref), input, options)
+
+    def _wait_flow(
+        self, prediction: Prediction | str, timeout: float | None, progress: Progress | None
+    ) -> Flow[Prediction]:
+        from ._predictions import wait_for_flow
+
+        return wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress)
+
+    def _create_flow(
+        self,
+        ref: str,
+        input: Mapping[str, Any] | None,
+        webhook: str | None,
+        webhook_events_filter: Sequence[str] | None,
+        file_encoding: FileEncoding,
+        cancel_after: float | None,
+    ) -> Flow[Prediction]:
+        from ._predictions import RunOptions, _Deadline, create_flow
+        from ._refs import parse_ref
+
+        options = RunOptions(False, None, webhook, webhook_events_filter, True, file_encoding)
+        deadline = _Deadline(cancel_after, "cancel_after")
+        return create_flow(self._ctx, parse_ref(ref), input, options, deadline)
+
+    def _get_flow(self, prediction_id: str) -> Flow[Prediction]:
+        from ._predictions import get_flow
+
+        return get_flow(self._ctx, prediction_id)
+
+    def _cancel_flow(self, prediction_id: str) -> Flow[Prediction]:
+        from ._predictions import cancel_flow
+
+        return cancel_flow(self._ctx, prediction_id)
+
+    def _upload_flow(
+        self,
+        file: str | os.PathLike[str] | bytes | IO[bytes],
+        filename: str | None,
+        content_type: str | None,
+        metadata: dict[str, Any] | None,
+    ) -> Flow[File]:
+        from ._predictions import upload_flow
+
+        return upload_flow(self._ctx, _upload_source(file, filename, content_type), metadata)
+
+    def _secret_flow(self) -> Flow[str]:
+        from generated.api.webhooks import webhooks_default_secret_get
+
+        from ._flow import Send
+        from ._predictions import parse
+
+        response = yield Send(webhooks_default_secret_get._get_kwargs())
+        return str(parse(self._ctx, webhooks_default_secret_get, response).key)
+
+    def _list_request(self, operation: Any, params: dict[str, Any]) -> dict[str, Any]:
+        return operation._get_kwargs(**params)  # type: ignore[no-any-return]
+
+    def _search(self, query: str) -> tuple[Any, dict[str, Any]]:
+        from generated.api.models import models_list
+
+        from ._pagination import search_request
+
+        return models_list, search_request(query)
 
 
 def _upload_source(
     file: str | os.PathLike[str] | bytes | IO[bytes], filename: str | None, content_type: str | None
 ) -> PendingUpload:
     """The pending upload for `upload_file`, checked like a file input."""
+    from pathlib import Path
+
+    from ._files import encode_input, guess_content_type
+
     source: Any = Path(file) if isinstance(file, (str, os.PathLike)) else file
     _, uploads = encode_input({"file": source}, "upload")
     if not uploads:
@@ -217,29 +292,12 @@ def _upload_source(
     return upload
 
 
-def _create(
-    ctx: Context,
-    ref: str,
-    input: Mapping[str, Any] | None,
-    webhook: str | None,
-    webhook_events_filter: Sequence[str] | None,
-    file_encoding: FileEncoding,
-    cancel_after: float | None,
-) -> Flow[Prediction]:
-    options = RunOptions(False, None, webhook, webhook_events_filter, True, file_encoding)
-    return create_flow(ctx, parse_ref(ref), input, options, _Deadline(cancel_after, "cancel_after"))
-
-
 def _check_sync_callback(progress: Progress | None) -> None:
-    if progress is not None and inspect.iscoroutinefunction(progress):
-        raise TypeError("progress is an async function: use AsyncClient, or a plain function")
+    if progress is not None:
+        import inspect
 
-
-def _secret_flow(ctx: Context) -> Flow[str]:
-    from generated.api.webhooks import webhooks_default_secret_get
-
-    response = yield Send(webhooks_default_secret_get._get_kwargs())
-    return str(parse(ctx, webhooks_default_secret_get, response).key)
+        if inspect.iscoroutinefunction(progress):
+            raise TypeError("progress is an async function: use AsyncClient, or a plain function")
 
 
 class Client(_BaseClient):
@@ -247,17 +305,18 @@ class Client(_BaseClient):
 
     `api_token` defaults to `REPLICATE_API_TOKEN` and `base_url` to
     `REPLICATE_BASE_URL` or https://api.replicate.com/v1; a missing token fails
-    at the first request. `timeout` (seconds or an `httpx.Timeout`) applies to
-    each request; `max_retries` bounds retries of failed requests that are safe
-    to repeat; `poll_interval` is the delay between polls of a prediction that
-    has no event stream. `transport` replaces httpx's network transport (e.g.
+    at the first request. `timeout` (seconds, an `httpx.Timeout`, or None for
+    none) applies to each request; connecting gets at most 10 s of it.
+    `max_retries` bounds retries of failed requests that are safe to repeat;
+    `poll_interval` is the delay between polls of a prediction that has no
+    event stream. `transport` replaces httpx's network transport (e.g.
     `httpx.MockTransport` in tests). Use it as a context manager, or `close()`
     it, to release its connections.
     """
 
-    _transport_kind = httpx.BaseTransport
-
     def _drive(self, flow: Flow[T]) -> T:
+        from ._flow import drive
+
         return drive(flow, self._sync_http())
 
     def close(self) -> None:
@@ -291,11 +350,11 @@ class Client(_BaseClient):
         (paths, bytes, binary files) anywhere in `input` are sent as data URLs
         up to 256 KB and uploaded above that (`file_encoding="upload"` or
         `"data_uri"` forces one way). `wait=True` asks the API to hold the
-        answer until the prediction finishes (`wait=n`: up to n seconds), then
-        follows its event stream or polls; `wait=False` polls only. `timeout`
-        is a deadline for the whole run: the prediction is canceled and
-        `PredictionTimeout` raised when it passes. `progress(prediction)` is
-        called on every update.
+        answer until the prediction finishes (`wait=n`: up to n seconds, 1 to
+        60), then follows its event stream or polls; `wait=False` polls only.
+        `timeout` is a deadline for the whole run: the prediction is canceled
+        and `PredictionTimeout` raised when it passes. `progress(prediction)`
+        is called on every update.
 
         Returns the output, with file URLs as `FileOutput`s (unless
         `use_file_output=False`) and text streamed in pieces joined into one
@@ -303,11 +362,19 @@ class Client(_BaseClient):
         `PredictionCanceled` if it was canceled. An interruption (Ctrl-C)
         cancels the prediction before propagating.
         """
-        options = RunOptions(
-            wait, timeout, webhook, webhook_events_filter, use_file_output, file_encoding, progress
-        )
         _check_sync_callback(progress)
-        return self._drive(run_flow(self._ctx, parse_ref(ref), input, options))
+        flow = self._run_flow(
+            ref,
+            input,
+            wait,
+            timeout,
+            webhook,
+            webhook_events_filter,
+            use_file_output,
+            file_encoding,
+            progress,
+        )
+        return self._drive(flow)
 
     def wait(
         self,
@@ -324,7 +391,7 @@ class Client(_BaseClient):
         `PredictionTimeout` (or the interruption) raised.
         """
         _check_sync_callback(progress)
-        return self._drive(wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress))
+        return self._drive(self._wait_flow(prediction, timeout, progress))
 
     def create_prediction(
         self,
@@ -341,19 +408,18 @@ class Client(_BaseClient):
         Takes the references and file inputs `run()` does. `cancel_after`
         (seconds) makes the server cancel it if it has not finished by then.
         """
-        return self._drive(
-            _create(
-                self._ctx, ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
-            )
+        flow = self._create_flow(
+            ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
         )
+        return self._drive(flow)
 
     def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""
-        return self._drive(get_flow(self._ctx, prediction_id))
+        return self._drive(self._get_flow(prediction_id))
 
     def cancel_prediction(self, prediction_id: str) -> Prediction:
         """Cancel a prediction and return it."""
-        return self._drive(cancel_flow(self._ctx, prediction_id))
+        return self._drive(self._cancel_flow(prediction_id))
 
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> Pages[PageT]:
         """The pages of a generated list operation, fetched lazily, following `next`.
@@ -361,13 +427,16 @@ class Client(_BaseClient):
         `operation` is a module such as `generated.api.predictions.predictions_list`;
         `params` are its arguments. `.items()` iterates over every item instead.
         """
-        return Pages(self._ctx, operation, operation._get_kwargs(**params), self._drive)  # type: ignore[arg-type]
+        from ._pagination import Pages
+
+        request = self._list_request(operation, params)
+        return Pages(self._ctx, operation, request, self._drive)  # type: ignore[arg-type]
 
     def search_models(self, query: str) -> Pages[PaginatedModels]:
         """The pages of models matching `query` (QUERY /models); `.items()` for the models."""
-        from generated.api.models import models_list
+        from ._pagination import Pages
 
-        return Pages(self._ctx, models_list, search_request(query), self._drive)
+        return Pages(self._ctx, *self._search(query), self._drive)
 
     def upload_file(
         self,
@@ -381,13 +450,12 @@ class Client(_BaseClient):
 
         Pass its `urls.get` as a model input. Files are kept 24 hours.
         """
-        upload = _upload_source(file, filename, content_type)
-        return self._drive(upload_flow(self._ctx, upload, metadata))
+        return self._drive(self._upload_flow(file, filename, content_type, metadata))
 
     def get_webhook_secret(self) -> str:
         """The account's default webhook signing secret (`whsec_...`), fetched once."""
         if self._webhook_secret is None:
-            self._webhook_secret = self._drive(_secret_flow(self._ctx))
+            self._webhook_secret = self._drive(self._secret_flow())
         return self._webhook_secret
 
     def validate_webhook(
@@ -401,9 +469,8 @@ class Client(_BaseClient):
         """Whether a webhook request is authentic; the secret defaults to the account's."""
         from ._webhooks import validate_webhook
 
-        return validate_webhook(
-            headers, body, secret or self.get_webhook_secret(), tolerance=tolerance
-        )
+        secret = secret or self.get_webhook_secret()
+        return validate_webhook(headers, body, secret, tolerance=tolerance)
 
     def verify_webhook(
         self,
@@ -425,9 +492,11 @@ class AsyncClient(_BaseClient):
     Use it as an async context manager, or `await aclose()` it.
     """
 
-    _transport_kind = httpx.AsyncBaseTransport
+    _transport_kind = "AsyncBaseTransport"
 
     async def _drive(self, flow: Flow[T]) -> T:
+        from ._flow import adrive
+
         return await adrive(flow, self._async_http())
 
     async def aclose(self) -> None:
@@ -458,12 +527,21 @@ class AsyncClient(_BaseClient):
     ) -> Any:
         """Run a model and return its output; see `Client.run`.
 
-        Cancelling the task cancels the prediction before propagating.
+        `progress` may be an async function. Cancelling the task cancels the
+        prediction before propagating.
         """
-        options = RunOptions(
-            wait, timeout, webhook, webhook_events_filter, use_file_output, file_encoding, progress
+        flow = self._run_flow(
+            ref,
+            input,
+            wait,
+            timeout,
+            webhook,
+            webhook_events_filter,
+            use_file_output,
+            file_encoding,
+            progress,
         )
-        return await self._drive(run_flow(self._ctx, parse_ref(ref), input, options))
+        return await self._drive(flow)
 
     async def wait(
         self,
@@ -473,8 +551,7 @@ class AsyncClient(_BaseClient):
         progress: Progress | None = None,
     ) -> Prediction:
         """Wait for a prediction (or the one with this id) to finish; see `Client.wait`."""
-        flow = wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress)
-        return await self._drive(flow)
+        return await self._drive(self._wait_flow(prediction, timeout, progress))
 
     async def create_prediction(
         self,
@@ -487,29 +564,31 @@ class AsyncClient(_BaseClient):
         cancel_after: float | None = None,
     ) -> Prediction:
         """Start a prediction without waiting for it; see `Client.create_prediction`."""
-        return await self._drive(
-            _create(
-                self._ctx, ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
-            )
+        flow = self._create_flow(
+            ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
         )
+        return await self._drive(flow)
 
     async def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""
-        return await self._drive(get_flow(self._ctx, prediction_id))
+        return await self._drive(self._get_flow(prediction_id))
 
     async def cancel_prediction(self, prediction_id: str) -> Prediction:
         """Cancel a prediction and return it."""
-        return await self._drive(cancel_flow(self._ctx, prediction_id))
+        return await self._drive(self._cancel_flow(prediction_id))
 
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> AsyncPages[PageT]:
         """The pages of a generated list operation, for `async for`; see `Client.paginate`."""
-        return AsyncPages(self._ctx, operation, operation._get_kwargs(**params), self._drive)  # type: ignore[arg-type]
+        from ._pagination import AsyncPages
+
+        request = self._list_request(operation, params)
+        return AsyncPages(self._ctx, operation, request, self._drive)  # type: ignore[arg-type]
 
     def search_models(self, query: str) -> AsyncPages[PaginatedModels]:
         """The pages of models matching `query`, for `async for`; `.items()` for the models."""
-        from generated.api.models import models_list
+        from ._pagination import AsyncPages
 
-        return AsyncPages(self._ctx, models_list, search_request(query), self._drive)
+        return AsyncPages(self._ctx, *self._search(query), self._drive)
 
     async def upload_file(
         self,
@@ -520,13 +599,12 @@ class AsyncClient(_BaseClient):
         metadata: dict[str, Any] | None = None,
     ) -> File:
         """Upload a file and return it; see `Client.upload_file`."""
-        upload = _upload_source(file, filename, content_type)
-        return await self._drive(upload_flow(self._ctx, upload, metadata))
+        return await self._drive(self._upload_flow(file, filename, content_type, metadata))
 
     async def get_webhook_secret(self) -> str:
         """The account's default webhook signing secret (`whsec_...`), fetched once."""
         if self._webhook_secret is None:
-            self._webhook_secret = await self._drive(_secret_flow(self._ctx))
+            self._webhook_secret = await self._drive(self._secret_flow())
         return self._webhook_secret
 
     async def validate_webhook(

@@ -11,10 +11,12 @@ import functools
 import threading
 import weakref
 from collections.abc import Callable, Coroutine
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ._client import AsyncClient, Client
-from ._files import Downloader
+
+if TYPE_CHECKING:
+    from ._files import Downloader
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -30,6 +30,7 @@ from ._files import (
     FileOutput,
     PendingUpload,
     encode_input,
+    is_file_url,
     wrap_file_outputs,
 )
 from ._flow import Await, Close, Flow, ReadChunk, Send, Sleep, Stream
@@ -488,11 +489,15 @@ def _concatenates(ctx: Context, prediction: Prediction) -> Flow[bool]:
 
         operation = models_versions_get
         request = models_versions_get._get_kwargs(owner, name, prediction.version)
-    response = yield Send(request)
     try:
+        response = yield Send(request)
         found = parse(ctx, operation, response)
-    except ReplicateError:
-        return False  # unknown: keep the list
+    except (ReplicateError, httpx.TransportError) as error:
+        # The prediction is done and paid for: a failed lookup must not lose
+        # its result. Guess (uncached): text pieces, unless some are files.
+        logger.debug("version lookup for prediction %s failed: %r", prediction.id, error)
+        output = prediction.output if isinstance(prediction.output, list) else []
+        return not any(is_file_url(item) for item in output)
     version = found.latest_version if hidden else found
     known = is_concatenated_output(getattr(version, "openapi_schema", None))
     ctx.concatenates[key] = known

@@ -338,3 +338,24 @@ def test_async_progress_is_refused_by_the_sync_client(client: Client, server) ->
     with pytest.raises(TypeError, match="AsyncClient"):
         client.run("replicate/hello-world", {"text": "x"}, progress=progress)
     assert server.state.requests == []
+
+
+@pytest.mark.parametrize("kind", ["status", "drop"])
+def test_a_failed_version_lookup_does_not_lose_the_result(
+    client: Client, server, kind: str
+) -> None:
+    lookup = "/v1/models/replicate/stream-tokens/versions/*"
+    server.state.inject_fault(kind, lookup, times=None)
+    assert client.run("replicate/stream-tokens", {"prompt": "a b c"}) == "a b c"  # a fair guess
+    server.state.clear_faults()
+    asked = len(server.state.requests_to(lookup))
+    assert client.run("replicate/stream-tokens", {"prompt": "a b c"}) == "a b c"
+    # the guess was not cached: the second run asked again
+    assert len(server.state.requests_to(lookup)) == asked + 1
+
+
+def test_a_failed_lookup_keeps_lists_of_files(client: Client, server) -> None:
+    server.state.inject_fault("status", "/v1/models/replicate/make-image/versions/*", times=None)
+    output = client.run("replicate/make-image", {"num_outputs": 2})
+    assert isinstance(output, list)
+    assert all(isinstance(item, FileOutput) for item in output)

@@ -1,0 +1,104 @@
+"""The httpx side of a client, built on its first request: auth, transports, the generated client.
+
+Kept apart from `_client` so that making a client imports neither httpx nor
+`generated`: a process that builds a client at startup and calls the API
+later (or never) does not pay for them up front.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable, Generator
+from typing import Any
+
+import httpx
+
+from generated.client import Client as GeneratedClient
+
+from ._errors import AuthenticationError
+from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+
+_ssl_context: ssl.SSLContext | None = None
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """The process's one TLS context (loading the CA bundle is most of a new client's cost)."""
+    global _ssl_context
+    if _ssl_context is None:
+        _ssl_context = httpx.create_ssl_context()
+    return _ssl_context
+
+
+def make_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    """An `httpx.Timeout` for a client's `timeout` option (seconds: connecting gets at most 10)."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if timeout is None:
+        return httpx.Timeout(None)
+    return httpx.Timeout(timeout, connect=min(timeout, DEFAULT_CONNECT_TIMEOUT))
+
+
+class BearerAuth(httpx.Auth):
+    """Adds the token to requests for the API, and only to them.
+
+    Output files, redirects to other hosts and anything outside `base_url` go
+    without it. A missing or unusable token fails here, at the first API
+    request, with `problem` (which never repeats the token).
+    """
+
+    def __init__(self, token: str | None, problem: str | None, base_url: str) -> None:
+        url = httpx.URL(base_url)
+        self._problem = problem
+        self._header = None if problem else f"Bearer {token}"
+        self._origin = (url.scheme, url.host, url.port)
+        self._path = url.path.rstrip("/") + "/"
+
+    def __repr__(self) -> str:
+        return "<BearerAuth>"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set `Authorization` on requests under the base URL."""
+        url = request.url
+        if (url.scheme, url.host, url.port) == self._origin and url.path.startswith(self._path):
+            if self._header is None:
+                raise AuthenticationError(self._problem)
+            request.headers["Authorization"] = self._header
+        yield request
+
+
+class Api(GeneratedClient):
+    """The generated client, its httpx clients supplied (lazily) by one of ours."""
+
+    def __init__(
+        self,
+        base_url: str,
+        sync_http: Callable[[], httpx.Client],
+        async_http: Callable[[], httpx.AsyncClient],
+    ) -> None:
+        super().__init__(base_url=base_url)
+        self._sync_http = sync_http
+        self._async_http = async_http
+
+    def get_httpx_client(self) -> httpx.Client:
+        """The owning client's httpx client."""
+        return self._sync_http()
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The owning client's httpx async client."""
+        return self._async_http()
+
+
+def sync_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.Client:
+    """A retrying httpx client over `transport` (default: httpx's network transport)."""
+    if not isinstance(transport, httpx.BaseTransport):
+        transport = httpx.HTTPTransport(verify=shared_ssl_context())
+    return httpx.Client(transport=RetryTransport(transport, policy), **options)
+
+
+def async_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.AsyncClient:
+    """The async twin of `sync_http`."""
+    if not isinstance(transport, httpx.AsyncBaseTransport):
+        transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
+    return httpx.AsyncClient(transport=AsyncRetryTransport(transport, policy), **options)
