@@ -17,7 +17,6 @@ import tempfile
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -36,17 +35,31 @@ _FILE_ENCODINGS = ("auto", "upload", "data_uri")
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
-@dataclass(slots=True)
 class PendingUpload:
     """A file input to upload; its URL then goes to `container[key]`."""
 
-    key_path: str
-    source: Path | IO[bytes]
-    filename: str
-    content_type: str
-    size: int
-    container: dict[str, Any] | list[Any]
-    key: Any
+    __slots__ = ("container", "content_type", "filename", "key", "key_path", "size", "source")
+
+    def __init__(
+        self,
+        key_path: str,
+        source: Path | IO[bytes],
+        filename: str,
+        content_type: str,
+        size: int,
+        container: dict[str, Any] | list[Any],
+        key: Any,
+    ) -> None:
+        self.key_path = key_path
+        self.source = source
+        self.filename = filename
+        self.content_type = content_type
+        self.size = size
+        self.container = container
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"PendingUpload({self.key_path}, {self.filename!r}, {self.size} bytes)"
 
     @contextmanager
     def open(self) -> Iterator[IO[bytes]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Generator
-from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
 
 import httpx
@@ -23,7 +22,6 @@ BEST_EFFORT_TIMEOUT = 5.0
 """Seconds a best-effort request (cancelling after an interruption) may take."""
 
 
-@dataclass(slots=True)
 class Send:
     """Send a request given as `httpx.Client.request` keyword arguments; answers the response.
 
@@ -32,45 +30,60 @@ class Send:
     limited to `BEST_EFFORT_TIMEOUT`, and answers None instead of raising.
     """
 
-    request: dict[str, Any]
-    stream: bool = False
-    best_effort: bool = False
+    __slots__ = ("best_effort", "request", "stream")
+
+    def __init__(
+        self, request: dict[str, Any], stream: bool = False, best_effort: bool = False
+    ) -> None:
+        self.request = request
+        self.stream = stream
+        self.best_effort = best_effort
 
 
-@dataclass(slots=True)
 class Sleep:
     """Wait `seconds`."""
 
-    seconds: float
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
 
 
-@dataclass(slots=True)
 class Stream:
     """A response whose body is still on the wire."""
 
-    response: httpx.Response
-    chunks: Any = field(repr=False)  # the response's (async) iterator of body chunks
+    __slots__ = ("chunks", "response")
+
+    def __init__(self, response: httpx.Response, chunks: Any) -> None:
+        self.response = response
+        self.chunks = chunks  # the response's (async) iterator of body chunks
 
 
-@dataclass(slots=True)
 class ReadChunk:
     """Read the next chunk of a `Stream`'s body; answers b"" at its end."""
 
-    stream: Stream
+    __slots__ = ("stream",)
+
+    def __init__(self, stream: Stream) -> None:
+        self.stream = stream
 
 
-@dataclass(slots=True)
 class Await:
     """Await a user's awaitable (an async callback's result); only the async driver can."""
 
-    awaitable: Awaitable[Any]
+    __slots__ = ("awaitable",)
+
+    def __init__(self, awaitable: Awaitable[Any]) -> None:
+        self.awaitable = awaitable
 
 
-@dataclass(slots=True)
 class Close:
     """Close a `Stream` early (the drivers close any left open when the flow ends)."""
 
-    stream: Stream
+    __slots__ = ("stream",)
+
+    def __init__(self, stream: Stream) -> None:
+        self.stream = stream
 
 
 Op: TypeAlias = Send | Sleep | ReadChunk | Close | Await

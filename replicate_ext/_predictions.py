@@ -16,7 +16,6 @@ import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -52,16 +51,24 @@ _WAIT_MARGIN = 10.0  # seconds of read timeout beyond the wait asked for with Pr
 _STREAM_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
 
 
-@dataclass(slots=True)
 class Context:
     """What flows need from the client that drives them."""
 
-    api: AuthenticatedClient | Client
-    timeout: httpx.Timeout
-    poll_interval: float
-    downloader: Downloader
-    # version id (or model name for hidden versions) -> its output is concatenated text
-    concatenates: dict[str, bool] = field(default_factory=dict)
+    __slots__ = ("api", "concatenates", "downloader", "poll_interval", "timeout")
+
+    def __init__(
+        self,
+        api: AuthenticatedClient | Client,
+        timeout: httpx.Timeout,
+        poll_interval: float,
+        downloader: Downloader,
+    ) -> None:
+        self.api = api
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.downloader = downloader
+        # version id (or model name for hidden versions) -> its output is concatenated text
+        self.concatenates: dict[str, bool] = {}
 
 
 def parse(ctx: Context, operation: ModuleType, response: httpx.Response) -> Any:
@@ -261,28 +268,42 @@ def cancel_after(seconds: float) -> str:
     return "".join(parts)
 
 
-@dataclass(slots=True)
 class RunOptions:
-    """The options of `run()` that shape the flow."""
+    """The options of `run()` that shape the flow; checked on the way in."""
 
-    wait: bool | int = True
-    timeout: float | None = None
-    webhook: str | None = None
-    webhook_events_filter: Sequence[str] | None = None
-    use_file_output: bool = True
-    file_encoding: FileEncoding = "auto"
-    progress: Progress | None = None
+    __slots__ = (
+        "file_encoding",
+        "progress",
+        "timeout",
+        "use_file_output",
+        "wait",
+        "webhook",
+        "webhook_events_filter",
+    )
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.wait, (bool, int)):
-            kind = type(self.wait).__name__
-            raise TypeError(f"wait must be a bool or a number of seconds, not {kind}")
-        if self.timeout is not None:
-            positive_seconds("timeout", self.timeout)
-        if self.webhook is not None:
-            webhook_url(self.webhook)
-        if self.webhook_events_filter is not None:
-            self.webhook_events_filter = webhook_events(self.webhook_events_filter)
+    def __init__(
+        self,
+        wait: bool | int = True,
+        timeout: float | None = None,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        use_file_output: bool = True,
+        file_encoding: FileEncoding = "auto",
+        progress: Progress | None = None,
+    ) -> None:
+        if not isinstance(wait, (bool, int)):
+            raise TypeError(
+                f"wait must be a bool or a number of seconds, not {type(wait).__name__}"
+            )
+        self.wait = wait
+        self.timeout = None if timeout is None else positive_seconds("timeout", timeout)
+        self.webhook = None if webhook is None else webhook_url(webhook)
+        self.webhook_events_filter = (
+            None if webhook_events_filter is None else webhook_events(webhook_events_filter)
+        )
+        self.use_file_output = use_file_output
+        self.file_encoding = file_encoding
+        self.progress = progress
 
 
 def upload_flow(
