@@ -4,26 +4,43 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._flow import Flow, Send
-
-if TYPE_CHECKING:
-    from ._predictions import Context
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 PageT_co = TypeVar("PageT_co", covariant=True)
 
+if TYPE_CHECKING:
+    # For type checkers only: no class is built for them at import.
+    from typing import Protocol
 
-class Page(Protocol[T_co]):
-    """What every page model of `generated` has: `results` and the URL of the `next` page."""
+    import httpx
 
-    @property
-    def results(self) -> Sequence[T_co]: ...
+    from generated.client import AuthenticatedClient
+    from generated.client import Client as GeneratedClient
+    from generated.models.problem import Problem
 
-    @property
-    def next_(self) -> object: ...
+    from ._predictions import Context
+
+    class Page(Protocol[T_co]):
+        """What every page model of `generated` has: `results`, and the `next` page's URL."""
+
+        @property
+        def results(self) -> Sequence[T_co]: ...
+
+        @property
+        def next_(self) -> object: ...
+
+    class ListOperation(Protocol[PageT_co]):
+        """A generated list operation module, like `generated.api.predictions.predictions_list`."""
+
+        def _get_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+
+        def _parse_response(
+            self, *, client: AuthenticatedClient | GeneratedClient, response: httpx.Response
+        ) -> PageT_co | Problem | None: ...
 
 
 def page_flow(ctx: Context, operation: ModuleType, request: dict[str, Any]) -> Flow[Any]:
@@ -123,21 +140,3 @@ def search_request(query: str) -> dict[str, Any]:
         "content": query.encode(),
         "headers": {"Content-Type": "text/plain"},
     }
-
-
-if TYPE_CHECKING:
-    import httpx
-
-    from generated.client import AuthenticatedClient
-    from generated.client import Client as GeneratedClient
-    from generated.models.problem import Problem
-
-
-class ListOperation(Protocol[PageT_co]):
-    """A generated list operation module, such as `generated.api.predictions.predictions_list`."""
-
-    def _get_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
-
-    def _parse_response(
-        self, *, client: AuthenticatedClient | GeneratedClient, response: httpx.Response
-    ) -> PageT_co | Problem | None: ...
