@@ -25,6 +25,7 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,7 +79,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--rate", type=float, default=6000, help="creations per minute; 0 for no limit (6000)"
     )
-    parser.add_argument("--concurrency", type=int, default=64, help="inputs in flight (64)")
+    parser.add_argument("--concurrency", type=int, default=16, help="inputs in flight (16)")
     parser.add_argument("--speed", type=float, default=1000, help="server speed factor (1000)")
     parser.add_argument("--async", dest="use_async", action="store_true", help="async_run_batch")
     parser.add_argument(
@@ -151,6 +152,8 @@ def main() -> int:
         ),
         ("client CPU", f"{cpu:.2f} s = {cpu / len(results) * 1000:.2f} ms per prediction"),
     ]
+    errors = Counter(f"{type(r.error).__name__}: {r.error}" for r in results if r.error)
+    rows += [("error", f"{count} x {text}") for text, count in errors.most_common(5)]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

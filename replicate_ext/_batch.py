@@ -215,10 +215,8 @@ def _is_creation(op: object) -> TypeGuard[Send]:
     # create_flow sends its uploads to /files and the creation to .../predictions.
     if not isinstance(op, Send):
         return False
-    request = op.request
-    return str(request.get("method", "")).upper() == "POST" and str(request.get("url", "")).rstrip(
-        "/"
-    ).endswith("/predictions")
+    url = str(op.request.get("url", "")).rstrip("/")
+    return str(op.request.get("method", "")).upper() == "POST" and url.endswith("/predictions")
 
 
 def _limited(flow: Flow[T], limiter: RateLimiter | None, item: _Item) -> Flow[T]:
@@ -391,7 +389,8 @@ class _Batch:
                 for _ in range(workers):
                     group.start_soon(self._worker)
                 try:
-                    # Waiting here, the host task is the first to see an interruption.
+                    # Waiting here, the host task sees every interruption: its own
+                    # cancellation, or the group's after `progress` raised.
                     await self._idle.wait()
                 except BaseException:
                     self._interrupt()
@@ -711,19 +710,17 @@ def _private_http(client: _BaseClient, concurrency: int) -> httpx.AsyncClient:
     Connections belong to the loop that opened them, so the sync batch cannot
     borrow the client's own async pool; this one lives as long as the batch.
     """
-    from ._client import _shared_ssl_context
-    from ._retry import AsyncRetryTransport
+    from ._http import async_http, shared_ssl_context
 
-    inner = client._transport
-    if not isinstance(inner, httpx.AsyncBaseTransport):
+    transport = client._transport
+    if not isinstance(transport, httpx.AsyncBaseTransport):
         # Room for every input in flight, but no more than httpx's default of 20
         # idle connections kept: httpcore checks each pooled connection on every
         # request, and keeping them all measured twice the CPU per prediction.
         size = max(100, concurrency + 4)
         limits = httpx.Limits(max_connections=size, max_keepalive_connections=20)
-        inner = httpx.AsyncHTTPTransport(verify=_shared_ssl_context(), limits=limits)
-    transport = AsyncRetryTransport(inner, client._retry_policy)
-    return httpx.AsyncClient(transport=transport, **client._http_options())
+        transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context(), limits=limits)
+    return async_http(transport, client._retry_policy, client._http_options())
 
 
 __all__ = [
