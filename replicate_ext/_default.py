@@ -101,6 +101,7 @@ async_get_prediction = _on_default_async(AsyncClient.get_prediction)
 async_cancel_prediction = _on_default_async(AsyncClient.cancel_prediction)
 async_wait = _on_default_async(AsyncClient.wait)
 async_upload_file = _on_default_async(AsyncClient.upload_file)
+async_get_webhook_secret = _on_default_async(AsyncClient.get_webhook_secret)
 async_paginate = _on_default_async_sync(AsyncClient.paginate)
 async_search_models = _on_default_async_sync(AsyncClient.search_models)
 
@@ -108,6 +109,7 @@ __all__ = [
     "async_cancel_prediction",
     "async_create_prediction",
     "async_get_prediction",
+    "async_get_webhook_secret",
     "async_paginate",
     "async_run",
     "async_search_models",

@@ -201,6 +201,7 @@ async def test_module_level_async_functions(default_env) -> None:
     ]
     assert [m.name async for m in _default.async_search_models("echo").items()] == ["echo"]
     assert (await _default.async_upload_file(b"x")).size == 1
+    assert (await _default.async_get_webhook_secret()) == default_env.state.webhook_secret
     assert _default.default_async_client() is _default.default_async_client()
     await _default.default_async_client().aclose()
 
