@@ -304,11 +304,6 @@ async def test_abandoned_task_cancels_the_prediction(
 VERSION_LOOKUP = re.compile(r"/v1/models/replicate/stream-tokens/versions/[0-9a-f]{64}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="when the version lookup that decides whether streamed text is joined fails with "
-    "5xx past the retries, run() returns the list of pieces instead of the text",
-)
 def test_a_failing_version_lookup_still_gives_the_text(
     server: LocalServer, make_client: Callable[..., Client]
 ) -> None:
@@ -317,11 +312,6 @@ def test_a_failing_version_lookup_still_gives_the_text(
     assert output == PROMPT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a dropped version lookup after the prediction succeeded makes run() raise a bare "
-    "transport error: the paid result is lost and the error names no prediction",
-)
 def test_a_dropped_version_lookup_does_not_lose_a_finished_result(
     server: LocalServer, make_client: Callable[..., Client]
 ) -> None:
