@@ -295,6 +295,13 @@ class RunOptions:
             raise TypeError(
                 f"wait must be a bool or a number of seconds, not {type(wait).__name__}"
             )
+        if not isinstance(wait, bool) and wait < 1:
+            # Above 60 is meaningful (wait as long as the API allows) and is capped
+            # at 60; below 1 can only be a mistake.
+            raise ValueError(
+                f"wait must be True, False or a number of seconds from 1 "
+                f"(more than {MAX_PREFER_WAIT} waits {MAX_PREFER_WAIT}), not {wait}"
+            )
         self.wait = wait
         self.timeout = None if timeout is None else positive_seconds("timeout", timeout)
         self.webhook = None if webhook is None else webhook_url(webhook)
@@ -331,7 +338,11 @@ def upload_flow(
             type_=upload.content_type,
             metadata=meta,
         )
-        response = yield Send(files_create._get_kwargs(body=body))
+        request = files_create._get_kwargs(body=body)
+        # The generator pins the multipart boundary to "+++", which file bytes
+        # may contain; without the header httpx picks a random one.
+        request["headers"].pop("Content-Type", None)
+        response = yield Send(request)
     return cast("File", parse(ctx, files_create, response))
 
 

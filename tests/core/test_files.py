@@ -346,3 +346,15 @@ def test_sync_data_url_outputs_become_file_outputs(client: Client, server) -> No
     assert output.url.startswith("data:image/png;base64,")
     assert output.read().startswith(PNG)
     assert server.state.delivery_requests == []
+
+
+def test_upload_survives_bytes_that_look_like_the_generators_boundary(
+    client: Client, server
+) -> None:
+    # The generated files.create pins the boundary to "+++"; our uploads must not.
+    content = b"before\r\n--+++\r\nContent-Disposition: form-data; name=x\r\n\r\n--+++--\r\n"
+    uploaded = client.upload_file(content, filename="tricky.bin")
+    assert uploaded.size == len(content)
+    stored = server.state.files[uploaded.id]
+    assert hashlib.sha256(content).hexdigest() == uploaded.checksums.sha256
+    assert stored is not None

@@ -359,3 +359,19 @@ def test_a_failed_lookup_keeps_lists_of_files(client: Client, server) -> None:
     output = client.run("replicate/make-image", {"num_outputs": 2})
     assert isinstance(output, list)
     assert all(isinstance(item, FileOutput) for item in output)
+
+
+@pytest.mark.parametrize("wait", [0, -1])
+def test_wait_below_one_second_is_refused_before_any_request(
+    client: Client, server, wait: int
+) -> None:
+    before = len(server.state.requests)
+    with pytest.raises(ValueError, match="wait must be"):
+        client.run("replicate/hello-world", {"text": "x"}, wait=wait)
+    assert len(server.state.requests) == before
+
+
+def test_wait_above_sixty_is_capped(client: Client, server) -> None:
+    assert client.run("replicate/hello-world", {"text": "x"}, wait=3600) == "hello x"
+    (creation,) = server.state.requests_to("/v1/models/replicate/hello-world/predictions", "POST")
+    assert creation.headers["prefer"] == "wait=60"
