@@ -88,6 +88,38 @@ def test_the_token_is_in_no_log_record_at_any_level(
         assert token not in repr(record.__dict__)
 
 
+async def test_the_async_paths_log_no_token_either(
+    server: LocalServer,
+    make_async_client: Callable[..., AsyncClient],
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+) -> None:
+    from replicate_ext._stream import async_stream
+
+    caplog.set_level(1)
+    for name in ("httpx", "httpcore", "replicate_ext"):
+        logging.getLogger(name).setLevel(1)
+    try:
+        server.state.inject_fault("drop", "/v1/predictions/*", method="GET", times=2)
+        server.state.inject_fault("drop_stream", "/v1/predictions/*/stream", after_events=1)
+        client = make_async_client()
+        big = tmp_path / "big.bin"
+        big.write_bytes(b"y" * (MAX_DATA_URL_SIZE + 1))
+        output = await client.run("replicate/echo", {"file": big}, use_file_output=False)
+        assert output["files"]["file"]["size"] == MAX_DATA_URL_SIZE + 1
+        assert await client.run("replicate/sleep", {"seconds": 3}, wait=False)
+        async with async_stream(client, "replicate/stream-tokens", {"prompt": "a b c"}) as events:
+            assert "".join([str(event) async for event in events]) == "a b c"
+            assert server.token not in repr(events)
+    finally:
+        for name in ("httpx", "httpcore", "replicate_ext"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    assert any(r.name.startswith("httpcore") for r in caplog.records)
+    assert server.token not in caplog.text
+    for record in caplog.records:
+        assert server.token not in repr(record.__dict__)
+
+
 # -- reprs and errors --------------------------------------------------------------------------
 
 
