@@ -28,7 +28,6 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
 import attrs
@@ -138,30 +137,42 @@ class StreamInterrupted(ReplicateError):
 # -- the flow --------------------------------------------------------------------------------
 
 
-@dataclass(slots=True, frozen=True)
 class Emit:
     """Hand `event` to the caller iterating over the flow; answers None."""
 
-    event: PredictionEvent
+    __slots__ = ("event",)
+
+    def __init__(self, event: PredictionEvent) -> None:
+        self.event = event
 
 
 EventFlow: TypeAlias = Generator[Op | Emit, Any, None]
 """A flow that also emits events: run it with `drive_events` or `adrive_events`."""
 
 
-@dataclass(slots=True, frozen=True)
 class StreamOptions:
     """How `events_flow` behaves; see `stream()` for each option."""
 
-    use_file_output: bool = True
-    cancel_on_close: bool = False
-    max_reconnects: int = DEFAULT_MAX_RECONNECTS
-    last_event_id: str | None = None
-    timeout: httpx.Timeout | None = None  # for the stream's requests; the client's by default
+    __slots__ = ("cancel_on_close", "last_event_id", "max_reconnects", "timeout", "use_file_output")
 
-    def __post_init__(self) -> None:
-        if self.max_reconnects < 0:
-            raise ValueError(f"max_reconnects must be 0 or more, not {self.max_reconnects}")
+    def __init__(
+        self,
+        *,
+        use_file_output: bool = True,
+        cancel_on_close: bool = False,
+        max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+        last_event_id: str | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> None:
+        if isinstance(max_reconnects, bool) or not isinstance(max_reconnects, int):
+            raise TypeError(f"max_reconnects must be a whole number, not {max_reconnects!r}")
+        if max_reconnects < 0:
+            raise ValueError(f"max_reconnects must be 0 or more, not {max_reconnects}")
+        self.use_file_output = use_file_output
+        self.cancel_on_close = cancel_on_close
+        self.max_reconnects = max_reconnects
+        self.last_event_id = last_event_id
+        self.timeout = timeout  # for the stream's requests; the client's by default
 
 
 class _Handle:
@@ -759,7 +770,11 @@ def stream(
 
     ``run()`` instead waits for the end and returns the whole output at once.
     """
-    options = StreamOptions(use_file_output, cancel_on_close, max_reconnects)
+    options = StreamOptions(
+        use_file_output=use_file_output,
+        cancel_on_close=cancel_on_close,
+        max_reconnects=max_reconnects,
+    )
     handle = _Handle()
     flow = _create_and_stream_flow(
         client._ctx,
@@ -789,7 +804,11 @@ def async_stream(
     Cancelling the iterating task closes the connection, and with
     `cancel_on_close` cancels the prediction.
     """
-    options = StreamOptions(use_file_output, cancel_on_close, max_reconnects)
+    options = StreamOptions(
+        use_file_output=use_file_output,
+        cancel_on_close=cancel_on_close,
+        max_reconnects=max_reconnects,
+    )
     handle = _Handle()
     flow = _create_and_stream_flow(
         client._ctx,
@@ -818,7 +837,12 @@ def stream_prediction(
     start, or from after `last_event_id` (e.g. a browser's ``Last-Event-ID``
     when relaying the stream to it).
     """
-    options = StreamOptions(use_file_output, cancel_on_close, max_reconnects, last_event_id)
+    options = StreamOptions(
+        use_file_output=use_file_output,
+        cancel_on_close=cancel_on_close,
+        max_reconnects=max_reconnects,
+        last_event_id=last_event_id,
+    )
     handle = _Handle()
     flow = _existing_flow(client._ctx, prediction, options, handle)
     return EventStream(drive_events(flow, client._sync_http()), handle)
@@ -834,7 +858,12 @@ def async_stream_prediction(
     max_reconnects: int = DEFAULT_MAX_RECONNECTS,
 ) -> AsyncEventStream:
     """Iterate (``async for``) over an existing prediction's events; see `stream_prediction`."""
-    options = StreamOptions(use_file_output, cancel_on_close, max_reconnects, last_event_id)
+    options = StreamOptions(
+        use_file_output=use_file_output,
+        cancel_on_close=cancel_on_close,
+        max_reconnects=max_reconnects,
+        last_event_id=last_event_id,
+    )
     handle = _Handle()
     flow = _existing_flow(client._ctx, prediction, options, handle)
     return AsyncEventStream(adrive_events(flow, client._async_http()), handle)
