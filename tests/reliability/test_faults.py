@@ -481,6 +481,20 @@ async def test_stream_cut_between_events_twice_resumes_async(
     assert creations(server) == 1
 
 
+def test_a_stream_slower_than_the_read_timeout_is_reopened(
+    server: LocalServer, make_client: Callable[..., Client]
+) -> None:
+    streaming = _stream_module()
+    server.state.inject_fault("slow", STREAM_URL, delay=0.8)
+    client = make_client(timeout=0.3)
+    with streaming.stream(client, "replicate/stream-tokens", {"prompt": PROMPT}) as events:
+        pieces = [str(event) for event in events if event.event == "output"]
+    assert "".join(pieces) == PROMPT
+    assert len(server.state.fired_faults) == 1
+    assert len(stream_requests(server)) == 2
+    assert creations(server) == 1
+
+
 def test_a_stream_left_early_cancels_the_prediction(
     server: LocalServer, make_client: Callable[..., Client]
 ) -> None:
