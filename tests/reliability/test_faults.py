@@ -29,7 +29,7 @@ from replicate_ext._retry import RetryPolicy
 from replicate_ext.testing import LocalServer
 
 from ._proxy import Proxy, cut_inside_first_event, cut_whole_answer, stall_answer
-from .conftest import FaultLog, Leaks, attempt
+from .conftest import SCALE, FaultLog, Leaks, attempt
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(30)]
 
@@ -369,7 +369,7 @@ async def test_a_crowd_of_runs_under_mixed_faults_each_gets_its_own_output_once(
     server.state.inject_fault("status", POLL, method="GET", status=502, times=4)
     server.state.inject_fault("slow", POLL, method="GET", delay=0.05, times=4)
     client = make_async_client(max_retries=6)
-    crowd = 12
+    crowd = 12 * SCALE
     outputs = await asyncio.gather(
         *(client.run("replicate/hello-world", {"text": f"c{i}"}, wait=False) for i in range(crowd))
     )
