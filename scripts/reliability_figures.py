@@ -40,6 +40,7 @@ KIND_NAMES = {
     "stream_cut_mid_event": "event streams cut inside an event",
     "restart": "API restarts while a prediction runs",
     "answer_lost": "creation answers lost after the server acted",
+    "garbled": "answers that break the API's promises (HTML, missing fields)",
 }
 
 
