@@ -18,6 +18,7 @@ list of files, ... ``stream()`` gives the pieces as they are produced, as
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import (
     AsyncGenerator,
@@ -35,7 +36,7 @@ import httpx
 
 from ._errors import ModelError, PredictionCanceled, ReplicateError
 from ._files import FileEncoding, FileOutput, is_file_url
-from ._flow import Close, Op, ReadChunk, Send, Sleep, Stream, _aperform, _perform
+from ._flow import Await, Close, Op, ReadChunk, Send, Sleep, Stream, _aperform, _perform
 from ._predictions import (
     TERMINAL,
     Context,
@@ -483,7 +484,8 @@ def follow_events_flow(
     ``error`` or for a cancellation); False when the stream could not be
     followed (no stream, an HTTP error, broken beyond resumption). Either way
     the caller fetches the prediction for its final state. Each event goes to
-    `on_event`; `tick` is called before each read and each wait, e.g. to check
+    `on_event` (an awaitable it returns is awaited, under the async driver);
+    `tick` is called before each read and each wait, e.g. to check
     a deadline (`timeout`, for the stream's requests, bounds how long a read
     can wait). What these callbacks raise ends the flow, connection closed,
     and propagates. The prediction is never canceled here.
@@ -509,8 +511,9 @@ def follow_events_flow(
         answer, error = None, None
         try:
             if isinstance(op, Emit):
-                if on_event is not None:
-                    on_event(op.event)
+                result = None if on_event is None else on_event(op.event)
+                if inspect.isawaitable(result):
+                    yield Await(result)
                 continue
             if tick is not None and isinstance(op, (ReadChunk, Sleep)):
                 tick()

@@ -22,7 +22,7 @@ from replicate_ext._stream import (
 )
 from replicate_ext.testing import LocalServer
 
-from .conftest import Streamer, add_streaming_model, wait_status
+from .conftest import Streamer, add_streaming_model, make_client, wait_status
 
 STREAM_PATH = re.compile(r"/v1/predictions/[^/]+/stream")
 
@@ -353,3 +353,22 @@ async def test_concurrent_streams_on_one_client_stay_apart(async_client: AsyncCl
 
     prompts = ["one two three", "four five", "six seven eight nine"]
     assert await asyncio.gather(*(text(prompt) for prompt in prompts)) == prompts
+
+
+async def test_follow_events_flow_awaits_an_async_callback(
+    async_client: AsyncClient, server: LocalServer
+) -> None:
+    from replicate_ext._flow import adrive
+    from replicate_ext._stream import follow_events_flow
+
+    with make_client(server) as client:
+        created = _created(client, "stream-tokens", {"prompt": "async pieces"})
+    got: list[str] = []
+
+    async def on_event(event: PredictionEvent) -> None:
+        await asyncio.sleep(0)  # a real await inside the callback
+        got.append(str(event))
+
+    flow = follow_events_flow(async_client._ctx, created, on_event)
+    assert await adrive(flow, async_client._async_http()) is True
+    assert "".join(got) == "async pieces"
