@@ -15,6 +15,7 @@ from replicate_ext._batch import (
     run_batch,
 )
 from replicate_ext._errors import ModelError, PredictionTimeout, ReplicateError
+from replicate_ext.testing._models import HELLO_WORLD_VERSION
 
 from .conftest import jobs, max_in_flight
 
@@ -151,15 +152,23 @@ def test_wait_false_polls_and_returns_the_same_results(server: LocalServer, clie
     assert all("prefer" not in request.headers for request in creations)
 
 
-def test_a_version_reference_and_file_outputs_work_as_in_run(
-    server: LocalServer, client: Client
-) -> None:
+def test_file_outputs_come_back_as_in_run(server: LocalServer, client: Client) -> None:
     results = run_batch(
         client, "replicate/make-image", [{"color": "blue"}, {"color": "red"}], rate_limit=None
     )
     assert all(r.ok for r in results)
     first = results[0].output[0]
     assert first.read()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_version_reference_creates_through_the_versioned_route(
+    server: LocalServer, client: Client
+) -> None:
+    ref = f"replicate/hello-world:{HELLO_WORLD_VERSION}"
+    results = run_batch(client, ref, [{"text": "v"}] * 3, rate_limit=None)
+    assert [r.output for r in results] == ["hello v"] * 3
+    assert len(server.state.requests_to("/v1/predictions", "POST")) == 3
+    assert {job.version for job in jobs(server)} == {HELLO_WORLD_VERSION}
 
 
 def test_empty_batch_and_bad_arguments(client: Client) -> None:
