@@ -53,7 +53,7 @@ def fuzzed_server() -> Iterator[LocalServer]:
 
 @schema.parametrize()
 @settings(
-    max_examples=examples(6),
+    max_examples=examples(4),
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

@@ -93,7 +93,7 @@ def near_misses(draw: st.DrawFn) -> str:
     return ref
 
 
-@settings(max_examples=examples(150))
+@settings(max_examples=examples(100))
 @given(valid_refs)
 def test_every_valid_reference_is_accepted_as_what_it_says(ref: str) -> None:
     parsed = parse_ref(ref)
@@ -108,7 +108,7 @@ def test_every_valid_reference_is_accepted_as_what_it_says(ref: str) -> None:
     assert rebuilt == ref
 
 
-@settings(max_examples=examples(250))
+@settings(max_examples=examples(150))
 @given(st.one_of(near_misses(), st.text(max_size=80), st.text(alphabet="ab/:-_.0", max_size=20)))
 def test_every_other_string_is_rejected_with_the_accepted_forms(ref: str) -> None:
     expected = oracle(ref)
@@ -219,7 +219,7 @@ def _read(upload: Any) -> bytes:
         return bytes(file.read())
 
 
-@settings(max_examples=examples(80))
+@settings(max_examples=examples(50))
 @given(_inputs, st.sampled_from(["auto", "data_uri", "upload"]))
 def test_any_nesting_round_trips_to_json_with_the_files_replaced(
     tree: dict[str, Any], mode: str
@@ -265,7 +265,7 @@ _steps = st.lists(st.one_of(_keys, st.integers(0, 3)), min_size=1, max_size=5)
 _unsendable = st.sampled_from([_Opaque(), {1, 2}, 1j, object, len, frozenset(), range(2)])
 
 
-@settings(max_examples=examples(60))
+@settings(max_examples=examples(40))
 @given(_steps, _unsendable, st.data())
 def test_an_unsendable_value_anywhere_is_named_by_its_key_path(
     steps: list[str | int], bad: Any, data: st.DataObject
@@ -303,7 +303,7 @@ def _headers(signature: str, timestamp: int = SENT_AT) -> dict[str, str]:
     }
 
 
-@settings(max_examples=examples(200))
+@settings(max_examples=examples(150))
 @given(
     st.one_of(st.integers(0, 10**6), st.floats(0, 10**6, allow_nan=False)),
     st.one_of(st.integers(-(2 * 10**6), 2 * 10**6), st.floats(-(2 * 10**6), 2 * 10**6)),
@@ -348,7 +348,7 @@ _junk_entries = st.one_of(
 _gaps = st.sampled_from([" ", "  ", "\t", " \t "])
 
 
-@settings(max_examples=examples(100))
+@settings(max_examples=examples(80))
 @given(st.lists(_junk_entries, max_size=6), st.data())
 def test_a_valid_signature_among_any_junk_passes_and_junk_alone_fails(
     junk: list[str], data: st.DataObject
