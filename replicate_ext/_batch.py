@@ -39,7 +39,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, TypeGuard, TypeVar, cast
 
+import anyio
 import httpx
+from anyio.abc import TaskGroup
 
 from ._errors import PredictionTimeout
 from ._files import FileEncoding
@@ -205,7 +207,7 @@ class _Item:
     def __init__(self, index: int, input: Mapping[str, Any]) -> None:
         self.index = index
         self.input = input
-        self.scope: Any = None  # the anyio.CancelScope shielding its creation
+        self.scope: anyio.CancelScope | None = None  # shields its creation
         self.posted_at: float | None = None  # monotonic time of a creation request awaiting answer
         self.posted_wall = 0.0
         self.sent_input: Any = None  # the input as sent, to recognise the prediction by
@@ -371,16 +373,13 @@ class _Batch:
         self._known: set[str] = set()
         self._stopping = False
         self._failure: BaseException | None = None
-        self._group: Any = None
+        self._group: TaskGroup | None = None
         self._active = 0
-        self._idle: Any = None
+        self._idle = anyio.Event()
 
     async def run(self) -> list[BatchResult]:
-        import anyio
-
         if self._total == 0:
             return []
-        self._idle = anyio.Event()
         try:
             async with anyio.create_task_group() as group:
                 self._group = group
@@ -419,8 +418,6 @@ class _Batch:
 
     async def _run_item(self, item: _Item) -> BatchResult | None:
         """Run one input; None when an interruption stopped it before its prediction existed."""
-        import anyio
-
         ctx, options = self._ctx, self._options
         deadline = _Deadline(options.timeout)
         prediction: Prediction | None = None
@@ -467,25 +464,25 @@ class _Batch:
             self._on_progress(BatchProgress(self._done, self._failed, self._total, result))
         except BaseException as error:  # noqa: BLE001 (re-raised by run() after the clean-up)
             self._failure = error
-            self._group.cancel_scope.cancel()
+            if self._group is not None:
+                self._group.cancel_scope.cancel()
 
     def _interrupt(self) -> None:
         """Stop taking inputs and lift the shields of creations in progress."""
-        import anyio
-
         self._stopping = True
         now = time.monotonic()
         for item in self._creating:
+            scope = item.scope
+            if scope is None:
+                continue
             if item.posted_at is None:
-                item.scope.cancel()  # not sent yet (rate limit, uploads): nothing to lose
+                scope.cancel()  # not sent yet (rate limit, uploads): nothing to lose
             else:
                 left = SETTLE_SECONDS - (now - item.posted_at)
-                item.scope.deadline = anyio.current_time() + max(0.0, left)
+                scope.deadline = anyio.current_time() + max(0.0, left)
 
     async def _clean_up(self) -> None:
         """Cancel every prediction started and not seen finished; never raises."""
-        import anyio
-
         with anyio.CancelScope(shield=True):
             async with anyio.create_task_group() as group:
                 for pid in list(self._running):
@@ -498,8 +495,6 @@ class _Batch:
         await adrive(_cancel_flow(prediction_id), self._http)
 
     async def _sweep(self) -> None:
-        import anyio
-
         try:
             found = await adrive(_sweep_flow(self._unanswered, self._known, self._ref), self._http)
         except Exception:  # noqa: BLE001 (best effort: an interruption is already on its way)
@@ -547,7 +542,9 @@ async def async_run_batch(
     """Run the model `ref` once per input; see `run_batch`.
 
     Cancelling the task cancels the predictions the batch started and have not
-    finished, then propagates. `progress` is called on the event loop.
+    finished, then propagates. `progress` is called on the event loop. The
+    client's connection pool (100 connections unless its transport says
+    otherwise) caps the requests in flight, whatever `concurrency` says.
     """
     parsed, items, limiter = _prepare(client, ref, inputs, concurrency, rate_limit)
     options = RunOptions(
@@ -591,16 +588,17 @@ def run_batch(
 
     Each input goes as in `run()` (`ref` forms, file inputs, `wait`,
     `use_file_output`, `webhook`); `timeout` is each input's deadline, counted
-    from when it starts. Throughput is about `min(rate, concurrency / model
-    seconds)`: raise `concurrency` for slow models.
+    from when it starts, its wait for a creation slot included. Throughput is
+    about `min(rate, concurrency / model seconds)`: raise `concurrency` for
+    slow models.
 
     `rate_limit` spaces creation requests: creations per minute, a
     `RateLimiter` (share one between batches that use the same API token), or
     None for no client-side limit; the default is Replicate's 600 a minute.
     Batches of one client running side by side at the same rate share one
-    bucket, since the limit is the account's. A 429 from the
-    API holds every creation of the batch for its `Retry-After`, then the
-    creation is sent again.
+    bucket, since the limit is the account's. A 429 from the API holds every
+    creation of the batch for its `Retry-After`, then the creation is sent
+    again.
 
     An input that fails does not stop the others: its `BatchResult` carries the
     error. `progress(BatchProgress)` is called in this thread each time an
