@@ -198,3 +198,14 @@ def test_a_stream_that_never_opens_says_so(streamer: Streamer) -> None:
     assert "ConnectError" in str(error)
     assert error.status is None
     assert outcome.events == []
+
+
+def test_run_returns_the_whole_text_when_the_stream_drops(server: LocalServer) -> None:
+    from .conftest import make_client
+
+    server.state.inject_fault("drop_stream", STREAM_PATH, after_events=2)
+    prompt = "every token arrives once, " * 3  # 15 tokens, 0.1 s apart: outlasts wait=1
+    with make_client(server) as client:
+        output = client.run("replicate/stream-tokens", {"prompt": prompt, "interval": 10}, wait=1)
+    assert output == prompt
+    assert server.state.fired_faults  # the stream was followed, and dropped
