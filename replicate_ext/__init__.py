@@ -19,6 +19,11 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._batch import (
+        BatchProgress,
+        BatchResult,
+        RateLimiter,
+    )
     from ._client import (
         AsyncClient,
         Client,
@@ -27,8 +32,10 @@ if TYPE_CHECKING:
         async_cancel_prediction,
         async_create_prediction,
         async_get_prediction,
+        async_get_webhook_secret,
         async_paginate,
         async_run,
+        async_run_batch,
         async_search_models,
         async_upload_file,
         async_wait,
@@ -38,6 +45,7 @@ if TYPE_CHECKING:
         get_webhook_secret,
         paginate,
         run,
+        run_batch,
         search_models,
         upload_file,
         wait,
@@ -68,13 +76,18 @@ if TYPE_CHECKING:
 
 # public name -> the module that defines it
 _EXPORTS: dict[str, str] = {
+    "BatchProgress": "._batch",
+    "BatchResult": "._batch",
+    "RateLimiter": "._batch",
     "AsyncClient": "._client",
     "Client": "._client",
     "async_cancel_prediction": "._default",
     "async_create_prediction": "._default",
     "async_get_prediction": "._default",
+    "async_get_webhook_secret": "._default",
     "async_paginate": "._default",
     "async_run": "._default",
+    "async_run_batch": "._default",
     "async_search_models": "._default",
     "async_upload_file": "._default",
     "async_wait": "._default",
@@ -84,6 +97,7 @@ _EXPORTS: dict[str, str] = {
     "get_webhook_secret": "._default",
     "paginate": "._default",
     "run": "._default",
+    "run_batch": "._default",
     "search_models": "._default",
     "upload_file": "._default",
     "wait": "._default",
@@ -122,6 +136,8 @@ def __dir__() -> list[str]:
 __all__ = [
     "AsyncClient",
     "AuthenticationError",
+    "BatchProgress",
+    "BatchResult",
     "Client",
     "FileOutput",
     "ModelError",
@@ -129,6 +145,7 @@ __all__ = [
     "PredictionCanceled",
     "PredictionTimeout",
     "RateLimitError",
+    "RateLimiter",
     "ReplicateError",
     "ServerSentEvent",
     "WebhookVerificationError",
@@ -136,8 +153,10 @@ __all__ = [
     "async_cancel_prediction",
     "async_create_prediction",
     "async_get_prediction",
+    "async_get_webhook_secret",
     "async_paginate",
     "async_run",
+    "async_run_batch",
     "async_search_models",
     "async_upload_file",
     "async_wait",
@@ -148,6 +167,7 @@ __all__ = [
     "paginate",
     "raise_for_response",
     "run",
+    "run_batch",
     "search_models",
     "sign_webhook",
     "unwrap",

@@ -37,7 +37,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, TypeGuard, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeGuard, TypeVar, cast
 
 import anyio
 import httpx
@@ -522,6 +522,20 @@ def _prepare(
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
     return parsed, items, _limiter_for(client, rate_limit)
+
+
+class BatchOptions(TypedDict, total=False):
+    """The keyword options of `run_batch`, for methods that forward them."""
+
+    concurrency: int
+    rate_limit: float | RateLimiter | None
+    progress: BatchCallback | None
+    timeout: float | None
+    wait: bool | int
+    use_file_output: bool
+    file_encoding: FileEncoding
+    webhook: str | None
+    webhook_events_filter: Sequence[str] | None
 
 
 async def async_run_batch(

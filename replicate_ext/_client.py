@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, TypeVar, Unpack
 
 from ._checks import clean_token, positive_seconds, timeout_option, token_problem
 from ._version import __version__
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from generated.models.paginated_models import PaginatedModels
     from generated.models.prediction import Prediction
 
+    from ._batch import BatchOptions, BatchResult
     from ._files import FileEncoding, PendingUpload
     from ._flow import Flow
     from ._http import BearerAuth
@@ -438,6 +439,26 @@ class Client(_BaseClient):
 
         return Pages(self._ctx, *self._search(query), self._drive)
 
+    def run_batch(
+        self,
+        ref: str,
+        inputs: Iterable[Mapping[str, Any]],
+        /,
+        **options: Unpack[BatchOptions],
+    ) -> list[BatchResult]:
+        """Run the model `ref` once per input, a bounded number at a time, under a rate limit.
+
+        Returns one `BatchResult` per input, in input order, with its output or
+        its error: one failing input does not stop the others. Creations stay
+        under `rate_limit` per minute (600, Replicate's limit, by default), at
+        most `concurrency` run at once, and `progress(BatchProgress)` is called
+        as each input finishes. An interruption cancels every prediction the
+        batch started and has not finished, then propagates.
+        """
+        from ._batch import run_batch
+
+        return run_batch(self, ref, inputs, **options)
+
     def upload_file(
         self,
         file: str | os.PathLike[str] | bytes | IO[bytes],
@@ -589,6 +610,22 @@ class AsyncClient(_BaseClient):
         from ._pagination import AsyncPages
 
         return AsyncPages(self._ctx, *self._search(query), self._drive)
+
+    async def run_batch(
+        self,
+        ref: str,
+        inputs: Iterable[Mapping[str, Any]],
+        /,
+        **options: Unpack[BatchOptions],
+    ) -> list[BatchResult]:
+        """Run the model `ref` once per input; see `Client.run_batch`.
+
+        Cancelling the task cancels the predictions the batch started and have
+        not finished, then propagates.
+        """
+        from ._batch import async_run_batch
+
+        return await async_run_batch(self, ref, inputs, **options)
 
     async def upload_file(
         self,

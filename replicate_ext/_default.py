@@ -93,6 +93,7 @@ wait = _on_default(Client.wait)
 paginate = _on_default(Client.paginate)
 search_models = _on_default(Client.search_models)
 upload_file = _on_default(Client.upload_file)
+run_batch = _on_default(Client.run_batch)
 get_webhook_secret = _on_default(Client.get_webhook_secret)
 
 async_run = _on_default_async(AsyncClient.run)
@@ -101,6 +102,7 @@ async_get_prediction = _on_default_async(AsyncClient.get_prediction)
 async_cancel_prediction = _on_default_async(AsyncClient.cancel_prediction)
 async_wait = _on_default_async(AsyncClient.wait)
 async_upload_file = _on_default_async(AsyncClient.upload_file)
+async_run_batch = _on_default_async(AsyncClient.run_batch)
 async_get_webhook_secret = _on_default_async(AsyncClient.get_webhook_secret)
 async_paginate = _on_default_async_sync(AsyncClient.paginate)
 async_search_models = _on_default_async_sync(AsyncClient.search_models)
@@ -112,6 +114,7 @@ __all__ = [
     "async_get_webhook_secret",
     "async_paginate",
     "async_run",
+    "async_run_batch",
     "async_search_models",
     "async_upload_file",
     "async_wait",
@@ -123,6 +126,7 @@ __all__ = [
     "get_webhook_secret",
     "paginate",
     "run",
+    "run_batch",
     "search_models",
     "upload_file",
     "wait",
