@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -20,6 +21,7 @@ from types import TracebackType
 # after it back (the connection stays open), or None to forward it whole.
 Cutter = Callable[[bytes], int | None]
 STALL = -1
+_REQUEST_LINE = re.compile(rb"[A-Z]+ /\S* HTTP/1\.[01]\r\n")
 
 
 class Proxy:
@@ -33,6 +35,7 @@ class Proxy:
         self._listener: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._cutter: Cutter | None = None
+        self._cut_request: re.Pattern[bytes] | None = None
 
     @property
     def origin(self) -> str:
@@ -55,9 +58,14 @@ class Proxy:
         """Listen again, on the same port."""
         self._call(self._listen())
 
-    def cut_response_when(self, cutter: Cutter) -> None:
-        """Arm a one-shot cut of an answer; see `Cutter`."""
+    def cut_response_when(self, cutter: Cutter, request: str | None = None) -> None:
+        """Arm a one-shot cut of an answer; see `Cutter`.
+
+        `request` (a regular expression, searched in the request line, like
+        ``"POST /v1/models/.*/predictions"``) limits it to the answers to such requests.
+        """
         self._cutter = cutter
+        self._cut_request = None if request is None else re.compile(request.encode())
 
     def close(self) -> None:
         self._call(self._shutdown())
@@ -92,10 +100,17 @@ class Proxy:
 
     async def _shutdown(self) -> None:
         await self._down()
+        # With every connection aborted, the handlers end by themselves; cancelling
+        # them instead makes asyncio's server log their CancelledError.
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=5)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    def _wanted(self, answering: list[bytes]) -> bool:
+        return self._cut_request is None or self._cut_request.search(answering[0]) is not None
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -104,10 +119,11 @@ class Proxy:
             writer.transport.abort()
             return
         self._writers.update((writer, up_writer))
+        asked: list[bytes] = [b""]  # the line of the request being answered on this connection
         try:
             await asyncio.gather(
-                self._pipe(reader, up_writer, cut=False),
-                self._pipe(up_reader, writer, cut=True),
+                self._pipe(reader, up_writer, asked=asked),
+                self._pipe(up_reader, writer, answering=asked),
             )
         finally:
             for each in (writer, up_writer):
@@ -115,11 +131,18 @@ class Proxy:
                 each.transport.abort()
 
     async def _pipe(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, cut: bool
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        *,
+        asked: list[bytes] | None = None,
+        answering: list[bytes] | None = None,
     ) -> None:
         with contextlib.suppress(OSError, ConnectionError):
             while chunk := await reader.read(65536):
-                if cut and self._cutter is not None:
+                if asked is not None and _REQUEST_LINE.match(chunk):
+                    asked[0] = chunk.split(b"\r\n", 1)[0]
+                if answering is not None and self._cutter is not None and self._wanted(answering):
                     at = self._cutter(chunk)
                     if at is not None:
                         self._cutter = None

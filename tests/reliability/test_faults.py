@@ -430,7 +430,7 @@ def proxy_client(proxy: Proxy, make: Callable[..., Any], **kwargs: Any) -> Any:
 def test_stream_cut_mid_event_falls_back_and_loses_nothing(
     server: LocalServer, proxied: Proxy, make_client: Callable[..., Client], fault_log: FaultLog
 ) -> None:
-    proxied.cut_response_when(cut_inside_first_event())
+    proxied.cut_response_when(cut_inside_first_event(), request=r"GET /v1/predictions/\w+/stream ")
     client = proxy_client(proxied, make_client)
     output = client.run("replicate/stream-tokens", STREAMED, wait=1)
     assert output == STREAMED_TEXT
@@ -452,7 +452,7 @@ def test_stream_cut_mid_event_resumes_without_loss_or_repeats(
     server: LocalServer, proxied: Proxy, make_client: Callable[..., Client], fault_log: FaultLog
 ) -> None:
     streaming = _stream_module()
-    proxied.cut_response_when(cut_inside_first_event())
+    proxied.cut_response_when(cut_inside_first_event(), request=r"GET /v1/predictions/\w+/stream ")
     client = proxy_client(proxied, make_client)
     with streaming.stream(client, "replicate/stream-tokens", {"prompt": PROMPT}) as events:
         pieces = [str(event) for event in events if event.event == "output"]
@@ -598,7 +598,7 @@ def test_a_lost_creation_answer_is_found_and_canceled(
     # The server creates the prediction, the answer never arrives: the client must
     # not create another, and must not leave the one it made running.
     client = proxy_client(proxied, make_client)
-    proxied.cut_response_when(cut_whole_answer())
+    proxied.cut_response_when(cut_whole_answer(), request=f"POST {SLEEP} ")
     with pytest.raises(httpx.TransportError):
         client.run("replicate/sleep", {"seconds": LONG}, wait=False)
     fault_log.add("answer_lost")
@@ -612,13 +612,33 @@ def test_a_creation_answered_too_late_is_found_and_canceled(
     # The server acts on the creation but its answer stalls past the read timeout:
     # a creation is never resent, and the prediction it made must not run on unwatched.
     client = proxy_client(proxied, make_client, timeout=0.3)
-    proxied.cut_response_when(stall_answer())
+    proxied.cut_response_when(stall_answer(), request=f"POST {SLEEP} ")
     with pytest.raises(httpx.ReadTimeout):
         client.run("replicate/sleep", {"seconds": LONG}, wait=False)
     fault_log.add("slow")
     assert len(server.state.requests_to(SLEEP)) == 1
     assert creations(server) == 1
     status_becomes(server, "canceled")
+
+
+async def test_a_task_abandoned_while_its_creation_is_unanswered_cancels_it(
+    server: LocalServer,
+    proxied: Proxy,
+    make_async_client: Callable[..., AsyncClient],
+    fault_log: FaultLog,
+) -> None:
+    # The creation reached the server, its answer is held back, and the caller gives
+    # up: the prediction the creation made must be found and canceled all the same.
+    client = proxy_client(proxied, make_async_client)
+    proxied.cut_response_when(stall_answer(), request=f"POST {SLEEP} ")
+    task = asyncio.create_task(client.run("replicate/sleep", {"seconds": LONG}, wait=False))
+    await asyncio.to_thread(server.state.wait_until, lambda: creations(server) == 1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    fault_log.add("answer_lost")
+    await asyncio.to_thread(status_becomes, server, "canceled")
+    assert creations(server) == 1
 
 
 def test_server_restart_that_loses_state_is_one_clear_error(
