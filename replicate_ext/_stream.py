@@ -29,7 +29,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeGuard
 
 import attrs
 import httpx
@@ -60,6 +60,8 @@ __all__ = [
     "EventStream",
     "PredictionEvent",
     "StreamInterrupted",
+    "StreamKwargs",
+    "StreamPredictionKwargs",
     "adrive_events",
     "async_stream",
     "async_stream_prediction",
@@ -726,6 +728,26 @@ class AsyncEventStream(AsyncIterator[PredictionEvent]):
     def __repr__(self) -> str:
         prediction = self._handle.prediction
         return f"<AsyncEventStream {prediction.id if prediction is not None else '(not started)'}>"
+
+
+class StreamKwargs(TypedDict, total=False):
+    """The keyword options of `stream`, for methods that forward them."""
+
+    webhook: str | None
+    webhook_events_filter: Sequence[str] | None
+    use_file_output: bool
+    cancel_on_close: bool
+    file_encoding: FileEncoding
+    max_reconnects: int
+
+
+class StreamPredictionKwargs(TypedDict, total=False):
+    """The keyword options of `stream_prediction`, for methods that forward them."""
+
+    use_file_output: bool
+    cancel_on_close: bool
+    last_event_id: str | None
+    max_reconnects: int
 
 
 def _run_options(

@@ -372,3 +372,18 @@ async def test_follow_events_flow_awaits_an_async_callback(
     flow = follow_events_flow(async_client._ctx, created, on_event)
     assert await adrive(flow, async_client._async_http()) is True
     assert "".join(got) == "async pieces"
+
+
+def test_forwarding_kwargs_match_the_functions() -> None:
+    import inspect
+
+    from replicate_ext import _stream
+
+    def keyword_only(function: Any) -> set[str]:
+        parameters = inspect.signature(function).parameters.values()
+        return {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+    for function in (_stream.stream, _stream.async_stream):
+        assert keyword_only(function) == set(_stream.StreamKwargs.__annotations__)
+    for function in (_stream.stream_prediction, _stream.async_stream_prediction):
+        assert keyword_only(function) == set(_stream.StreamPredictionKwargs.__annotations__)
