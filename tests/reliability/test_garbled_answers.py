@@ -24,7 +24,7 @@ PREDICTION: dict[str, Any] = {
     "id": "p1",
     "model": "acme/model",
     "version": "hidden",
-    "input": {},
+    "input": {"x": 1},  # what the runs below send, so the orphan check can match it
     "logs": "",
     "output": None,
     "error": None,
