@@ -30,6 +30,7 @@ from collections import Counter
 from typing import Any
 
 from replicate_ext.testing import LocalServer
+from replicate_ext.testing import _sse as server_sse
 
 _ID = re.compile(r"/[a-z0-9]{26}(?=/|$)")
 
@@ -73,6 +74,53 @@ def _requests(server: LocalServer) -> dict[str, Any]:
     }
 
 
+def _linear_pump() -> bool:
+    """Make the server's event stream linear in the number of events, if it is not yet.
+
+    `EventStream._pump` in replicate_ext.testing rescans the prediction's whole event
+    list (``[e for e in job.events if e.id > self.cursor]``) every time it wakes up,
+    so a stream of n events costs O(n^2): 100,000 events take many minutes of server
+    CPU and the clients would mostly wait. Event ids are 1, 2, 3... (the list index
+    plus one), so the events after the cursor are a slice. Same behaviour otherwise;
+    applied only while the rescan is there.
+    """
+    import inspect
+
+    if "e.id > self.cursor" not in inspect.getsource(server_sse.EventStream._pump):
+        return False
+
+    async def _pump(self: Any, send: Any, disconnected: asyncio.Event) -> bool:
+        sent = 0
+        job = self.job
+        while not disconnected.is_set():
+            for event in job.events[max(0, self.cursor) :]:
+                if self.drop_after is not None and sent >= self.drop_after:
+                    return False
+                body = server_sse.encode_event(event)
+                await send({"type": "http.response.body", "body": body, "more_body": True})
+                self.cursor = event.id
+                sent += 1
+                if event.event == "done":
+                    return True
+            if self.state.closing:
+                return True
+            idle = False
+            async with job.changed:
+                if job.events and job.events[-1].id > self.cursor:
+                    continue
+                try:
+                    await asyncio.wait_for(job.changed.wait(), self.state.keepalive_interval)
+                except TimeoutError:
+                    idle = True
+            if idle:
+                keepalive = server_sse.KEEPALIVE
+                await send({"type": "http.response.body", "body": keepalive, "more_body": True})
+        return True
+
+    server_sse.EventStream._pump = _pump  # type: ignore[method-assign]
+    return True
+
+
 def handle(server: LocalServer, command: dict[str, Any]) -> dict[str, Any]:
     op = command.get("op")
     if op == "reset":
@@ -94,13 +142,19 @@ def main() -> int:
     parser.add_argument("--token", default="r8_benchmark-token")
     args = parser.parse_args()
     # Keep-alives far apart: a benchmark stream never idles that long.
+    patched = _linear_pump()
     server = LocalServer(token=args.token, speed=args.speed, keepalive_interval=3600)
     server.start()
     out = sys.stdout
     try:
         out.write(
             json.dumps(
-                {"base_url": server.base_url, "origin": server.origin, "token": server.token}
+                {
+                    "base_url": server.base_url,
+                    "origin": server.origin,
+                    "token": server.token,
+                    "linear_pump_patch": patched,
+                }
             )
             + "\n"
         )

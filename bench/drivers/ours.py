@@ -63,14 +63,26 @@ class Ours:
         await client.aclose()
 
     def stream(self, client: Any, ref: str, input: dict[str, Any]) -> Iterator[str]:
-        if not hasattr(client, "stream"):
+        if os.environ.get("BENCH_OURS_STREAM") == "decoder":
+            # For comparison: the SSE decoder alone, without stream()'s layers.
             yield from self._stream_fallback(client, ref, input)
             return
-        for event in client.stream(ref, input):
-            if isinstance(event, str):
-                yield event
-            elif getattr(event, "event", None) == "output":
-                yield event.data
+        if hasattr(client, "stream"):
+            events = client.stream(ref, input)
+        else:
+            try:
+                from replicate_ext._stream import stream
+            except ImportError:
+                yield from self._stream_fallback(client, ref, input)
+                return
+            self.stream_note = (
+                "Client.stream() not wired up yet: measured replicate_ext._stream.stream"
+            )
+            events = stream(client, ref, input)
+        with events:
+            for event in events:
+                if event.event == "output":
+                    yield event.data
 
     def _stream_fallback(self, client: Any, ref: str, input: dict[str, Any]) -> Iterator[str]:
         # Until Client.stream lands: create the prediction, then read its stream with
@@ -78,8 +90,8 @@ class Ours:
         from replicate_ext._sse import iter_sse
 
         self.stream_note = (
-            "Client.stream() not in the client yet: measured creation plus "
-            "replicate_ext._sse.iter_sse over the client's connection"
+            "ours measured as creation plus replicate_ext._sse.iter_sse over the "
+            "client's connection, not stream()"
         )
         http = client._sync_http()
         created = http.post(f"/models/{ref}/predictions", json={"input": input})
