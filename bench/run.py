@@ -4,15 +4,21 @@
     .venv/bin/python bench/run.py --quick    # < 2 minutes, writes bench/RESULTS-quick.md
     .venv/bin/python bench/run.py --tiny --clients ours --output /tmp/r.md  # smoke test
 
-The official clients (``replicate==1.0.7`` and the ``replicate==2.0.0b4``
-pre-release) are installed into virtualenvs of their own under
-``bench/.venvs/``. The local server (``replicate_ext.testing``) runs in a
+Every client runs from a virtualenv of its own under ``bench/.venvs/``, made on
+first use: ``replicate==1.0.7``, the ``replicate==2.0.0b4`` pre-release, and
+ours as an editable install of this checkout with its runtime dependencies only
+(remade when pyproject.toml changes). The local server (``replicate_ext.testing``) runs in a
 process of its own (``bench/server.py``) with model delays divided by a large
 factor. Every measurement runs a driver (``bench/drivers/<client>.py``) in a
 fresh process of the client's virtualenv; the clients take turns within each
 round, in an order that rotates from round to round, so that machine noise
 falls on all of them alike. The table shows the median over rounds (or over
-all samples, for latencies) and, in brackets, the spread (min-max).
+all samples, for latencies) and, in brackets, the spread (min-max). A full
+run also writes every driver's raw result to ``bench/RESULTS.json`` and appends
+``bench/ANALYSIS.md`` (the profile findings, written by hand) to the report.
+
+To profile one scenario, run its driver by hand with ``BENCH_PROFILE=/tmp/p.txt``
+(see ``bench/drivers/_common.py``) against ``bench/server.py``.
 """
 
 from __future__ import annotations
