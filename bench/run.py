@@ -664,8 +664,8 @@ def report(bench: Bench, started: float, versions: dict[str, str | None]) -> str
         "## How each number is taken",
         "",
         "1. Wall clock inside a fresh process from before `import` to after it, and to "
-        "after constructing a client (which for replicate_ext loads the modules its "
-        "lazy `__init__` defers), and to the output of a first `run()` of hello-world "
+        "after constructing a client (replicate_ext defers httpx and its generated "
+        "client to the first request), and to the output of a first `run()` of hello-world "
         "(cold start). Bytecode is compiled by an untimed first run.",
         "2. Sequential blocking `run()` calls on one client after one untimed call; the "
         "first call (connection, lazy imports) is shown separately.",
@@ -679,7 +679,8 @@ def report(bench: Bench, started: float, versions: dict[str, str | None]) -> str
         "5. Every request the server received during one `run()` (default options).",
         "6. `process_time()` over one stream of `stream-tokens`, divided by its output "
         f"events. The model emits a token every {STREAM_PACE * 1000:g} ms (then waits "
-        "for the event loop), so every event reaches the client in a read of its own, "
+        "for the event loop), so nearly every event reaches the client in a read of its "
+        "own, "
         "as tokens of a language model do, for every client alike. TTFT: from the call "
         "to the first output token, short prompt, no delay.",
         "7. `ru_maxrss` after the run minus `ru_maxrss` after imports and one warm-up "
