@@ -79,7 +79,9 @@ class EventStream(Response):
         sent = 0
         job = self.job
         while not disconnected.is_set():
-            for event in [e for e in job.events if e.id > self.cursor]:
+            # Event ids are list positions plus one, so the events after the
+            # cursor are a slice: no rescan of the whole history per wake-up.
+            for event in job.events[max(0, self.cursor) :]:
                 if self.drop_after is not None and sent >= self.drop_after:
                     return False
                 await send(
