@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
@@ -116,6 +116,12 @@ async def _http_error_handler(request: Request, exc: Exception) -> Response:
     return Problem(exc.status_code, detail, headers=exc.headers).response()
 
 
+async def _client_gone_handler(request: Request, exc: Exception) -> Response:
+    # The client hung up before its body arrived (it timed out, say): nobody is left
+    # to answer, and it is no server error. 499 is what proxies log for it.
+    return Response(status_code=499)
+
+
 def create_app(state: ServerState) -> ASGIApp:
     """The ASGI application serving ``state``."""
 
@@ -129,7 +135,11 @@ def create_app(state: ServerState) -> ASGIApp:
 
     app = Starlette(
         routes=[Route(path, handler, methods=[method]) for method, path, handler in ROUTES],
-        exception_handlers={Problem: _problem_handler, HTTPException: _http_error_handler},
+        exception_handlers={
+            Problem: _problem_handler,
+            HTTPException: _http_error_handler,
+            ClientDisconnect: _client_gone_handler,
+        },
         lifespan=lifespan,
     )
     app.state.replicate = state

@@ -17,12 +17,6 @@ def _requests_in_flight(server: LocalServer) -> int:
     return len(server._server.server_state.tasks)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a client that disconnects before the server read its body (here: a slow fault "
-    "on a creation, past the client's timeout) makes Starlette raise ClientDisconnect, "
-    "which uvicorn logs as 'Exception in ASGI application'",
-)
 def test_a_client_gone_before_its_body_was_read_is_no_server_error(
     server: LocalServer, caplog: pytest.LogCaptureFixture
 ) -> None:
