@@ -33,6 +33,12 @@ if TYPE_CHECKING:
     from ._pagination import AsyncPages, ListOperation, Pages
     from ._predictions import Context, Progress
     from ._retry import RetryPolicy
+    from ._stream import (
+        AsyncEventStream,
+        EventStream,
+        StreamKwargs,
+        StreamPredictionKwargs,
+    )
 
 T = TypeVar("T")
 PageT = TypeVar("PageT")
@@ -414,6 +420,39 @@ class Client(_BaseClient):
         )
         return self._drive(flow)
 
+    def stream(
+        self,
+        ref: str,
+        input: Mapping[str, Any] | None = None,
+        **options: Unpack[StreamKwargs],
+    ) -> EventStream:
+        """Run a model and iterate over its output events as they are produced.
+
+        ``with client.stream(ref, input) as events: for event in events: ...``
+        gives `PredictionEvent`s: ``output`` (text, or a file URL also as
+        ``event.file``) and ``logs``; ``str(event)`` is the output text. It ends
+        after ``done`` and raises `ModelError` or `PredictionCanceled` when the
+        prediction fails or is canceled. Dropped connections are resumed
+        (``Last-Event-ID``). Options: `webhook`, `webhook_events_filter`,
+        `file_encoding` as for `run()`; `use_file_output`; `cancel_on_close`
+        (leaving early also cancels the prediction); `max_reconnects`.
+        `run()` instead returns the whole output at the end.
+        """
+        from ._stream import stream
+
+        return stream(self, ref, input, **options)
+
+    def stream_prediction(
+        self, prediction: Prediction | str, **options: Unpack[StreamPredictionKwargs]
+    ) -> EventStream:
+        """Iterate over the events of an existing prediction (or the one with this id).
+
+        As `stream()`; `last_event_id` starts after that event.
+        """
+        from ._stream import stream_prediction
+
+        return stream_prediction(self, prediction, **options)
+
     def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""
         return self._drive(self._get_flow(prediction_id))
@@ -589,6 +628,29 @@ class AsyncClient(_BaseClient):
             ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
         )
         return await self._drive(flow)
+
+    def stream(
+        self,
+        ref: str,
+        input: Mapping[str, Any] | None = None,
+        **options: Unpack[StreamKwargs],
+    ) -> AsyncEventStream:
+        """Run a model and iterate (``async for``) over its output events; see `Client.stream`.
+
+        Cancelling the iterating task closes the connection (and, with
+        `cancel_on_close`, cancels the prediction).
+        """
+        from ._stream import async_stream
+
+        return async_stream(self, ref, input, **options)
+
+    def stream_prediction(
+        self, prediction: Prediction | str, **options: Unpack[StreamPredictionKwargs]
+    ) -> AsyncEventStream:
+        """Iterate (``async for``) over a prediction's events; see `Client.stream_prediction`."""
+        from ._stream import async_stream_prediction
+
+        return async_stream_prediction(self, prediction, **options)
 
     async def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""

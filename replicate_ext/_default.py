@@ -90,6 +90,8 @@ create_prediction = _on_default(Client.create_prediction)
 get_prediction = _on_default(Client.get_prediction)
 cancel_prediction = _on_default(Client.cancel_prediction)
 wait = _on_default(Client.wait)
+stream = _on_default(Client.stream)
+stream_prediction = _on_default(Client.stream_prediction)
 paginate = _on_default(Client.paginate)
 search_models = _on_default(Client.search_models)
 upload_file = _on_default(Client.upload_file)
@@ -106,6 +108,8 @@ async_run_batch = _on_default_async(AsyncClient.run_batch)
 async_get_webhook_secret = _on_default_async(AsyncClient.get_webhook_secret)
 async_paginate = _on_default_async_sync(AsyncClient.paginate)
 async_search_models = _on_default_async_sync(AsyncClient.search_models)
+async_stream = _on_default_async_sync(AsyncClient.stream)
+async_stream_prediction = _on_default_async_sync(AsyncClient.stream_prediction)
 
 __all__ = [
     "async_cancel_prediction",
@@ -116,6 +120,8 @@ __all__ = [
     "async_run",
     "async_run_batch",
     "async_search_models",
+    "async_stream",
+    "async_stream_prediction",
     "async_upload_file",
     "async_wait",
     "cancel_prediction",
@@ -128,6 +134,8 @@ __all__ = [
     "run",
     "run_batch",
     "search_models",
+    "stream",
+    "stream_prediction",
     "upload_file",
     "wait",
 ]
