@@ -32,13 +32,15 @@ from ._files import (
     is_file_url,
     wrap_file_outputs,
 )
-from ._flow import Await, Close, Flow, ReadChunk, Send, Sleep, Stream
+from ._flow import Await, Flow, Send, Sleep
 from ._refs import Ref
 
 if TYPE_CHECKING:
     from generated.client import AuthenticatedClient, Client
     from generated.models.file import File
     from generated.models.prediction import Prediction
+
+    from ._stream import PredictionEvent
 
 # Called with each update; with AsyncClient it may also be an async function.
 Progress = Callable[["Prediction"], object]
@@ -48,7 +50,6 @@ logger = logging.getLogger("replicate_ext")
 TERMINAL = frozenset({"succeeded", "failed", "canceled"})
 MAX_PREFER_WAIT = 60
 _WAIT_MARGIN = 10.0  # seconds of read timeout beyond the wait asked for with Prefer
-_STREAM_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
 
 
 class Context:
@@ -147,9 +148,10 @@ def wait_flow(
             left = deadline.check(prediction.id)
             stream_url = prediction.urls.stream
             if use_stream and isinstance(stream_url, str):
-                # One attempt: after a stream that broke off, polling takes over.
+                # One stream, resumed across dropped connections; if it cannot be
+                # followed, polling takes over.
                 use_stream = False
-                yield from _follow_stream(ctx, prediction, stream_url, deadline, progress)
+                yield from _follow_stream(ctx, prediction, deadline, progress)
             else:
                 yield Sleep(ctx.poll_interval if left is None else min(ctx.poll_interval, left))
             deadline.check(prediction.id)
@@ -185,57 +187,41 @@ def _report(progress: Progress | None, prediction: Prediction) -> Flow[None]:
 def _follow_stream(
     ctx: Context,
     prediction: Prediction,
-    url: str,
     deadline: _Deadline,
     progress: Progress | None,
 ) -> Flow[bool]:
-    """Read the prediction's events until `done`; False if the stream failed first.
+    """Read the prediction's events until `done`; False if the stream could not be followed.
 
-    The stream starts from the beginning of the run; its output and log events
-    rebuild `prediction.output` and `.logs` for `progress`. The caller fetches
-    the final state afterwards.
+    Dropped connections are resumed (`_stream.follow_events_flow`). The stream
+    starts from the beginning of the run; its output and log events rebuild
+    `prediction.output` and `.logs` for `progress`. The caller fetches the
+    final state afterwards.
     """
-    from ._sse import SSEDecoder
+    from ._stream import follow_events_flow
 
     left = deadline.remaining()
     read = ctx.timeout.read or 60.0
     timeout = _with_read_timeout(ctx.timeout, read if left is None else min(read, left + 0.5))
-    request = {"method": "GET", "url": url, "headers": _STREAM_HEADERS, "timeout": timeout}
-    try:
-        stream: Stream = yield Send(request, stream=True)
-    except httpx.TransportError:
-        return False
-    if stream.response.status_code != 200:
-        yield Close(stream)
-        return False
-    decoder = SSEDecoder()
     pieces: list[str] = []
     logs: list[str] = []
-    while True:
-        try:
-            chunk = yield ReadChunk(stream)
-        except httpx.TransportError:
-            chunk = b""
-        if not chunk:
-            yield Close(stream)
-            return False
-        for event in decoder.feed(chunk):
-            kind = event.event
-            if kind == "done":
-                yield Close(stream)
-                return True
-            if progress is None:
-                continue
-            if kind == "output":
-                pieces.append(event.data)
-                prediction.output = pieces
-            elif kind == "logs":
-                logs.append(event.data)
-                prediction.logs = "\n".join(logs)
-            else:
-                continue
-            yield from _report(progress, prediction)
+
+    def on_event(event: PredictionEvent) -> object:
+        if progress is None:
+            return None
+        if event.event == "output":
+            pieces.append(event.data)
+            prediction.output = pieces
+        elif event.event == "logs":
+            logs.append(event.data)
+            prediction.logs = "\n".join(logs)
+        else:
+            return None
+        return progress(prediction)
+
+    def tick() -> None:
         deadline.check(prediction.id)
+
+    return (yield from follow_events_flow(ctx, prediction, on_event, tick=tick, timeout=timeout))
 
 
 def _with_read_timeout(timeout: httpx.Timeout, read: float) -> httpx.Timeout:
