@@ -48,7 +48,7 @@ class Failure(click.ClickException):
 class Settings:
     """The global options, and the client built from them on first use."""
 
-    api_token: str | None = None
+    api_token: str | None = field(default=None, repr=False)
     base_url: str | None = None
     max_retries: int = 3
     debug: bool = False

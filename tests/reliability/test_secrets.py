@@ -354,11 +354,6 @@ def test_the_command_line_never_prints_the_token(server: LocalServer, fault_log:
     assert "503" in failed.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the CLI's Settings is a dataclass whose repr shows api_token (a debugger, a "
-    "rich traceback with locals or a log line of it prints the token)",
-)
 def test_the_command_lines_settings_do_not_show_the_token() -> None:
     pytest.importorskip("click", reason="the cli extra is not installed")
     from replicate_ext.cli._app import Settings
