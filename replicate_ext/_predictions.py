@@ -76,7 +76,18 @@ def parse(ctx: Context, operation: ModuleType, response: httpx.Response) -> Any:
     """The answer parsed by the generated `operation`, or the `ReplicateError` it stands for."""
     if response.status_code >= 300:
         raise ReplicateError.from_response(response)
-    parsed = operation._parse_response(client=ctx.api, response=response)
+    try:
+        parsed = operation._parse_response(client=ctx.api, response=response)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        # A proxy's HTML page, or JSON of the wrong shape: one clear error, not
+        # whatever the generated parser tripped over.
+        request = response.request
+        raise ReplicateError(
+            f"unreadable answer to {request.method} {request.url.path} "
+            f"(HTTP {response.status_code}): {type(error).__name__}: {error}",
+            status=response.status_code,
+            response=response,
+        ) from error
     if parsed is None or type(parsed).__name__ == "Problem":
         raise ReplicateError.from_response(response)
     return parsed
@@ -407,7 +418,14 @@ def create_flow(
             # prediction may exist without us knowing its id.
             yield from _cancel_orphan(ref, encoded, started)
         raise
-    return cast("Prediction", parse(ctx, operation, response))
+    try:
+        return cast("Prediction", parse(ctx, operation, response))
+    except ReplicateError as error:
+        if error.status is not None and (error.status >= 500 or error.status < 300):
+            # A gateway's 5xx or an unreadable success: the API may have made the
+            # prediction all the same.
+            yield from _cancel_orphan(ref, encoded, started)
+        raise
 
 
 _CLOCK_SKEW = 60.0  # seconds of leeway between our clock and the API's

@@ -76,11 +76,6 @@ def run_against(api: Api) -> BaseException:
 
 
 @pytest.mark.parametrize("answer", GARBLED.values(), ids=GARBLED.keys())
-@pytest.mark.xfail(
-    strict=True,
-    reason="a garbled poll answer escapes as a bare JSONDecodeError, KeyError or TypeError "
-    "from the generated parser, not as a ReplicateError",
-)
 def test_a_garbled_poll_answer_is_one_replicate_error(
     answer: tuple[bytes, str], fault_log: FaultLog
 ) -> None:
@@ -93,11 +88,6 @@ def test_a_garbled_poll_answer_is_one_replicate_error(
 
 
 @pytest.mark.parametrize("answer", GARBLED.values(), ids=GARBLED.keys())
-@pytest.mark.xfail(
-    strict=True,
-    reason="a garbled creation answer escapes as a bare parser error, and the prediction "
-    "it may have made is not looked for (the orphan check runs only for transport errors)",
-)
 def test_a_garbled_creation_answer_is_one_error_and_leaves_nothing_running(
     answer: tuple[bytes, str], fault_log: FaultLog
 ) -> None:
@@ -109,12 +99,6 @@ def test_a_garbled_creation_answer_is_one_error_and_leaves_nothing_running(
     assert ("GET", "/v1/predictions") in api.calls  # looked for what the creation made
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a gateway's 504 in front of a creation the API did act on (Prefer: wait held "
-    "past a proxy's idle timeout) leaves that prediction running: the orphan check runs "
-    "only for transport errors",
-)
 def test_a_gateway_timeout_on_a_creation_leaves_nothing_running(fault_log: FaultLog) -> None:
     fault_log.add("5xx")
     page = (b"<html><body>504 Gateway Time-out</body></html>", "text/html")
