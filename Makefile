@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install regen check-generated lint typecheck test demo bench bench-quick clean
+.PHONY: install regen check-generated lint typecheck test demo bench bench-quick soak figures clean
 
 install: $(STAMP)
 
@@ -21,8 +21,8 @@ check-generated: install
 	scripts/regenerate.sh --check
 
 lint: install
-	$(BIN)/ruff check replicate_ext tests scripts
-	$(BIN)/ruff format --check replicate_ext tests scripts
+	$(BIN)/ruff check replicate_ext tests scripts bench
+	$(BIN)/ruff format --check replicate_ext tests scripts bench
 
 typecheck: install
 	$(BIN)/mypy --strict replicate_ext
@@ -34,11 +34,21 @@ test: install
 demo: install
 	$(BIN)/python scripts/demo.py
 
-clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
 bench: install
 	$(BIN)/python bench/run.py
 
 bench-quick: install
 	$(BIN)/python bench/run.py --quick
+
+# Ten times the examples, the fuzzer's coverage phase, a bigger crowd (~4 min).
+soak: install
+	REPLICATE_EXT_SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability tests/test_sse.py tests/test_webhooks.py
+	$(BIN)/python scripts/reliability_figures.py
+
+# The README's "Reliability" section, from the figures the last test run wrote.
+figures: install
+	$(BIN)/python scripts/reliability_figures.py --update README.md
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
