@@ -762,6 +762,22 @@ def _run_options(
     )
 
 
+def _new_stream(
+    client: Client | AsyncClient,
+    ref: str,
+    input: Mapping[str, Any] | None,
+    webhook: str | None,
+    webhook_events_filter: Sequence[str] | None,
+    file_encoding: FileEncoding,
+    options: StreamOptions,
+) -> tuple[EventFlow, _Handle]:
+    """The flow that creates a prediction and streams it, checked before anything is sent."""
+    handle = _Handle()
+    run_options = _run_options(webhook, webhook_events_filter, file_encoding)
+    flow = _create_and_stream_flow(client._ctx, parse_ref(ref), input, run_options, options, handle)
+    return flow, handle
+
+
 def stream(
     client: Client,
     ref: str,
@@ -795,19 +811,18 @@ def stream(
 
     ``run()`` instead waits for the end and returns the whole output at once.
     """
-    options = StreamOptions(
-        use_file_output=use_file_output,
-        cancel_on_close=cancel_on_close,
-        max_reconnects=max_reconnects,
-    )
-    handle = _Handle()
-    flow = _create_and_stream_flow(
-        client._ctx,
-        parse_ref(ref),
+    flow, handle = _new_stream(
+        client,
+        ref,
         input,
-        _run_options(webhook, webhook_events_filter, file_encoding),
-        options,
-        handle,
+        webhook,
+        webhook_events_filter,
+        file_encoding,
+        StreamOptions(
+            use_file_output=use_file_output,
+            cancel_on_close=cancel_on_close,
+            max_reconnects=max_reconnects,
+        ),
     )
     return EventStream(drive_events(flow, client._sync_http()), handle)
 
@@ -829,19 +844,18 @@ def async_stream(
     Cancelling the iterating task closes the connection, and with
     `cancel_on_close` cancels the prediction.
     """
-    options = StreamOptions(
-        use_file_output=use_file_output,
-        cancel_on_close=cancel_on_close,
-        max_reconnects=max_reconnects,
-    )
-    handle = _Handle()
-    flow = _create_and_stream_flow(
-        client._ctx,
-        parse_ref(ref),
+    flow, handle = _new_stream(
+        client,
+        ref,
         input,
-        _run_options(webhook, webhook_events_filter, file_encoding),
-        options,
-        handle,
+        webhook,
+        webhook_events_filter,
+        file_encoding,
+        StreamOptions(
+            use_file_output=use_file_output,
+            cancel_on_close=cancel_on_close,
+            max_reconnects=max_reconnects,
+        ),
     )
     return AsyncEventStream(adrive_events(flow, client._async_http()), handle)
 
