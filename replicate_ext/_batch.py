@@ -722,16 +722,12 @@ def _private_http(client: _BaseClient, concurrency: int) -> httpx.AsyncClient:
     Connections belong to the loop that opened them, so the sync batch cannot
     borrow the client's own async pool; this one lives as long as the batch.
     """
-    from ._http import async_http, shared_ssl_context
+    from ._http import async_http
+    from ._transport import AsyncTransport
 
     transport = client._transport
     if not isinstance(transport, httpx.AsyncBaseTransport):
-        # Room for every input in flight, but no more than httpx's default of 20
-        # idle connections kept: httpcore checks each pooled connection on every
-        # request, and keeping them all measured twice the CPU per prediction.
-        size = max(100, concurrency + 4)
-        limits = httpx.Limits(max_connections=size, max_keepalive_connections=20)
-        transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context(), limits=limits)
+        transport = AsyncTransport(max_connections=max(100, concurrency + 4))
     return async_http(transport, client._retry_policy, client._http_options())
 
 

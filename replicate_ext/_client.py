@@ -17,8 +17,6 @@ from ._checks import clean_token, positive_seconds, timeout_option, token_proble
 from ._version import __version__
 
 if TYPE_CHECKING:
-    import ssl
-
     import httpx
 
     from generated.client import Client as GeneratedClient
@@ -47,12 +45,6 @@ DEFAULT_BASE_URL = "https://api.replicate.com/v1"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 3
 USER_AGENT = f"replicate-ext/{__version__}"
-
-
-def _shared_ssl_context() -> ssl.SSLContext:
-    from ._http import shared_ssl_context
-
-    return shared_ssl_context()
 
 
 class _BaseClient:

@@ -7,7 +7,6 @@ later (or never) does not pay for them up front.
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -17,18 +16,9 @@ from generated.client import Client as GeneratedClient
 
 from ._errors import AuthenticationError
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._transport import AsyncTransport, Transport
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
-
-_ssl_context: ssl.SSLContext | None = None
-
-
-def shared_ssl_context() -> ssl.SSLContext:
-    """The process's one TLS context (loading the CA bundle is most of a new client's cost)."""
-    global _ssl_context
-    if _ssl_context is None:
-        _ssl_context = httpx.create_ssl_context()
-    return _ssl_context
 
 
 def make_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -91,14 +81,14 @@ class Api(GeneratedClient):
 
 
 def sync_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.Client:
-    """A retrying httpx client over `transport` (default: httpx's network transport)."""
+    """A retrying httpx client over `transport` (default: our HTTP/1.1 `Transport`)."""
     if not isinstance(transport, httpx.BaseTransport):
-        transport = httpx.HTTPTransport(verify=shared_ssl_context())
+        transport = Transport()
     return httpx.Client(transport=RetryTransport(transport, policy), **options)
 
 
 def async_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.AsyncClient:
     """The async twin of `sync_http`."""
     if not isinstance(transport, httpx.AsyncBaseTransport):
-        transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
+        transport = AsyncTransport()
     return httpx.AsyncClient(transport=AsyncRetryTransport(transport, policy), **options)

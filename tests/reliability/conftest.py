@@ -112,32 +112,25 @@ def server(fresh_replicate_server: LocalServer, fault_log: FaultLog) -> LocalSer
 # -- leak checks ---------------------------------------------------------------------------
 
 
-def _pools(client: Client | AsyncClient) -> list[Any]:
-    pools = []
+def _connections(client: Client | AsyncClient) -> list[Any]:
+    connections: list[Any] = []
     for http in (client._sync, client._async):
         if http is None:
             continue
         transport = http._transport  # the RetryTransport
         inner = getattr(transport, "transport", transport)
-        pool = getattr(inner, "_pool", None)
-        if pool is not None:
-            pools.append(pool)
-    return pools
+        connections.extend(getattr(inner, "connections", ()))
+    return connections
 
 
 def busy_connections(client: Client | AsyncClient) -> list[Any]:
-    """Connections of the client's pools that are neither idle nor closed (a request in flight)."""
-    return [
-        connection
-        for pool in _pools(client)
-        for connection in pool.connections
-        if not connection.is_idle() and not connection.is_closed()
-    ]
+    """Connections of the client's transports that are neither idle nor closed (a request in flight)."""
+    return [c for c in _connections(client) if not c.is_idle() and not c.is_closed()]
 
 
 def open_connections(client: Client | AsyncClient) -> list[Any]:
-    """Connections of the client's pools that are not closed."""
-    return [c for pool in _pools(client) for c in pool.connections if not c.is_closed()]
+    """Connections of the client's transports that are not closed."""
+    return [c for c in _connections(client) if not c.is_closed()]
 
 
 def server_connections(server: LocalServer) -> int:
