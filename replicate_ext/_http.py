@@ -81,14 +81,64 @@ class Api(GeneratedClient):
 
 
 def sync_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.Client:
-    """A retrying httpx client over `transport` (default: our HTTP/1.1 `Transport`)."""
+    """A retrying httpx client over `transport` (default: our HTTP/1.1 `Transport`).
+
+    With our transport, the proxies the environment names are honoured as httpx
+    would honour them for its own (httpx ignores them once given a transport).
+    """
+    mounts: dict[str, httpx.BaseTransport | None] = {}
     if not isinstance(transport, httpx.BaseTransport):
         transport = Transport()
-    return httpx.Client(transport=RetryTransport(transport, policy), **options)
+        for pattern, proxy in environment_proxies().items():
+            mounts[pattern] = (
+                None if proxy is None else RetryTransport(httpx.HTTPTransport(proxy=proxy), policy)
+            )
+    return httpx.Client(transport=RetryTransport(transport, policy), mounts=mounts, **options)
 
 
 def async_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.AsyncClient:
     """The async twin of `sync_http`."""
+    mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
     if not isinstance(transport, httpx.AsyncBaseTransport):
         transport = AsyncTransport()
-    return httpx.AsyncClient(transport=AsyncRetryTransport(transport, policy), **options)
+        for pattern, proxy in environment_proxies().items():
+            mounts[pattern] = (
+                None
+                if proxy is None
+                else AsyncRetryTransport(httpx.AsyncHTTPTransport(proxy=proxy), policy)
+            )
+    return httpx.AsyncClient(
+        transport=AsyncRetryTransport(transport, policy), mounts=mounts, **options
+    )
+
+
+def environment_proxies() -> dict[str, str | None]:
+    """The httpx mount patterns for HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY.
+
+    A pattern maps to the proxy URL to use, or to None for hosts NO_PROXY
+    exempts. Read through `urllib.request.getproxies()`, which knows the
+    platform's conventions (both letter cases, and no HTTP_PROXY in CGI).
+    """
+    import urllib.request  # already loaded by httpx
+
+    found = urllib.request.getproxies()
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        url = found.get(scheme)
+        if url:
+            mounts[f"{scheme}://"] = url if "://" in url else f"http://{url}"
+    for host in (found.get("no") or "").split(","):
+        host = host.strip()
+        if host == "*":
+            return {}
+        if host:
+            mounts[_exempt_pattern(host)] = None
+    return mounts
+
+
+def _exempt_pattern(host: str) -> str:
+    if ":" in host and not host.startswith("["):  # an IPv6 address
+        return f"all://[{host}]"
+    if host.replace(".", "").isdigit() or host.lower() == "localhost" or host.startswith("["):
+        return f"all://{host}"
+    return f"all://*{host}"  # the domain and every name under it
