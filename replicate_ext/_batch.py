@@ -722,8 +722,8 @@ def _private_http(client: _BaseClient, concurrency: int) -> httpx.AsyncClient:
     Connections belong to the loop that opened them, so the sync batch cannot
     borrow the client's own async pool; this one lives as long as the batch.
     """
+    from ._async_transport import AsyncTransport
     from ._http import async_http
-    from ._transport import AsyncTransport
 
     transport = client._transport
     if not isinstance(transport, httpx.AsyncBaseTransport):

@@ -16,7 +16,7 @@ from generated.client import Client as GeneratedClient
 
 from ._errors import AuthenticationError
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
-from ._transport import AsyncTransport, Transport
+from ._transport import Transport
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 
@@ -98,6 +98,8 @@ def sync_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> h
 
 def async_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.AsyncClient:
     """The async twin of `sync_http`."""
+    from ._async_transport import AsyncTransport
+
     mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
     if not isinstance(transport, httpx.AsyncBaseTransport):
         transport = AsyncTransport()

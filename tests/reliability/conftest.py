@@ -124,7 +124,7 @@ def _connections(client: Client | AsyncClient) -> list[Any]:
 
 
 def busy_connections(client: Client | AsyncClient) -> list[Any]:
-    """Connections of the client's transports that are neither idle nor closed (a request in flight)."""
+    """Connections of the client's transports neither idle nor closed (a request in flight)."""
     return [c for c in _connections(client) if not c.is_idle() and not c.is_closed()]
 
 

@@ -11,7 +11,8 @@ import trio
 import trustme
 
 from replicate_ext import AsyncClient, Client
-from replicate_ext._transport import AsyncTransport, Transport
+from replicate_ext._async_transport import AsyncTransport
+from replicate_ext._transport import Transport
 from replicate_ext.testing import LocalServer
 
 from .conftest import Peer, ScriptedServer

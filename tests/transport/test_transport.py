@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from replicate_ext._transport import AsyncTransport, Transport
+from replicate_ext._async_transport import AsyncTransport
+from replicate_ext._transport import Transport
 
 from .conftest import Peer, ScriptedServer
 
