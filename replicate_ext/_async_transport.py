@@ -20,6 +20,7 @@ from ._body import BodyError
 from ._transport import (
     DEFAULT_KEEPALIVE_EXPIRY,
     DEFAULT_MAX_CONNECTIONS,
+    PROTOCOL_ERRORS,
     READ_SIZE,
     WRITE_BUFFER,
     Exchange,
@@ -29,6 +30,7 @@ from ._transport import (
     logger,
     origin_of,
     pool_closed,
+    protocol_error,
     shared_ssl_context,
     timeouts_of,
 )
@@ -107,13 +109,12 @@ class _AsyncBody(httpx.AsyncByteStream):
             if connection.first:
                 yield connection.first
             while not body.done:
-                data = await connection.receive(self._seconds)
-                piece = body.feed(data) if data else body.end()
+                piece = connection.feed_body(await connection.receive(self._seconds))
                 if piece:
                     yield piece
         except BodyError as error:
             self._close()
-            raise httpx.RemoteProtocolError(str(error)) from error
+            raise protocol_error(error) from error
         except BaseException:
             self._close()
             raise
@@ -167,11 +168,8 @@ class AsyncTransport(httpx.AsyncBaseTransport):
         try:
             return await self._exchange(connection, request, timeouts)
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:
-            if not connection.dead_on_reuse(reused, request):
+            if not connection.dead_on_reuse(reused, request, error):
                 raise
-            logger.debug(
-                "reused connection to %s was dead (%s); once more on a new one", origin[1], error
-            )
         connection, _ = await self._acquire(origin, timeouts, fresh=True)
         return await self._exchange(connection, request, timeouts)
 
@@ -193,12 +191,9 @@ class AsyncTransport(httpx.AsyncBaseTransport):
             else:
                 event = await self._receive_head(connection, read_timeout)
             connection.start_body(event, request.method)
-        except h11.LocalProtocolError as error:
+        except PROTOCOL_ERRORS as error:
             self._discard(connection)
-            raise httpx.LocalProtocolError(str(error)) from error
-        except (h11.RemoteProtocolError, BodyError) as error:
-            self._discard(connection)
-            raise httpx.RemoteProtocolError(str(error)) from error
+            raise protocol_error(error) from error
         except BaseException:
             self._discard(connection)
             raise
@@ -221,16 +216,9 @@ class AsyncTransport(httpx.AsyncBaseTransport):
     async def _receive_head(
         self, connection: _AsyncConnection, seconds: float | None
     ) -> h11.Response:
-        state = connection.h11
-        while True:
-            event = state.next_event()
-            if event is h11.NEED_DATA:
-                data = await connection.receive(seconds)
-                if not data:
-                    raise httpx.RemoteProtocolError("the server closed the connection unanswered")
-                state.receive_data(data)
-            elif type(event) is h11.Response:
-                return event
+        while (event := connection.head_event()) is None:
+            connection.feed_head(await connection.receive(seconds))
+        return event
 
     async def _acquire(
         self, origin: Origin, timeouts: dict[str, float | None], fresh: bool = False

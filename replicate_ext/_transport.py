@@ -94,19 +94,24 @@ class Exchange:
         self.first = b""  # body bytes that came with the head
         self.keep_alive = False
 
-    def dead_on_reuse(self, reused: bool, request: httpx.Request) -> bool:
-        """Whether a failed exchange may go again on a new connection.
+    def dead_on_reuse(self, reused: bool, request: httpx.Request, error: Exception) -> bool:
+        """Whether the exchange that failed with `error` may go again on a new connection.
 
         A kept-alive connection the server closed just as we reused it fails
         before any answer arrives; requests safe to repeat, with a body we can
         send again, get one more try.
         """
-        return (
+        again = (
             reused
             and not self.heard
             and request.method in _REPEATABLE
             and isinstance(request.stream, httpx.ByteStream)
         )
+        if again:
+            logger.debug(
+                "reused connection to %s was dead (%s); trying a new one", self.origin[1], error
+            )
+        return again
 
     def is_idle(self) -> bool:
         """Open and waiting in the pool for a request."""
@@ -153,6 +158,26 @@ class Exchange:
         self.keep_alive = not close and not self.body.until_close
         data = self.h11.trailing_data[0]
         self.first = self.body.feed(data) if data else b""
+
+    def head_event(self) -> h11.Response | None:
+        """The answer's head once it has arrived whole; None while more bytes are needed."""
+        while True:
+            event = self.h11.next_event()
+            if event is h11.NEED_DATA:
+                return None
+            if type(event) is h11.Response:
+                return event
+            # otherwise an informational (1xx) answer: the real one follows
+
+    def feed_head(self, data: bytes) -> None:
+        """Bytes of the answer's head off the connection (none: the server closed it)."""
+        if not data:
+            raise httpx.RemoteProtocolError("the server closed the connection unanswered")
+        self.h11.receive_data(data)
+
+    def feed_body(self, data: bytes) -> bytes:
+        """The body bytes that `data` completes (none: the server closed the connection)."""
+        return self.body.feed(data) if data else self.body.end()
 
     def reusable(self) -> bool:
         """The whole exchange is over and the server keeps the connection open."""
@@ -244,6 +269,16 @@ class Pool(Generic[_C]):
             self.open.remove(connection)
 
 
+PROTOCOL_ERRORS = (h11.LocalProtocolError, h11.RemoteProtocolError, BodyError)
+
+
+def protocol_error(error: Exception) -> httpx.ProtocolError:
+    """The httpx exception for an HTTP framing error of either side."""
+    if isinstance(error, h11.LocalProtocolError):
+        return httpx.LocalProtocolError(str(error))
+    return httpx.RemoteProtocolError(str(error))
+
+
 def pool_closed() -> RuntimeError:
     return RuntimeError("the transport is closed")
 
@@ -324,13 +359,12 @@ class _SyncBody(httpx.SyncByteStream):
             if connection.first:
                 yield connection.first
             while not body.done:
-                data = connection.receive(self._seconds)
-                piece = body.feed(data) if data else body.end()
+                piece = connection.feed_body(connection.receive(self._seconds))
                 if piece:
                     yield piece
         except BodyError as error:
             self.close()
-            raise httpx.RemoteProtocolError(str(error)) from error
+            raise protocol_error(error) from error
         except BaseException:
             self.close()
             raise
@@ -378,11 +412,8 @@ class Transport(httpx.BaseTransport):
         try:
             return self._exchange(connection, request, timeouts)
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:
-            if not connection.dead_on_reuse(reused, request):
+            if not connection.dead_on_reuse(reused, request, error):
                 raise
-            logger.debug(
-                "reused connection to %s was dead (%s); once more on a new one", origin[1], error
-            )
         connection, _ = self._acquire(origin, timeouts, fresh=True)
         return self._exchange(connection, request, timeouts)
 
@@ -402,12 +433,9 @@ class Transport(httpx.BaseTransport):
             else:
                 event = self._receive_head(connection, read_timeout)
             connection.start_body(event, request.method)
-        except h11.LocalProtocolError as error:
+        except PROTOCOL_ERRORS as error:
             self._discard(connection)
-            raise httpx.LocalProtocolError(str(error)) from error
-        except (h11.RemoteProtocolError, BodyError) as error:
-            self._discard(connection)
-            raise httpx.RemoteProtocolError(str(error)) from error
+            raise protocol_error(error) from error
         except BaseException:
             self._discard(connection)
             raise
@@ -428,17 +456,9 @@ class Transport(httpx.BaseTransport):
         connection.send(buffer + connection.end(), seconds)
 
     def _receive_head(self, connection: _SyncConnection, seconds: float | None) -> h11.Response:
-        state = connection.h11
-        while True:
-            event = state.next_event()
-            if event is h11.NEED_DATA:
-                data = connection.receive(seconds)
-                if not data:
-                    raise httpx.RemoteProtocolError("the server closed the connection unanswered")
-                state.receive_data(data)
-            elif type(event) is h11.Response:
-                return event
-            # otherwise an informational (1xx) answer: the real one follows
+        while (event := connection.head_event()) is None:
+            connection.feed_head(connection.receive(seconds))
+        return event
 
     def _acquire(
         self, origin: Origin, timeouts: dict[str, float | None], fresh: bool = False
