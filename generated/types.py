@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -51,4 +51,70 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+# What reading an answer checks, so that a typed attribute never holds a value
+# of another type. A TypeError here becomes a ParseError naming the field.
+
+
+def kind_of(value: object) -> str:
+    """How a JSON value is named in an error message (never the value itself)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+def check_str(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"expected a string, got {kind_of(value)}")
+
+
+def check_int(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise TypeError(f"expected an integer, got {kind_of(value)}")
+
+
+def check_float(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"expected a number, got {kind_of(value)}")
+
+
+def check_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise TypeError(f"expected a boolean, got {kind_of(value)}")
+
+
+def check_list(value: object) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    raise TypeError(f"expected an array, got {kind_of(value)}")
+
+
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "check_bool",
+    "check_float",
+    "check_int",
+    "check_list",
+    "check_str",
+    "kind_of",
+]

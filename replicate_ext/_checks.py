@@ -19,6 +19,21 @@ def positive_seconds(name: str, value: Any) -> float:
     return float(value)
 
 
+MIN_CANCEL_AFTER = 5.0
+"""The shortest `Cancel-After` the API accepts, in seconds."""
+
+
+def cancel_after_seconds(value: Any) -> float:
+    """`value` if the API can take it as a `Cancel-After` deadline (5 seconds or more)."""
+    seconds = positive_seconds("cancel_after", value)
+    if seconds < MIN_CANCEL_AFTER:
+        raise ValueError(
+            f"cancel_after must be at least {MIN_CANCEL_AFTER:g} seconds (the API's minimum), "
+            f"not {value!r}; run(..., timeout=...) keeps shorter deadlines on the client"
+        )
+    return seconds
+
+
 def webhook_url(url: Any) -> str:
     """`url` if Replicate may be sent to it: https, or plain http to this machine only."""
     from urllib.parse import urlsplit

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from generated.errors import ParseError
+
 if TYPE_CHECKING:
     from typing import Protocol, TypeVar
 
@@ -31,10 +33,13 @@ __all__ = [
     "AuthenticationError",
     "ModelError",
     "NotFoundError",
+    "PredictionAborted",
     "PredictionCanceled",
+    "PredictionError",
     "PredictionTimeout",
     "RateLimitError",
     "ReplicateError",
+    "ResponseParseError",
     "raise_for_response",
     "unwrap",
 ]
@@ -75,7 +80,9 @@ class ReplicateError(Exception):
         self.response = response
         if message is None:
             message = _describe(status, title, detail, self.invalid_fields)
-        super().__init__(_one_line(message))
+        # Not super(): a subclass may also derive from another exception with
+        # its own constructor (ResponseParseError).
+        Exception.__init__(self, _one_line(message))
 
     def __repr__(self) -> str:
         status = "" if self.status is None else f", status={self.status}"
@@ -149,13 +156,30 @@ _BY_STATUS: dict[int, type[ReplicateError]] = {
 }
 
 
-class _PredictionError(ReplicateError):
+class PredictionError(ReplicateError):
+    """A prediction (or training) ended without an output; the base of the errors below.
+
+    Raised as it is for a status this client does not know yet: `status`
+    holds it, and `prediction` the whole answer (its output included, if any).
+    """
+
     def __init__(self, message: str, prediction: Prediction | None) -> None:
         super().__init__(message)
         self.prediction = prediction
 
+    @classmethod
+    def unknown_status(cls, prediction: Prediction) -> PredictionError:
+        """The error for a prediction that ended with a status this client does not know."""
+        error = cls(
+            f"prediction {prediction.id} ended with status {prediction.status!r}, which this "
+            "client does not know; its answer is in error.prediction",
+            prediction,
+        )
+        error.prediction_id = prediction.id  # type: ignore[attr-defined]
+        return error
 
-class ModelError(_PredictionError):
+
+class ModelError(PredictionError):
     """The prediction failed: the model raised an error.
 
     `prediction` is the failed prediction; `prediction_id`, `error` and `logs`
@@ -172,7 +196,7 @@ class ModelError(_PredictionError):
         self.logs: str | None = _text(getattr(prediction, "logs", None))
 
 
-class PredictionCanceled(_PredictionError):
+class PredictionCanceled(PredictionError):
     """The prediction was canceled before it finished."""
 
     def __init__(self, prediction: Prediction) -> None:
@@ -180,7 +204,21 @@ class PredictionCanceled(_PredictionError):
         self.prediction_id: str = prediction.id
 
 
-class PredictionTimeout(_PredictionError):
+class PredictionAborted(PredictionCanceled):
+    """The prediction ended before it started (status `aborted`).
+
+    A `Cancel-After` deadline passing while it waited in the queue does this;
+    `run()` raises `PredictionTimeout` instead when the deadline was its own.
+    """
+
+    def __init__(self, prediction: Prediction) -> None:
+        PredictionError.__init__(
+            self, f"prediction {prediction.id} was aborted before it started", prediction
+        )
+        self.prediction_id = prediction.id
+
+
+class PredictionTimeout(PredictionError):
     """The prediction did not finish within the `timeout` given; it was canceled."""
 
     def __init__(self, prediction_id: str, timeout: float, prediction: Prediction | None = None):
@@ -190,6 +228,37 @@ class PredictionTimeout(_PredictionError):
         )
         self.prediction_id = prediction_id
         self.timeout = timeout
+
+
+class ResponseParseError(ReplicateError, ParseError):
+    """An answer from the API that does not have the shape its description promises.
+
+    The same error as `generated.errors.ParseError`, which direct typed calls
+    raise, and a `ReplicateError`: catching either works. `model` and `field`
+    name what could not be read (`Prediction`, `urls.get`), `reason` says
+    why, and `response` is the answer (never part of the message). Unknown
+    statuses and fields are not errors: they are kept as they are.
+    """
+
+    def __init__(self, error: ParseError, response: Any = None) -> None:
+        response = error.response if response is None else response
+        ParseError.__init__(self, error.model, error.field, error.reason, response)
+        request = getattr(response, "request", None)
+        to = f" to {request.method} {request.url.path}" if request is not None else ""
+        status = getattr(response, "status_code", None)
+        where = f"{error.model} at {error.field}" if error.field else error.model
+        ReplicateError.__init__(
+            self,
+            f"unreadable answer{to} (HTTP {status}): {where}: {error.reason}",
+            status=status,
+            response=response,
+        )
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
+
+    def __reduce__(self) -> Any:
+        return (type(self), (ParseError(self.model, self.field, self.reason),))
 
 
 def _text(value: object) -> str | None:

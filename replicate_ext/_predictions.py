@@ -11,6 +11,7 @@ cancel it before re-raising, so no paid prediction is left running unwatched.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import inspect
 import logging
 import math
@@ -21,8 +22,18 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import httpx
 
-from ._checks import positive_seconds, webhook_events, webhook_url
-from ._errors import ModelError, PredictionCanceled, PredictionTimeout, ReplicateError
+from generated.errors import ParseError
+
+from ._checks import MIN_CANCEL_AFTER, positive_seconds, webhook_events, webhook_url
+from ._errors import (
+    ModelError,
+    PredictionAborted,
+    PredictionCanceled,
+    PredictionError,
+    PredictionTimeout,
+    ReplicateError,
+    ResponseParseError,
+)
 from ._files import (
     Downloader,
     FileEncoding,
@@ -47,7 +58,9 @@ Progress = Callable[["Prediction"], object]
 
 logger = logging.getLogger("replicate_ext")
 
-TERMINAL = frozenset({"succeeded", "failed", "canceled"})
+TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
+"""The statuses a prediction or training ends in, as far as this client knows."""
+RUNNING = frozenset({"starting", "processing"})
 MAX_PREFER_WAIT = 60
 _WAIT_MARGIN = 10.0  # seconds of read timeout beyond the wait asked for with Prefer
 
@@ -73,24 +86,35 @@ class Context:
 
 
 def parse(ctx: Context, operation: ModuleType, response: httpx.Response) -> Any:
-    """The answer parsed by the generated `operation`, or the `ReplicateError` it stands for."""
+    """The answer parsed by the generated `operation`, or the `ReplicateError` it stands for.
+
+    An answer that is not what the API promises (a proxy's HTML page, JSON of
+    another shape) raises `ResponseParseError`, naming the field.
+    """
     if response.status_code >= 300:
         raise ReplicateError.from_response(response)
     try:
         parsed = operation._parse_response(client=ctx.api, response=response)
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        # A proxy's HTML page, or JSON of the wrong shape: one clear error, not
-        # whatever the generated parser tripped over.
-        request = response.request
-        raise ReplicateError(
-            f"unreadable answer to {request.method} {request.url.path} "
-            f"(HTTP {response.status_code}): {type(error).__name__}: {error}",
-            status=response.status_code,
-            response=response,
-        ) from error
+    except ParseError as error:
+        raise ResponseParseError(error, response) from error
     if parsed is None or type(parsed).__name__ == "Problem":
         raise ReplicateError.from_response(response)
     return parsed
+
+
+def is_terminal(prediction: Prediction) -> bool:
+    """Whether a prediction (or training) has ended.
+
+    A status this client does not know counts as ended once the answer has a
+    `completed_at`: Replicate adds statuses without notice, and waiting on
+    one forever would be worse than reporting it.
+    """
+    status = prediction.status
+    if status in TERMINAL:
+        return True
+    if status in RUNNING:
+        return False
+    return isinstance(prediction.completed_at, datetime.datetime)
 
 
 def get_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
@@ -155,7 +179,7 @@ def wait_flow(
     """Wait until `prediction` is terminal and return it in that state."""
     try:
         yield from _report(progress, prediction)
-        while prediction.status not in TERMINAL:
+        while not is_terminal(prediction):
             left = deadline.check(prediction.id)
             stream_url = prediction.urls.stream
             if use_stream and isinstance(stream_url, str):
@@ -169,7 +193,7 @@ def wait_flow(
             prediction = yield from get_flow(ctx, prediction.id)
             yield from _report(progress, prediction)
     except BaseException as error:
-        if prediction.status not in TERMINAL:
+        if not is_terminal(prediction):
             if isinstance(error, Exception) and not hasattr(error, "prediction_id"):
                 _name_prediction(error, prediction.id)
             if cancel_on(error):
@@ -253,8 +277,12 @@ def prefer_wait(wait: bool | int, left: float | None) -> tuple[str | None, float
 
 
 def cancel_after(seconds: float) -> str:
-    """`seconds` as a `Cancel-After` duration, like `1h2m3s`."""
-    total = max(1, math.ceil(seconds))
+    """`seconds` as a `Cancel-After` duration, like `1h2m3s`; never below the API's 5 s.
+
+    A shorter deadline is kept by the client alone (`wait_flow` cancels when it
+    passes); the server's then only backs it up.
+    """
+    total = max(int(MIN_CANCEL_AFTER), math.ceil(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [
@@ -437,8 +465,6 @@ def _cancel_orphan(ref: Ref, sent: dict[str, Any], started: float) -> Flow[None]
     It is the newest unfinished prediction created since the request for the
     same model, version or deployment, with exactly the input sent.
     """
-    import datetime
-
     from generated.api.predictions import predictions_list
 
     since = datetime.datetime.fromtimestamp(started - _CLOCK_SKEW, tz=datetime.UTC)
@@ -475,18 +501,35 @@ def run_flow(
         # cancels the prediction.
         cancel_on=lambda error: not isinstance(error, GeneratorExit),
     )
-    if prediction.status == "canceled" and (deadline.remaining() or 1.0) <= 0:
-        # Canceled by the server at the deadline (Cancel-After) before we got to it.
-        raise PredictionTimeout(prediction.id, cast(float, options.timeout), prediction)
+    if options.timeout is not None and _ended_by_deadline(prediction, deadline):
+        raise PredictionTimeout(prediction.id, options.timeout, prediction)
     return (yield from output_flow(ctx, prediction, options.use_file_output))
+
+
+def _ended_by_deadline(prediction: Prediction, deadline: _Deadline) -> bool:
+    """Whether our `Cancel-After` ended the prediction, before we canceled it ourselves.
+
+    The server cancels (or, while queued, aborts) it at its `deadline`; both
+    times come from the server's clock, so no skew between the clocks matters.
+    """
+    if prediction.status not in ("canceled", "aborted"):
+        return False
+    remaining = deadline.remaining()
+    if remaining is not None and remaining <= 0:
+        return True
+    ended, due = prediction.completed_at, prediction.deadline
+    return (
+        isinstance(ended, datetime.datetime)
+        and isinstance(due, datetime.datetime)
+        and (ended >= due)
+    )
 
 
 def output_flow(ctx: Context, prediction: Prediction, use_file_output: bool) -> Flow[Any]:
     """What `run()` returns for a terminal prediction, or the error it raises."""
-    if prediction.status == "failed":
-        raise ModelError(prediction)
-    if prediction.status == "canceled":
-        raise PredictionCanceled(prediction)
+    error = outcome_error(prediction)
+    if error is not None:
+        raise error
     output = prediction.output
     if not isinstance(output, (list, dict, str, int, float, bool)):
         return None  # absent (Unset) or null
@@ -502,18 +545,35 @@ def output_flow(ctx: Context, prediction: Prediction, use_file_output: bool) -> 
     return output
 
 
+def outcome_error(prediction: Prediction) -> PredictionError | None:
+    """The error a finished prediction (or training) stands for; None when it succeeded."""
+    status = prediction.status
+    if status == "succeeded":
+        return None
+    if status == "failed":
+        return ModelError(prediction)
+    if status == "canceled":
+        return PredictionCanceled(prediction)
+    if status == "aborted":
+        return PredictionAborted(prediction)
+    return PredictionError.unknown_status(prediction)
+
+
 def _concatenates(ctx: Context, prediction: Prediction) -> Flow[bool]:
     """Whether the prediction's version declares its output one text in pieces (cached).
 
     Asked only for streaming models whose output is a list of strings; the
     answer comes from the version's schema, fetched once per version.
     """
+    model = prediction.model if isinstance(prediction.model, str) else ""
     hidden = prediction.version == "hidden" or len(prediction.version) != 64
-    key = prediction.model if hidden else prediction.version
+    key = model if hidden else prediction.version
     known = ctx.concatenates.get(key)
     if known is not None:
         return known
-    owner, _, name = prediction.model.partition("/")
+    owner, _, name = model.partition("/")
+    if not (owner and name):
+        return _guess_concatenated(prediction)  # an older answer without its model
     operation: ModuleType
     if hidden:
         from generated.api.models import models_get
@@ -530,14 +590,19 @@ def _concatenates(ctx: Context, prediction: Prediction) -> Flow[bool]:
         found = parse(ctx, operation, response)
     except (ReplicateError, httpx.TransportError) as error:
         # The prediction is done and paid for: a failed lookup must not lose
-        # its result. Guess (uncached): text pieces, unless some are files.
+        # its result.
         logger.debug("version lookup for prediction %s failed: %r", prediction.id, error)
-        output = prediction.output if isinstance(prediction.output, list) else []
-        return not any(is_file_url(item) for item in output)
+        return _guess_concatenated(prediction)
     version = found.latest_version if hidden else found
     known = is_concatenated_output(getattr(version, "openapi_schema", None))
     ctx.concatenates[key] = known
     return known
+
+
+def _guess_concatenated(prediction: Prediction) -> bool:
+    # Uncached: text pieces, unless some are files.
+    output = prediction.output if isinstance(prediction.output, list) else []
+    return not any(is_file_url(item) for item in output)
 
 
 def is_concatenated_output(schema: Any) -> bool:
@@ -575,6 +640,8 @@ __all__ = [
     "create_flow",
     "get_flow",
     "is_concatenated_output",
+    "is_terminal",
+    "outcome_error",
     "output_flow",
     "parse",
     "prefer_wait",

@@ -29,22 +29,29 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 import attrs
 import httpx
 
-from ._errors import ModelError, PredictionCanceled, ReplicateError
+from ._errors import (
+    ModelError,
+    PredictionAborted,
+    PredictionCanceled,
+    PredictionError,
+    ReplicateError,
+)
 from ._files import FileEncoding, FileOutput, is_file_url
 from ._flow import Await, Close, Op, ReadChunk, Send, Sleep, Stream, _aperform, _perform
 from ._predictions import (
-    TERMINAL,
     Context,
     RunOptions,
     _Deadline,
     cancel_request,
     create_flow,
     get_flow,
+    is_terminal,
+    outcome_error,
 )
 from ._refs import Ref, parse_ref
 from ._sse import ServerSentEvent, SSEDecoder
@@ -188,7 +195,14 @@ class _Handle:
 
 
 class _Reader:
-    """What one stream remembers across reconnections, and what each event means."""
+    """What one stream remembers across reconnections, and what each event means.
+
+    After a reconnection the server may start over instead of resuming after
+    ``Last-Event-ID`` (nothing documents that Replicate honours it). Whatever
+    the id format, an event whose id was already seen is skipped; a stream
+    without ids cannot resume at all, so the events already received are
+    skipped by count.
+    """
 
     __slots__ = (
         "ctx",
@@ -197,7 +211,12 @@ class _Reader:
         "last_id",
         "logs",
         "prediction",
+        "received",
         "replaying",
+        "seen",
+        "skip",
+        "start_id",
+        "unclear",
         "use_file_output",
     )
 
@@ -207,28 +226,43 @@ class _Reader:
         self.use_file_output = options.use_file_output
         self.decoder = SSEDecoder()
         self.last_id = options.last_event_id
+        self.start_id = options.last_event_id  # the caller's: events up to it are not wanted
         self.logs: list[str] = []
+        self.seen: set[str] = set()  # ids of the events received
+        self.received = 0  # events received, ids or not
+        self.skip = 0  # events to pass over after a reconnection that cannot resume
         self.finished = False  # the prediction is known to be terminal
-        self.replaying = False  # just reconnected: the server may resend events we have
+        self.unclear = False  # ``done`` with a reason this client does not know
+        self.replaying = options.last_event_id is not None  # the server may resend events
+
+    def reconnecting(self) -> None:
+        """Get ready for the events of a new connection."""
+        self.decoder.close()  # drop a half-received event: it comes again
+        self.replaying = True
+        self.skip = self.received if self.last_id is None else 0
 
     def accept(self, event: ServerSentEvent) -> PredictionEvent | None:
         """The event to hand out, or None; raises for a failed or canceled prediction."""
         if self.replaying:
-            # A server that ignores Last-Event-ID starts over; skip what was handed out.
-            if _not_after(event.id, self.last_id):
+            if self._repeated(event):
                 return None
             self.replaying = False
+        self.received += 1
         if event.id is not None:
             self.last_id = event.id
+            self.seen.add(event.id)
         kind = event.event
         if kind == "done":
-            self.finished = True
             reason = _json_field(event.data, "reason")
-            if reason == "canceled":
-                raise PredictionCanceled(self._final("canceled", None))
-            if reason in ("error", "failed"):
-                raise ModelError(self._final("failed", None))
-            return None
+            if reason in (None, "", "succeeded"):
+                self.finished = True
+                return None
+            error = _DONE_ERRORS.get(reason)
+            if error is None:
+                self.unclear = True  # the prediction itself will say how it ended
+                return None
+            self.finished = True
+            raise error(self._final(_DONE_STATUS.get(reason, reason), None))
         if kind == "error":
             self.finished = True
             detail = _json_field(event.data, "detail")
@@ -239,6 +273,14 @@ class _Reader:
         if kind == "output" and self.use_file_output and is_file_url(event.data):
             file = FileOutput(event.data, self.ctx.downloader)
         return PredictionEvent(kind, event.data, event.id, event.retry, file=file)
+
+    def _repeated(self, event: ServerSentEvent) -> bool:
+        if event.id is None:
+            if self.skip > 0:
+                self.skip -= 1
+                return True
+            return False
+        return event.id in self.seen or _not_after(event.id, self.start_id)
 
     def _final(self, status: str, error: str | None) -> Prediction:
         changes: dict[str, Any] = {"status": status}
@@ -255,16 +297,33 @@ class _Reader:
         return float(min(base * 2 ** (attempt - 1), max(MAX_RECONNECT_DELAY, base)))
 
 
-def _not_after(event_id: str | None, last_id: str | None) -> bool:
-    # Only numeric ids have an order to compare; others are trusted to be new.
-    if not (_is_number(event_id) and _is_number(last_id)):
+_DONE_ERRORS: dict[str, Callable[[Prediction], ReplicateError]] = {
+    "canceled": PredictionCanceled,
+    "aborted": PredictionAborted,
+    "error": ModelError,
+    "failed": ModelError,
+}
+_DONE_STATUS = {"error": "failed"}
+
+
+def _not_after(event_id: str, start_id: str | None) -> bool:
+    """Whether `event_id` comes no later than `start_id`, when both have a known order.
+
+    Ids made of numbers (``42``, Replicate's ``1690212292:0``, ``1690212292-0``)
+    compare part by part; any other id is trusted to be new.
+    """
+    if start_id is None:
         return False
-    return int(event_id) <= int(last_id)
+    key, start = _order_key(event_id), _order_key(start_id)
+    return key is not None and start is not None and key <= start
 
 
-def _is_number(value: str | None) -> TypeGuard[str]:
+def _order_key(event_id: str) -> tuple[int, ...] | None:
+    parts = event_id.replace("-", ":").split(":")
     # ASCII only ("²".isdigit() is true) and short, so that int() cannot fail.
-    return value is not None and value.isascii() and value.isdigit() and len(value) < 40
+    if all(part.isascii() and part.isdigit() and len(part) < 40 for part in parts):
+        return tuple(int(part) for part in parts)
+    return None
 
 
 def _json_field(data: str, name: str) -> str | None:
@@ -312,7 +371,7 @@ def events_flow(
         while True:
             cause: BaseException | None = None
             status: int | None = None
-            progressed = False
+            fresh = False
             try:
                 request = _stream_request(url, reader.last_id, options.timeout)
                 stream = yield Send(request, stream=True)
@@ -323,8 +382,8 @@ def events_flow(
                 if status == 200:
                     _check_content_type(stream.response)
                     opened = True
-                    progressed, cause = yield from _pump(stream, reader)
-                    if progressed:
+                    fresh, cause = yield from _pump(stream, reader)
+                    if fresh:
                         failures = 0
                 else:
                     failure = ReplicateError.from_response((yield from _read_error(stream)))
@@ -339,12 +398,12 @@ def events_flow(
                 stream = None
                 if reader.finished:
                     return
-                # Ended cleanly with nothing new: a server that leaves out done for a
-                # finished prediction would do that forever. Ask how it ended.
-                quiet = status == 200 and cause is None and not progressed
-                if quiet and (yield from _ended(ctx, reader)):
+                # Closed cleanly without done (or with a done this client cannot
+                # read): a server that does so for a finished prediction would do
+                # it on every reconnection. Ask how it ended.
+                if status == 200 and cause is None and (yield from _ended(ctx, reader)):
                     return
-            reader.decoder.close()  # drop a half-received event: it comes again
+            reader.reconnecting()
             failures += 1
             if failures > options.max_reconnects:
                 # Counted: reconnections after a drop, every try when it never opened.
@@ -352,7 +411,6 @@ def events_flow(
                 raise StreamInterrupted(
                     prediction.id, reader.last_id, tries, cause, status, opened=opened
                 ) from cause
-            reader.replaying = True
             yield Sleep(reader.delay(failures))
     except BaseException as error:
         # GeneratorExit: the flow is being discarded and may not yield any more.
@@ -366,39 +424,43 @@ def events_flow(
 
 
 def _ended(ctx: Context, reader: _Reader) -> Generator[Op, Any, bool]:
-    """Whether the prediction is over (raising if it failed or was canceled)."""
+    """Whether the prediction is over (raising if it did not succeed)."""
+    reader.unclear = False
     try:
         current = yield from get_flow(ctx, reader.prediction.id)
     except (ReplicateError, httpx.TransportError):
         return False  # unknown: keep reconnecting
-    if current.status not in TERMINAL:
+    if not is_terminal(current):
         return False
     reader.finished = True
-    if current.status == "failed":
-        raise ModelError(current)
-    if current.status == "canceled":
-        raise PredictionCanceled(current)
+    error = outcome_error(current)
+    if error is not None:
+        raise error
     return True
 
 
 def _pump(
     stream: Stream, reader: _Reader
 ) -> Generator[Op | Emit, Any, tuple[bool, BaseException | None]]:
-    """Emit the events of one connection; whether any came, and why it ended if not at done."""
-    progressed = False
+    """Emit the new events of one connection.
+
+    Returns whether any came (events sent again after a reconnection do not
+    count), and why the connection ended if not at ``done``.
+    """
+    fresh = False
     while True:
         try:
             chunk = yield ReadChunk(stream)
         except httpx.TransportError as error:  # dropped, or silent past the read timeout
-            return progressed, error
+            return fresh, error
         if not chunk:
-            return progressed, None  # ended cleanly but without done: resume to be sure
+            return fresh, None  # ended cleanly but without done: resume to be sure
         for raw in reader.decoder.feed(chunk):
-            progressed = True
             event = reader.accept(raw)
-            if reader.finished:
+            if reader.finished or reader.unclear:
                 return True, None
             if event is not None:
+                fresh = True
                 yield Emit(event)
 
 
@@ -502,7 +564,7 @@ def follow_events_flow(
             op = flow.send(answer) if error is None else flow.throw(error)
         except StopIteration:
             return True
-        except (ModelError, PredictionCanceled) as ended:
+        except PredictionError as ended:
             if ended is own:
                 raise
             return True

@@ -29,13 +29,11 @@ if TYPE_CHECKING:
     from .metrics import Metrics
     from .model import Model
     from .model_create_request import ModelCreateRequest
-    from .model_create_request_visibility import ModelCreateRequestVisibility
     from .model_prediction_request import ModelPredictionRequest
     from .model_prediction_request_input import ModelPredictionRequestInput
     from .model_update_request import ModelUpdateRequest
     from .model_version import ModelVersion
     from .model_version_openapi_schema_type_0 import ModelVersionOpenapiSchemaType0
-    from .model_visibility import ModelVisibility
     from .models_list_sort_by import ModelsListSortBy
     from .models_list_sort_direction import ModelsListSortDirection
     from .paginated_collections import PaginatedCollections
@@ -51,6 +49,7 @@ if TYPE_CHECKING:
     from .prediction_request_input import PredictionRequestInput
     from .prediction_status import PredictionStatus
     from .prediction_urls import PredictionUrls
+    from .predictions_list_source import PredictionsListSource
     from .problem import Problem
     from .search_collection_result import SearchCollectionResult
     from .search_model_metadata import SearchModelMetadata
@@ -64,6 +63,7 @@ if TYPE_CHECKING:
     from .training_request import TrainingRequest
     from .training_request_input import TrainingRequestInput
     from .training_urls import TrainingUrls
+    from .visibility import Visibility
     from .webhook_event import WebhookEvent
     from .webhook_secret import WebhookSecret
 
@@ -87,13 +87,11 @@ _MODULE_OF = {
     "Metrics": ".metrics",
     "Model": ".model",
     "ModelCreateRequest": ".model_create_request",
-    "ModelCreateRequestVisibility": ".model_create_request_visibility",
     "ModelPredictionRequest": ".model_prediction_request",
     "ModelPredictionRequestInput": ".model_prediction_request_input",
     "ModelUpdateRequest": ".model_update_request",
     "ModelVersion": ".model_version",
     "ModelVersionOpenapiSchemaType0": ".model_version_openapi_schema_type_0",
-    "ModelVisibility": ".model_visibility",
     "ModelsListSortBy": ".models_list_sort_by",
     "ModelsListSortDirection": ".models_list_sort_direction",
     "PaginatedCollections": ".paginated_collections",
@@ -109,6 +107,7 @@ _MODULE_OF = {
     "PredictionRequestInput": ".prediction_request_input",
     "PredictionStatus": ".prediction_status",
     "PredictionUrls": ".prediction_urls",
+    "PredictionsListSource": ".predictions_list_source",
     "Problem": ".problem",
     "SearchCollectionResult": ".search_collection_result",
     "SearchModelMetadata": ".search_model_metadata",
@@ -122,6 +121,7 @@ _MODULE_OF = {
     "TrainingRequest": ".training_request",
     "TrainingRequestInput": ".training_request_input",
     "TrainingUrls": ".training_urls",
+    "Visibility": ".visibility",
     "WebhookEvent": ".webhook_event",
     "WebhookSecret": ".webhook_secret",
 }
@@ -161,7 +161,6 @@ __all__ = (
     "Metrics",
     "Model",
     "ModelCreateRequest",
-    "ModelCreateRequestVisibility",
     "ModelPredictionRequest",
     "ModelPredictionRequestInput",
     "ModelsListSortBy",
@@ -169,7 +168,6 @@ __all__ = (
     "ModelUpdateRequest",
     "ModelVersion",
     "ModelVersionOpenapiSchemaType0",
-    "ModelVisibility",
     "PaginatedCollections",
     "PaginatedDeployments",
     "PaginatedFiles",
@@ -181,6 +179,7 @@ __all__ = (
     "PredictionInputType0",
     "PredictionRequest",
     "PredictionRequestInput",
+    "PredictionsListSource",
     "PredictionStatus",
     "PredictionUrls",
     "Problem",
@@ -196,6 +195,7 @@ __all__ = (
     "TrainingRequest",
     "TrainingRequestInput",
     "TrainingUrls",
+    "Visibility",
     "WebhookEvent",
     "WebhookSecret",
 )

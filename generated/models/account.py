@@ -1,27 +1,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ParseError
 from ..models.account_type import AccountType, check_account_type
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    check_str,
+    kind_of,
+)
 
 T = TypeVar("T", bound="Account")
 
 
 @_attrs_define
 class Account:
-    type_: AccountType
+    type_: AccountType | str
     username: str
     name: None | str | Unset = UNSET
     github_url: None | str | Unset = UNSET
+    avatar_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str
+        if isinstance(self.type_, str):
+            type_ = self.type_
+        else:
+            type_ = self.type_
 
         username = self.username
 
@@ -37,6 +48,12 @@ class Account:
         else:
             github_url = self.github_url
 
+        avatar_url: None | str | Unset
+        if isinstance(self.avatar_url, Unset):
+            avatar_url = UNSET
+        else:
+            avatar_url = self.avatar_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -49,42 +66,103 @@ class Account:
             field_dict["name"] = name
         if github_url is not UNSET:
             field_dict["github_url"] = github_url
+        if avatar_url is not UNSET:
+            field_dict["avatar_url"] = avatar_url
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        type_ = check_account_type(d.pop("type"))
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "type"
 
-        username = d.pop("username")
+            def _parse_type_(data: object) -> AccountType | str:
+                if isinstance(data, str):
+                    try:
+                        type_type_0 = check_account_type(data)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        return type_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string, got {kind_of(data)}")
+                type_type_1 = check_str(data)
 
-        name = _parse_name(d.pop("name", UNSET))
+                return type_type_1
 
-        def _parse_github_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            type_ = _parse_type_(d.pop("type"))
 
-        github_url = _parse_github_url(d.pop("github_url", UNSET))
+            _field = "username"
+            username = check_str(d.pop("username"))
 
+            _field = "name"
+
+            def _parse_name(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                name_type_0 = check_str(data)
+
+                return name_type_0
+
+            name = _parse_name(d.pop("name", UNSET))
+
+            _field = "github_url"
+
+            def _parse_github_url(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                github_url_type_0 = check_str(data)
+
+                return github_url_type_0
+
+            github_url = _parse_github_url(d.pop("github_url", UNSET))
+
+            _field = "avatar_url"
+
+            def _parse_avatar_url(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                avatar_url_type_0 = check_str(data)
+
+                return avatar_url_type_0
+
+            avatar_url = _parse_avatar_url(d.pop("avatar_url", UNSET))
+
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         account = cls(
             type_=type_,
             username=username,
             name=name,
             github_url=github_url,
+            avatar_url=avatar_url,
         )
 
-        account.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        account.additional_properties = additional_properties
         return account
 
     @property

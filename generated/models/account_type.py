@@ -1,5 +1,7 @@
 from typing import Literal
 
+from ..types import kind_of
+
 AccountType = Literal["organization", "user"]
 
 ACCOUNT_TYPE_VALUES: set[AccountType] = {
@@ -8,7 +10,8 @@ ACCOUNT_TYPE_VALUES: set[AccountType] = {
 }
 
 
-def check_account_type(value: str) -> AccountType:
-    if value in ACCOUNT_TYPE_VALUES:
+def check_account_type(value: object) -> AccountType:
+    if isinstance(value, str) and value in ACCOUNT_TYPE_VALUES:
         return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {ACCOUNT_TYPE_VALUES!r}")
+    shown = repr(value) if isinstance(value, str) else kind_of(value)
+    raise TypeError(f"expected one of {sorted(ACCOUNT_TYPE_VALUES)}, got {shown}")

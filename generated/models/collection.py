@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_list,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.model import Model
@@ -20,6 +27,8 @@ class Collection:
     name: str
     slug: str
     description: None | str | Unset = UNSET
+    full_description: None | str | Unset = UNSET
+    """ Markdown. """
     models: list[Model] | Unset = UNSET
     """ Present when one collection is fetched. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -34,6 +43,12 @@ class Collection:
             description = UNSET
         else:
             description = self.description
+
+        full_description: None | str | Unset
+        if isinstance(self.full_description, Unset):
+            full_description = UNSET
+        else:
+            full_description = self.full_description
 
         models: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.models, Unset):
@@ -52,6 +67,8 @@ class Collection:
         )
         if description is not UNSET:
             field_dict["description"] = description
+        if full_description is not UNSET:
+            field_dict["full_description"] = full_description
         if models is not UNSET:
             field_dict["models"] = models
 
@@ -61,37 +78,79 @@ class Collection:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.model import Model  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        name = d.pop("name")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "name"
+            name = check_str(d.pop("name"))
 
-        slug = d.pop("slug")
+            _field = "slug"
+            slug = check_str(d.pop("slug"))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _field = "description"
 
-        description = _parse_description(d.pop("description", UNSET))
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                description_type_0 = check_str(data)
 
-        _models = d.pop("models", UNSET)
-        models: list[Model] | Unset = UNSET
-        if _models is not UNSET:
-            models = []
-            for models_item_data in _models:
-                models_item = Model.from_dict(models_item_data)
+                return description_type_0
 
-                models.append(models_item)
+            description = _parse_description(d.pop("description", UNSET))
 
+            _field = "full_description"
+
+            def _parse_full_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                full_description_type_0 = check_str(data)
+
+                return full_description_type_0
+
+            full_description = _parse_full_description(d.pop("full_description", UNSET))
+
+            _field = "models"
+            _models = d.pop("models", UNSET)
+            models: list[Model] | Unset = UNSET
+            if not isinstance(_models, Unset):
+                models = []
+                for _models_index, models_item_data in enumerate(check_list(_models)):
+                    try:
+                        models_item = Model.from_dict(models_item_data)
+
+                    except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                        raise ParseError.wrap("", f"[{_models_index}]", _exception) from _exception
+                    models.append(models_item)
+
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         collection = cls(
             name=name,
             slug=slug,
             description=description,
+            full_description=full_description,
             models=models,
         )
 
-        collection.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        collection.additional_properties = additional_properties
         return collection
 
     @property

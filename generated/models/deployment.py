@@ -6,6 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ParseError
+from ..types import (
+    check_str,
+    kind_of,
+)
+
 if TYPE_CHECKING:
     from ..models.deployment_release import DeploymentRelease
 
@@ -43,20 +49,37 @@ class Deployment:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.deployment_release import DeploymentRelease  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        owner = d.pop("owner")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "owner"
+            owner = check_str(d.pop("owner"))
 
-        name = d.pop("name")
+            _field = "name"
+            name = check_str(d.pop("name"))
 
-        current_release = DeploymentRelease.from_dict(d.pop("current_release"))
+            _field = "current_release"
+            current_release = DeploymentRelease.from_dict(d.pop("current_release"))
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         deployment = cls(
             owner=owner,
             name=name,
             current_release=current_release,
         )
 
-        deployment.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        deployment.additional_properties = additional_properties
         return deployment
 
     @property

@@ -6,6 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ParseError
+from ..types import (
+    check_int,
+    check_str,
+    kind_of,
+)
+
 T = TypeVar("T", bound="DeploymentConfiguration")
 
 
@@ -37,20 +44,37 @@ class DeploymentConfiguration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        hardware = d.pop("hardware")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "hardware"
+            hardware = check_str(d.pop("hardware"))
 
-        min_instances = d.pop("min_instances")
+            _field = "min_instances"
+            min_instances = check_int(d.pop("min_instances"))
 
-        max_instances = d.pop("max_instances")
+            _field = "max_instances"
+            max_instances = check_int(d.pop("max_instances"))
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         deployment_configuration = cls(
             hardware=hardware,
             min_instances=min_instances,
             max_instances=max_instances,
         )
 
-        deployment_configuration.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        deployment_configuration.additional_properties = additional_properties
         return deployment_configuration
 
     @property

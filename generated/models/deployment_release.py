@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_int,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.account import Account
@@ -65,24 +72,38 @@ class DeploymentRelease:
         from ..models.account import Account  # noqa: PLC0415
         from ..models.deployment_configuration import DeploymentConfiguration  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        number = d.pop("number")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "number"
+            number = check_int(d.pop("number"))
 
-        model = d.pop("model")
+            _field = "model"
+            model = check_str(d.pop("model"))
 
-        version = d.pop("version")
+            _field = "version"
+            version = check_str(d.pop("version"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            _field = "created_at"
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        configuration = DeploymentConfiguration.from_dict(d.pop("configuration"))
+            _field = "configuration"
+            configuration = DeploymentConfiguration.from_dict(d.pop("configuration"))
 
-        _created_by = d.pop("created_by", UNSET)
-        created_by: Account | Unset
-        if isinstance(_created_by, Unset):
-            created_by = UNSET
-        else:
-            created_by = Account.from_dict(_created_by)
+            _field = "created_by"
+            _created_by = d.pop("created_by", UNSET)
+            created_by: Account | Unset
+            if isinstance(_created_by, Unset):
+                created_by = UNSET
+            else:
+                created_by = Account.from_dict(_created_by)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         deployment_release = cls(
             number=number,
             model=model,
@@ -92,7 +113,13 @@ class DeploymentRelease:
             created_by=created_by,
         )
 
-        deployment_release.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        deployment_release.additional_properties = additional_properties
         return deployment_release
 
     @property

@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_int,
+    check_str,
+    kind_of,
+)
 
 T = TypeVar("T", bound="DeploymentUpdateRequest")
 
@@ -46,15 +53,47 @@ class DeploymentUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        hardware = d.pop("hardware", UNSET)
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "hardware"
+            _hardware = d.pop("hardware", UNSET)
+            hardware: str | Unset
+            if isinstance(_hardware, Unset):
+                hardware = UNSET
+            else:
+                hardware = check_str(_hardware)
 
-        min_instances = d.pop("min_instances", UNSET)
+            _field = "min_instances"
+            _min_instances = d.pop("min_instances", UNSET)
+            min_instances: int | Unset
+            if isinstance(_min_instances, Unset):
+                min_instances = UNSET
+            else:
+                min_instances = check_int(_min_instances)
 
-        max_instances = d.pop("max_instances", UNSET)
+            _field = "max_instances"
+            _max_instances = d.pop("max_instances", UNSET)
+            max_instances: int | Unset
+            if isinstance(_max_instances, Unset):
+                max_instances = UNSET
+            else:
+                max_instances = check_int(_max_instances)
 
-        version = d.pop("version", UNSET)
+            _field = "version"
+            _version = d.pop("version", UNSET)
+            version: str | Unset
+            if isinstance(_version, Unset):
+                version = UNSET
+            else:
+                version = check_str(_version)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         deployment_update_request = cls(
             hardware=hardware,
             min_instances=min_instances,
@@ -62,7 +101,13 @@ class DeploymentUpdateRequest:
             version=version,
         )
 
-        deployment_update_request.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        deployment_update_request.additional_properties = additional_properties
         return deployment_update_request
 
     @property

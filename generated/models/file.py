@@ -2,12 +2,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_int,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.file_checksums import FileChecksums
@@ -94,52 +101,72 @@ class File:
         from ..models.file_metadata import FileMetadata  # noqa: PLC0415
         from ..models.file_urls import FileUrls  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        id = d.pop("id")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "id"
+            id = check_str(d.pop("id"))
 
-        name = d.pop("name")
+            _field = "name"
+            name = check_str(d.pop("name"))
 
-        content_type = d.pop("content_type")
+            _field = "content_type"
+            content_type = check_str(d.pop("content_type"))
 
-        size = d.pop("size")
+            _field = "size"
+            size = check_int(d.pop("size"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            _field = "created_at"
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        urls = FileUrls.from_dict(d.pop("urls"))
+            _field = "urls"
+            urls = FileUrls.from_dict(d.pop("urls"))
 
-        etag = d.pop("etag", UNSET)
+            _field = "etag"
+            _etag = d.pop("etag", UNSET)
+            etag: str | Unset
+            if isinstance(_etag, Unset):
+                etag = UNSET
+            else:
+                etag = check_str(_etag)
 
-        _checksums = d.pop("checksums", UNSET)
-        checksums: FileChecksums | Unset
-        if isinstance(_checksums, Unset):
-            checksums = UNSET
-        else:
-            checksums = FileChecksums.from_dict(_checksums)
+            _field = "checksums"
+            _checksums = d.pop("checksums", UNSET)
+            checksums: FileChecksums | Unset
+            if isinstance(_checksums, Unset):
+                checksums = UNSET
+            else:
+                checksums = FileChecksums.from_dict(_checksums)
 
-        _metadata = d.pop("metadata", UNSET)
-        metadata: FileMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = FileMetadata.from_dict(_metadata)
+            _field = "metadata"
+            _metadata = d.pop("metadata", UNSET)
+            metadata: FileMetadata | Unset
+            if isinstance(_metadata, Unset):
+                metadata = UNSET
+            else:
+                metadata = FileMetadata.from_dict(_metadata)
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            _field = "expires_at"
+
+            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, str):
-                    raise TypeError()
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
                 expires_at_type_0 = datetime.datetime.fromisoformat(data)
 
                 return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
-        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+            expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         file = cls(
             id=id,
             name=name,
@@ -153,7 +180,13 @@ class File:
             expires_at=expires_at,
         )
 
-        file.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        file.additional_properties = additional_properties
         return file
 
     @property

@@ -6,7 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_str,
+    kind_of,
+)
 
 T = TypeVar("T", bound="FileChecksums")
 
@@ -34,17 +40,43 @@ class FileChecksums:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        sha256 = d.pop("sha256", UNSET)
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "sha256"
+            _sha256 = d.pop("sha256", UNSET)
+            sha256: str | Unset
+            if isinstance(_sha256, Unset):
+                sha256 = UNSET
+            else:
+                sha256 = check_str(_sha256)
 
-        md5 = d.pop("md5", UNSET)
+            _field = "md5"
+            _md5 = d.pop("md5", UNSET)
+            md5: str | Unset
+            if isinstance(_md5, Unset):
+                md5 = UNSET
+            else:
+                md5 = check_str(_md5)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         file_checksums = cls(
             sha256=sha256,
             md5=md5,
         )
 
-        file_checksums.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        file_checksums.additional_properties = additional_properties
         return file_checksums
 
     @property

@@ -9,7 +9,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
-from ..types import UNSET, File, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    File,
+    Unset,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.file_create_request_metadata import FileCreateRequestMetadata
@@ -84,20 +91,42 @@ class FileCreateRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.file_create_request_metadata import FileCreateRequestMetadata  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        content = File(payload=BytesIO(d.pop("content")))
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "content"
+            content = File(payload=BytesIO(d.pop("content")))
 
-        filename = d.pop("filename", UNSET)
+            _field = "filename"
+            _filename = d.pop("filename", UNSET)
+            filename: str | Unset
+            if isinstance(_filename, Unset):
+                filename = UNSET
+            else:
+                filename = check_str(_filename)
 
-        type_ = d.pop("type", UNSET)
+            _field = "type"
+            _type_ = d.pop("type", UNSET)
+            type_: str | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_str(_type_)
 
-        _metadata = d.pop("metadata", UNSET)
-        metadata: FileCreateRequestMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = FileCreateRequestMetadata.from_dict(_metadata)
+            _field = "metadata"
+            _metadata = d.pop("metadata", UNSET)
+            metadata: FileCreateRequestMetadata | Unset
+            if isinstance(_metadata, Unset):
+                metadata = UNSET
+            else:
+                metadata = FileCreateRequestMetadata.from_dict(_metadata)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         file_create_request = cls(
             content=content,
             filename=filename,
@@ -105,7 +134,13 @@ class FileCreateRequest:
             metadata=metadata,
         )
 
-        file_create_request.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        file_create_request.additional_properties = additional_properties
         return file_create_request
 
     @property

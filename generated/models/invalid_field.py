@@ -6,7 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_str,
+    kind_of,
+)
 
 T = TypeVar("T", bound="InvalidField")
 
@@ -42,20 +48,52 @@ class InvalidField:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "type"
+            _type_ = d.pop("type", UNSET)
+            type_: str | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_str(_type_)
 
-        field = d.pop("field", UNSET)
+            _field = "field"
+            _field = d.pop("field", UNSET)
+            field: str | Unset
+            if isinstance(_field, Unset):
+                field = UNSET
+            else:
+                field = check_str(_field)
 
-        description = d.pop("description", UNSET)
+            _field = "description"
+            _description = d.pop("description", UNSET)
+            description: str | Unset
+            if isinstance(_description, Unset):
+                description = UNSET
+            else:
+                description = check_str(_description)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         invalid_field = cls(
             type_=type_,
             field=field,
             description=description,
         )
 
-        invalid_field.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        invalid_field.additional_properties = additional_properties
         return invalid_field
 
     @property

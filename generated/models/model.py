@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.model_visibility import ModelVisibility, check_model_visibility
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..models.visibility import Visibility, check_visibility
+from ..types import (
+    UNSET,
+    Unset,
+    check_bool,
+    check_int,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.model_version import ModelVersion
@@ -26,7 +35,7 @@ class Model:
     owner: str
     name: str
     description: None | str | Unset = UNSET
-    visibility: ModelVisibility | Unset = UNSET
+    visibility: str | Unset | Visibility = UNSET
     github_url: None | str | Unset = UNSET
     paper_url: None | str | Unset = UNSET
     license_url: None | str | Unset = UNSET
@@ -39,6 +48,9 @@ class Model:
     """ The most recently pushed version. """
     is_official: bool | Unset = UNSET
     """ Official models run by name and are billed by output, not time. """
+    created_at: datetime.datetime | None | Unset = UNSET
+    weights_url: None | str | Unset = UNSET
+    """ Where the model's weights are published """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,8 +69,12 @@ class Model:
         else:
             description = self.description
 
-        visibility: str | Unset = UNSET
-        if not isinstance(self.visibility, Unset):
+        visibility: str | Unset
+        if isinstance(self.visibility, Unset):
+            visibility = UNSET
+        elif isinstance(self.visibility, str):
+            visibility = self.visibility
+        else:
             visibility = self.visibility
 
         github_url: None | str | Unset
@@ -105,6 +121,20 @@ class Model:
 
         is_official = self.is_official
 
+        created_at: None | str | Unset
+        if isinstance(self.created_at, Unset):
+            created_at = UNSET
+        elif isinstance(self.created_at, datetime.datetime):
+            created_at = self.created_at.isoformat()
+        else:
+            created_at = self.created_at
+
+        weights_url: None | str | Unset
+        if isinstance(self.weights_url, Unset):
+            weights_url = UNSET
+        else:
+            weights_url = self.weights_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -134,6 +164,10 @@ class Model:
             field_dict["latest_version"] = latest_version
         if is_official is not UNSET:
             field_dict["is_official"] = is_official
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if weights_url is not UNSET:
+            field_dict["weights_url"] = weights_url
 
         return field_dict
 
@@ -142,103 +176,195 @@ class Model:
         from ..models.model_version import ModelVersion  # noqa: PLC0415
         from ..models.prediction import Prediction  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        url = d.pop("url")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "url"
+            url = check_str(d.pop("url"))
 
-        owner = d.pop("owner")
+            _field = "owner"
+            owner = check_str(d.pop("owner"))
 
-        name = d.pop("name")
+            _field = "name"
+            name = check_str(d.pop("name"))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _field = "description"
 
-        description = _parse_description(d.pop("description", UNSET))
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                description_type_0 = check_str(data)
 
-        _visibility = d.pop("visibility", UNSET)
-        visibility: ModelVisibility | Unset
-        if isinstance(_visibility, Unset):
-            visibility = UNSET
-        else:
-            visibility = check_model_visibility(_visibility)
+                return description_type_0
 
-        def _parse_github_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            description = _parse_description(d.pop("description", UNSET))
 
-        github_url = _parse_github_url(d.pop("github_url", UNSET))
+            _field = "visibility"
 
-        def _parse_paper_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_visibility(data: object) -> str | Unset | Visibility:
+                if isinstance(data, Unset):
+                    return data
+                if isinstance(data, str):
+                    try:
+                        visibility_type_0 = check_visibility(data)
 
-        paper_url = _parse_paper_url(d.pop("paper_url", UNSET))
+                        return visibility_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string, got {kind_of(data)}")
+                visibility_type_1 = check_str(data)
 
-        def _parse_license_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                return visibility_type_1
 
-        license_url = _parse_license_url(d.pop("license_url", UNSET))
+            visibility = _parse_visibility(d.pop("visibility", UNSET))
 
-        run_count = d.pop("run_count", UNSET)
+            _field = "github_url"
 
-        def _parse_cover_image_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_github_url(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                github_url_type_0 = check_str(data)
 
-        cover_image_url = _parse_cover_image_url(d.pop("cover_image_url", UNSET))
+                return github_url_type_0
 
-        def _parse_default_example(data: object) -> None | Prediction | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            github_url = _parse_github_url(d.pop("github_url", UNSET))
+
+            _field = "paper_url"
+
+            def _parse_paper_url(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                paper_url_type_0 = check_str(data)
+
+                return paper_url_type_0
+
+            paper_url = _parse_paper_url(d.pop("paper_url", UNSET))
+
+            _field = "license_url"
+
+            def _parse_license_url(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                license_url_type_0 = check_str(data)
+
+                return license_url_type_0
+
+            license_url = _parse_license_url(d.pop("license_url", UNSET))
+
+            _field = "run_count"
+            _run_count = d.pop("run_count", UNSET)
+            run_count: int | Unset
+            if isinstance(_run_count, Unset):
+                run_count = UNSET
+            else:
+                run_count = check_int(_run_count)
+
+            _field = "cover_image_url"
+
+            def _parse_cover_image_url(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                cover_image_url_type_0 = check_str(data)
+
+                return cover_image_url_type_0
+
+            cover_image_url = _parse_cover_image_url(d.pop("cover_image_url", UNSET))
+
+            _field = "default_example"
+
+            def _parse_default_example(data: object) -> None | Prediction | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(f"expected an object or null, got {kind_of(data)}")
                 default_example_type_0 = Prediction.from_dict(data)
 
                 return default_example_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Prediction | Unset, data)
 
-        default_example = _parse_default_example(d.pop("default_example", UNSET))
+            default_example = _parse_default_example(d.pop("default_example", UNSET))
 
-        def _parse_latest_version(data: object) -> ModelVersion | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            _field = "latest_version"
+
+            def _parse_latest_version(data: object) -> ModelVersion | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(f"expected an object or null, got {kind_of(data)}")
                 latest_version_type_0 = ModelVersion.from_dict(data)
 
                 return latest_version_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ModelVersion | None | Unset, data)
 
-        latest_version = _parse_latest_version(d.pop("latest_version", UNSET))
+            latest_version = _parse_latest_version(d.pop("latest_version", UNSET))
 
-        is_official = d.pop("is_official", UNSET)
+            _field = "is_official"
+            _is_official = d.pop("is_official", UNSET)
+            is_official: bool | Unset
+            if isinstance(_is_official, Unset):
+                is_official = UNSET
+            else:
+                is_official = check_bool(_is_official)
 
+            _field = "created_at"
+
+            def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
+                created_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return created_at_type_0
+
+            created_at = _parse_created_at(d.pop("created_at", UNSET))
+
+            _field = "weights_url"
+
+            def _parse_weights_url(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                weights_url_type_0 = check_str(data)
+
+                return weights_url_type_0
+
+            weights_url = _parse_weights_url(d.pop("weights_url", UNSET))
+
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         model = cls(
             url=url,
             owner=owner,
@@ -253,9 +379,17 @@ class Model:
             default_example=default_example,
             latest_version=latest_version,
             is_official=is_official,
+            created_at=created_at,
+            weights_url=weights_url,
         )
 
-        model.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        model.additional_properties = additional_properties
         return model
 
     @property

@@ -6,11 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.model_create_request_visibility import (
-    ModelCreateRequestVisibility,
-    check_model_create_request_visibility,
+from ..errors import ParseError
+from ..models.visibility import Visibility, check_visibility
+from ..types import (
+    UNSET,
+    Unset,
+    check_str,
+    kind_of,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ModelCreateRequest")
 
@@ -21,7 +24,7 @@ class ModelCreateRequest:
     """ Must be the account that owns the token. """
     name: str
     """ Unique among the owner's models. """
-    visibility: ModelCreateRequestVisibility
+    visibility: Visibility
     hardware: str
     """ A SKU from the hardware list. """
     description: str | Unset = UNSET
@@ -75,25 +78,67 @@ class ModelCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        owner = d.pop("owner")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "owner"
+            owner = check_str(d.pop("owner"))
 
-        name = d.pop("name")
+            _field = "name"
+            name = check_str(d.pop("name"))
 
-        visibility = check_model_create_request_visibility(d.pop("visibility"))
+            _field = "visibility"
+            visibility = check_visibility(d.pop("visibility"))
 
-        hardware = d.pop("hardware")
+            _field = "hardware"
+            hardware = check_str(d.pop("hardware"))
 
-        description = d.pop("description", UNSET)
+            _field = "description"
+            _description = d.pop("description", UNSET)
+            description: str | Unset
+            if isinstance(_description, Unset):
+                description = UNSET
+            else:
+                description = check_str(_description)
 
-        github_url = d.pop("github_url", UNSET)
+            _field = "github_url"
+            _github_url = d.pop("github_url", UNSET)
+            github_url: str | Unset
+            if isinstance(_github_url, Unset):
+                github_url = UNSET
+            else:
+                github_url = check_str(_github_url)
 
-        paper_url = d.pop("paper_url", UNSET)
+            _field = "paper_url"
+            _paper_url = d.pop("paper_url", UNSET)
+            paper_url: str | Unset
+            if isinstance(_paper_url, Unset):
+                paper_url = UNSET
+            else:
+                paper_url = check_str(_paper_url)
 
-        license_url = d.pop("license_url", UNSET)
+            _field = "license_url"
+            _license_url = d.pop("license_url", UNSET)
+            license_url: str | Unset
+            if isinstance(_license_url, Unset):
+                license_url = UNSET
+            else:
+                license_url = check_str(_license_url)
 
-        cover_image_url = d.pop("cover_image_url", UNSET)
+            _field = "cover_image_url"
+            _cover_image_url = d.pop("cover_image_url", UNSET)
+            cover_image_url: str | Unset
+            if isinstance(_cover_image_url, Unset):
+                cover_image_url = UNSET
+            else:
+                cover_image_url = check_str(_cover_image_url)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         model_create_request = cls(
             owner=owner,
             name=name,
@@ -106,7 +151,13 @@ class ModelCreateRequest:
             cover_image_url=cover_image_url,
         )
 
-        model_create_request.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        model_create_request.additional_properties = additional_properties
         return model_create_request
 
     @property

@@ -6,7 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_str,
+    kind_of,
+)
 
 T = TypeVar("T", bound="ModelUpdateRequest")
 
@@ -57,19 +63,63 @@ class ModelUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        description = d.pop("description", UNSET)
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "description"
+            _description = d.pop("description", UNSET)
+            description: str | Unset
+            if isinstance(_description, Unset):
+                description = UNSET
+            else:
+                description = check_str(_description)
 
-        github_url = d.pop("github_url", UNSET)
+            _field = "github_url"
+            _github_url = d.pop("github_url", UNSET)
+            github_url: str | Unset
+            if isinstance(_github_url, Unset):
+                github_url = UNSET
+            else:
+                github_url = check_str(_github_url)
 
-        license_url = d.pop("license_url", UNSET)
+            _field = "license_url"
+            _license_url = d.pop("license_url", UNSET)
+            license_url: str | Unset
+            if isinstance(_license_url, Unset):
+                license_url = UNSET
+            else:
+                license_url = check_str(_license_url)
 
-        paper_url = d.pop("paper_url", UNSET)
+            _field = "paper_url"
+            _paper_url = d.pop("paper_url", UNSET)
+            paper_url: str | Unset
+            if isinstance(_paper_url, Unset):
+                paper_url = UNSET
+            else:
+                paper_url = check_str(_paper_url)
 
-        readme = d.pop("readme", UNSET)
+            _field = "readme"
+            _readme = d.pop("readme", UNSET)
+            readme: str | Unset
+            if isinstance(_readme, Unset):
+                readme = UNSET
+            else:
+                readme = check_str(_readme)
 
-        weights_url = d.pop("weights_url", UNSET)
+            _field = "weights_url"
+            _weights_url = d.pop("weights_url", UNSET)
+            weights_url: str | Unset
+            if isinstance(_weights_url, Unset):
+                weights_url = UNSET
+            else:
+                weights_url = check_str(_weights_url)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         model_update_request = cls(
             description=description,
             github_url=github_url,
@@ -79,7 +129,13 @@ class ModelUpdateRequest:
             weights_url=weights_url,
         )
 
-        model_update_request.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        model_update_request.additional_properties = additional_properties
         return model_update_request
 
     @property

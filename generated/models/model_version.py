@@ -2,12 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.model_version_openapi_schema_type_0 import (
@@ -74,37 +80,53 @@ class ModelVersion:
             ModelVersionOpenapiSchemaType0,  # noqa: PLC0415
         )
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        id = d.pop("id")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "id"
+            id = check_str(d.pop("id"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            _field = "created_at"
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        def _parse_cog_version(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _field = "cog_version"
 
-        cog_version = _parse_cog_version(d.pop("cog_version", UNSET))
+            def _parse_cog_version(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                cog_version_type_0 = check_str(data)
 
-        def _parse_openapi_schema(data: object) -> ModelVersionOpenapiSchemaType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+                return cog_version_type_0
+
+            cog_version = _parse_cog_version(d.pop("cog_version", UNSET))
+
+            _field = "openapi_schema"
+
+            def _parse_openapi_schema(
+                data: object,
+            ) -> ModelVersionOpenapiSchemaType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(f"expected an object or null, got {kind_of(data)}")
                 openapi_schema_type_0 = ModelVersionOpenapiSchemaType0.from_dict(data)
 
                 return openapi_schema_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ModelVersionOpenapiSchemaType0 | None | Unset, data)
 
-        openapi_schema = _parse_openapi_schema(d.pop("openapi_schema", UNSET))
+            openapi_schema = _parse_openapi_schema(d.pop("openapi_schema", UNSET))
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         model_version = cls(
             id=id,
             created_at=created_at,
@@ -112,7 +134,13 @@ class ModelVersion:
             openapi_schema=openapi_schema,
         )
 
-        model_version.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        model_version.additional_properties = additional_properties
         return model_version
 
     @property

@@ -1,5 +1,7 @@
 from typing import Literal
 
+from ..types import kind_of
+
 ModelsListSortDirection = Literal["asc", "desc"]
 
 MODELS_LIST_SORT_DIRECTION_VALUES: set[ModelsListSortDirection] = {
@@ -8,9 +10,8 @@ MODELS_LIST_SORT_DIRECTION_VALUES: set[ModelsListSortDirection] = {
 }
 
 
-def check_models_list_sort_direction(value: str) -> ModelsListSortDirection:
-    if value in MODELS_LIST_SORT_DIRECTION_VALUES:
+def check_models_list_sort_direction(value: object) -> ModelsListSortDirection:
+    if isinstance(value, str) and value in MODELS_LIST_SORT_DIRECTION_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {MODELS_LIST_SORT_DIRECTION_VALUES!r}"
-    )
+    shown = repr(value) if isinstance(value, str) else kind_of(value)
+    raise TypeError(f"expected one of {sorted(MODELS_LIST_SORT_DIRECTION_VALUES)}, got {shown}")

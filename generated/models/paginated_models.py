@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_list,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.model import Model
@@ -58,39 +65,68 @@ class PaginatedModels:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.model import Model  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = Model.from_dict(results_item_data)
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "results"
+            results = []
+            for _results_index, results_item_data in enumerate(check_list(d.pop("results"))):
+                try:
+                    results_item = Model.from_dict(results_item_data)
 
-            results.append(results_item)
+                except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                    raise ParseError.wrap("", f"[{_results_index}]", _exception) from _exception
+                results.append(results_item)
 
-        def _parse_next_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _field = "next"
 
-        next_ = _parse_next_(d.pop("next", UNSET))
+            def _parse_next_(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                next_type_0 = check_str(data)
 
-        def _parse_previous(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                return next_type_0
 
-        previous = _parse_previous(d.pop("previous", UNSET))
+            next_ = _parse_next_(d.pop("next", UNSET))
 
+            _field = "previous"
+
+            def _parse_previous(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                previous_type_0 = check_str(data)
+
+                return previous_type_0
+
+            previous = _parse_previous(d.pop("previous", UNSET))
+
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         paginated_models = cls(
             results=results,
             next_=next_,
             previous=previous,
         )
 
-        paginated_models.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        paginated_models.additional_properties = additional_properties
         return paginated_models
 
     @property

@@ -2,15 +2,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ParseError
 from ..models.prediction_status import PredictionStatus, check_prediction_status
 from ..models.source import Source, check_source
 from ..models.webhook_event import WebhookEvent, check_webhook_event
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    check_bool,
+    check_list,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.metrics import Metrics
@@ -23,21 +31,23 @@ T = TypeVar("T", bound="Prediction")
 
 @_attrs_define
 class Prediction:
-    """One run of a model version on an input. Unknown fields may appear and are kept."""
+    """One run of a model version on an input. Unknown fields may appear and are kept. Only the fields every recorded
+    answer carries are required: older predictions have no `model`, and removed data may take `input` with it.
+
+    """
 
     id: str
-    model: str
-    """ `owner/name` of the model. """
     version: str
     """ The version's 64-character id, or `hidden` when the owner hides it. """
-    input_: None | PredictionInputType0
-    """ The input the run was given; removed (null or empty) with the data. """
-    status: PredictionStatus
-    """ `starting` (waiting for a worker), `processing` (the model is running), then one of the terminal states
-    `succeeded`, `failed` or `canceled`. """
+    status: PredictionStatus | str
+    """ A `PredictionStatus`, or a status added since this document was written. """
     created_at: datetime.datetime
     urls: PredictionUrls
     """ Links to act on a prediction. """
+    model: str | Unset = UNSET
+    """ `owner/name` of the model. """
+    input_: None | PredictionInputType0 | Unset = UNSET
+    """ The input the run was given; removed (null or empty) with the data. """
     output: Any | Unset = UNSET
     """ The model's output, any JSON value; files are URLs. Null until there is output and after the data was
     removed. """
@@ -45,8 +55,8 @@ class Prediction:
     """ What the model printed so far. """
     error: None | str | Unset = UNSET
     """ Why the run failed. """
-    source: Source | Unset = UNSET
-    """ Where the prediction or training was created. """
+    source: Source | str | Unset = UNSET
+    """ A `Source`, or one added since this document was written. """
     data_removed: bool | Unset = UNSET
     """ True once input, output and logs were deleted. """
     started_at: datetime.datetime | None | Unset = UNSET
@@ -58,7 +68,9 @@ class Prediction:
     metrics: Metrics | Unset = UNSET
     """ Measurements of a finished run; more keys may appear. """
     webhook: None | str | Unset = UNSET
-    webhook_events_filter: list[WebhookEvent] | None | Unset = UNSET
+    webhook_events_filter: list[str | WebhookEvent] | None | Unset = UNSET
+    webhook_completed: datetime.datetime | None | Unset = UNSET
+    """ When the `completed` webhook was delivered, if one was. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,21 +78,27 @@ class Prediction:
 
         id = self.id
 
-        model = self.model
-
         version = self.version
 
-        input_: dict[str, Any] | None
-        if isinstance(self.input_, PredictionInputType0):
-            input_ = self.input_.to_dict()
+        status: str
+        if isinstance(self.status, str):
+            status = self.status
         else:
-            input_ = self.input_
-
-        status: str = self.status
+            status = self.status
 
         created_at = self.created_at.isoformat()
 
         urls = self.urls.to_dict()
+
+        model = self.model
+
+        input_: dict[str, Any] | None | Unset
+        if isinstance(self.input_, Unset):
+            input_ = UNSET
+        elif isinstance(self.input_, PredictionInputType0):
+            input_ = self.input_.to_dict()
+        else:
+            input_ = self.input_
 
         output = self.output
 
@@ -96,8 +114,12 @@ class Prediction:
         else:
             error = self.error
 
-        source: str | Unset = UNSET
-        if not isinstance(self.source, Unset):
+        source: str | Unset
+        if isinstance(self.source, Unset):
+            source = UNSET
+        elif isinstance(self.source, str):
+            source = self.source
+        else:
             source = self.source
 
         data_removed = self.data_removed
@@ -148,25 +170,39 @@ class Prediction:
         elif isinstance(self.webhook_events_filter, list):
             webhook_events_filter = []
             for webhook_events_filter_type_0_item_data in self.webhook_events_filter:
-                webhook_events_filter_type_0_item: str = webhook_events_filter_type_0_item_data
+                webhook_events_filter_type_0_item: str
+                if isinstance(webhook_events_filter_type_0_item_data, str):
+                    webhook_events_filter_type_0_item = webhook_events_filter_type_0_item_data
+                else:
+                    webhook_events_filter_type_0_item = webhook_events_filter_type_0_item_data
                 webhook_events_filter.append(webhook_events_filter_type_0_item)
 
         else:
             webhook_events_filter = self.webhook_events_filter
+
+        webhook_completed: None | str | Unset
+        if isinstance(self.webhook_completed, Unset):
+            webhook_completed = UNSET
+        elif isinstance(self.webhook_completed, datetime.datetime):
+            webhook_completed = self.webhook_completed.isoformat()
+        else:
+            webhook_completed = self.webhook_completed
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
-                "model": model,
                 "version": version,
-                "input": input_,
                 "status": status,
                 "created_at": created_at,
                 "urls": urls,
             }
         )
+        if model is not UNSET:
+            field_dict["model"] = model
+        if input_ is not UNSET:
+            field_dict["input"] = input_
         if output is not UNSET:
             field_dict["output"] = output
         if logs is not UNSET:
@@ -191,6 +227,8 @@ class Prediction:
             field_dict["webhook"] = webhook
         if webhook_events_filter is not UNSET:
             field_dict["webhook_events_filter"] = webhook_events_filter
+        if webhook_completed is not UNSET:
+            field_dict["webhook_completed"] = webhook_completed
 
         return field_dict
 
@@ -200,171 +238,294 @@ class Prediction:
         from ..models.prediction_input_type_0 import PredictionInputType0  # noqa: PLC0415
         from ..models.prediction_urls import PredictionUrls  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        id = d.pop("id")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "id"
+            id = check_str(d.pop("id"))
 
-        model = d.pop("model")
+            _field = "version"
+            version = check_str(d.pop("version"))
 
-        version = d.pop("version")
+            _field = "status"
 
-        def _parse_input_(data: object) -> None | PredictionInputType0:
-            if data is None:
-                return data
-            try:
+            def _parse_status(data: object) -> PredictionStatus | str:
+                if isinstance(data, str):
+                    try:
+                        componentsschemas_any_status_type_0 = check_prediction_status(data)
+
+                        return componentsschemas_any_status_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string, got {kind_of(data)}")
+                componentsschemas_any_status_type_1 = check_str(data)
+
+                return componentsschemas_any_status_type_1
+
+            status = _parse_status(d.pop("status"))
+
+            _field = "created_at"
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+            _field = "urls"
+            urls = PredictionUrls.from_dict(d.pop("urls"))
+
+            _field = "model"
+            _model = d.pop("model", UNSET)
+            model: str | Unset
+            if isinstance(_model, Unset):
+                model = UNSET
+            else:
+                model = check_str(_model)
+
+            _field = "input"
+
+            def _parse_input_(data: object) -> None | PredictionInputType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(f"expected an object or null, got {kind_of(data)}")
                 input_type_0 = PredictionInputType0.from_dict(data)
 
                 return input_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PredictionInputType0, data)
 
-        input_ = _parse_input_(d.pop("input"))
+            input_ = _parse_input_(d.pop("input", UNSET))
 
-        status = check_prediction_status(d.pop("status"))
+            _field = "output"
+            _output = d.pop("output", UNSET)
+            output: Any | Unset
+            if isinstance(_output, Unset):
+                output = UNSET
+            else:
+                output = _output
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            _field = "logs"
 
-        urls = PredictionUrls.from_dict(d.pop("urls"))
-
-        output = d.pop("output", UNSET)
-
-        def _parse_logs(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        logs = _parse_logs(d.pop("logs", UNSET))
-
-        def _parse_error(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error = _parse_error(d.pop("error", UNSET))
-
-        _source = d.pop("source", UNSET)
-        source: Source | Unset
-        if isinstance(_source, Unset):
-            source = UNSET
-        else:
-            source = check_source(_source)
-
-        data_removed = d.pop("data_removed", UNSET)
-
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            def _parse_logs(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, str):
-                    raise TypeError()
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                logs_type_0 = check_str(data)
+
+                return logs_type_0
+
+            logs = _parse_logs(d.pop("logs", UNSET))
+
+            _field = "error"
+
+            def _parse_error(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                error_type_0 = check_str(data)
+
+                return error_type_0
+
+            error = _parse_error(d.pop("error", UNSET))
+
+            _field = "source"
+
+            def _parse_source(data: object) -> Source | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                if isinstance(data, str):
+                    try:
+                        componentsschemas_any_source_type_0 = check_source(data)
+
+                        return componentsschemas_any_source_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string, got {kind_of(data)}")
+                componentsschemas_any_source_type_1 = check_str(data)
+
+                return componentsschemas_any_source_type_1
+
+            source = _parse_source(d.pop("source", UNSET))
+
+            _field = "data_removed"
+            _data_removed = d.pop("data_removed", UNSET)
+            data_removed: bool | Unset
+            if isinstance(_data_removed, Unset):
+                data_removed = UNSET
+            else:
+                data_removed = check_bool(_data_removed)
+
+            _field = "started_at"
+
+            def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
                 started_at_type_0 = datetime.datetime.fromisoformat(data)
 
                 return started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
-        started_at = _parse_started_at(d.pop("started_at", UNSET))
+            started_at = _parse_started_at(d.pop("started_at", UNSET))
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            _field = "completed_at"
+
+            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, str):
-                    raise TypeError()
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
                 completed_at_type_0 = datetime.datetime.fromisoformat(data)
 
                 return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
+            completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
-        def _parse_deadline(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            _field = "deadline"
+
+            def _parse_deadline(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, str):
-                    raise TypeError()
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
                 deadline_type_0 = datetime.datetime.fromisoformat(data)
 
                 return deadline_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
-        deadline = _parse_deadline(d.pop("deadline", UNSET))
+            deadline = _parse_deadline(d.pop("deadline", UNSET))
 
-        def _parse_deployment(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _field = "deployment"
 
-        deployment = _parse_deployment(d.pop("deployment", UNSET))
+            def _parse_deployment(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                deployment_type_0 = check_str(data)
 
-        _metrics = d.pop("metrics", UNSET)
-        metrics: Metrics | Unset
-        if isinstance(_metrics, Unset):
-            metrics = UNSET
-        else:
-            metrics = Metrics.from_dict(_metrics)
+                return deployment_type_0
 
-        def _parse_webhook(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            deployment = _parse_deployment(d.pop("deployment", UNSET))
 
-        webhook = _parse_webhook(d.pop("webhook", UNSET))
+            _field = "metrics"
+            _metrics = d.pop("metrics", UNSET)
+            metrics: Metrics | Unset
+            if isinstance(_metrics, Unset):
+                metrics = UNSET
+            else:
+                metrics = Metrics.from_dict(_metrics)
 
-        def _parse_webhook_events_filter(data: object) -> list[WebhookEvent] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            _field = "webhook"
+
+            def _parse_webhook(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                webhook_type_0 = check_str(data)
+
+                return webhook_type_0
+
+            webhook = _parse_webhook(d.pop("webhook", UNSET))
+
+            _field = "webhook_events_filter"
+
+            def _parse_webhook_events_filter(
+                data: object,
+            ) -> list[str | WebhookEvent] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, list):
-                    raise TypeError()
+                    raise TypeError(f"expected an array or null, got {kind_of(data)}")
                 webhook_events_filter_type_0 = []
-                _webhook_events_filter_type_0 = data
-                for webhook_events_filter_type_0_item_data in _webhook_events_filter_type_0:
-                    webhook_events_filter_type_0_item = check_webhook_event(
-                        webhook_events_filter_type_0_item_data
-                    )
+                for (
+                    _webhook_events_filter_type_0_index,
+                    webhook_events_filter_type_0_item_data,
+                ) in enumerate(check_list(data)):
+                    try:
 
+                        def _parse_webhook_events_filter_type_0_item(
+                            data: object,
+                        ) -> str | WebhookEvent:
+                            if isinstance(data, str):
+                                try:
+                                    componentsschemas_any_webhook_event_type_0 = (
+                                        check_webhook_event(data)
+                                    )
+
+                                    return componentsschemas_any_webhook_event_type_0
+                                except (TypeError, ValueError, AttributeError, KeyError):
+                                    pass
+                            if not isinstance(data, str):
+                                raise TypeError(f"expected a string, got {kind_of(data)}")
+                            componentsschemas_any_webhook_event_type_1 = check_str(data)
+
+                            return componentsschemas_any_webhook_event_type_1
+
+                        webhook_events_filter_type_0_item = (
+                            _parse_webhook_events_filter_type_0_item(
+                                webhook_events_filter_type_0_item_data
+                            )
+                        )
+
+                    except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                        raise ParseError.wrap(
+                            "", f"[{_webhook_events_filter_type_0_index}]", _exception
+                        ) from _exception
                     webhook_events_filter_type_0.append(webhook_events_filter_type_0_item)
 
                 return webhook_events_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[WebhookEvent] | None | Unset, data)
 
-        webhook_events_filter = _parse_webhook_events_filter(d.pop("webhook_events_filter", UNSET))
+            webhook_events_filter = _parse_webhook_events_filter(
+                d.pop("webhook_events_filter", UNSET)
+            )
 
+            _field = "webhook_completed"
+
+            def _parse_webhook_completed(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
+                webhook_completed_type_0 = datetime.datetime.fromisoformat(data)
+
+                return webhook_completed_type_0
+
+            webhook_completed = _parse_webhook_completed(d.pop("webhook_completed", UNSET))
+
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         prediction = cls(
             id=id,
-            model=model,
             version=version,
-            input_=input_,
             status=status,
             created_at=created_at,
             urls=urls,
+            model=model,
+            input_=input_,
             output=output,
             logs=logs,
             error=error,
@@ -377,9 +538,16 @@ class Prediction:
             metrics=metrics,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
+            webhook_completed=webhook_completed,
         )
 
-        prediction.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        prediction.additional_properties = additional_properties
         return prediction
 
     @property

@@ -6,8 +6,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ParseError
 from ..models.webhook_event import WebhookEvent, check_webhook_event
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    check_bool,
+    check_list,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.prediction_request_input import PredictionRequestInput
@@ -67,24 +75,56 @@ class PredictionRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.prediction_request_input import PredictionRequestInput  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        version = d.pop("version")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "version"
+            version = check_str(d.pop("version"))
 
-        input_ = PredictionRequestInput.from_dict(d.pop("input"))
+            _field = "input"
+            input_ = PredictionRequestInput.from_dict(d.pop("input"))
 
-        webhook = d.pop("webhook", UNSET)
+            _field = "webhook"
+            _webhook = d.pop("webhook", UNSET)
+            webhook: str | Unset
+            if isinstance(_webhook, Unset):
+                webhook = UNSET
+            else:
+                webhook = check_str(_webhook)
 
-        _webhook_events_filter = d.pop("webhook_events_filter", UNSET)
-        webhook_events_filter: list[WebhookEvent] | Unset = UNSET
-        if _webhook_events_filter is not UNSET:
-            webhook_events_filter = []
-            for webhook_events_filter_item_data in _webhook_events_filter:
-                webhook_events_filter_item = check_webhook_event(webhook_events_filter_item_data)
+            _field = "webhook_events_filter"
+            _webhook_events_filter = d.pop("webhook_events_filter", UNSET)
+            webhook_events_filter: list[WebhookEvent] | Unset = UNSET
+            if not isinstance(_webhook_events_filter, Unset):
+                webhook_events_filter = []
+                for _webhook_events_filter_index, webhook_events_filter_item_data in enumerate(
+                    check_list(_webhook_events_filter)
+                ):
+                    try:
+                        webhook_events_filter_item = check_webhook_event(
+                            webhook_events_filter_item_data
+                        )
 
-                webhook_events_filter.append(webhook_events_filter_item)
+                    except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                        raise ParseError.wrap(
+                            "", f"[{_webhook_events_filter_index}]", _exception
+                        ) from _exception
+                    webhook_events_filter.append(webhook_events_filter_item)
 
-        stream = d.pop("stream", UNSET)
+            _field = "stream"
+            _stream = d.pop("stream", UNSET)
+            stream: bool | Unset
+            if isinstance(_stream, Unset):
+                stream = UNSET
+            else:
+                stream = check_bool(_stream)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         prediction_request = cls(
             version=version,
             input_=input_,
@@ -93,7 +133,13 @@ class PredictionRequest:
             stream=stream,
         )
 
-        prediction_request.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        prediction_request.additional_properties = additional_properties
         return prediction_request
 
     @property

@@ -1,8 +1,11 @@
 from typing import Literal
 
-PredictionStatus = Literal["canceled", "failed", "processing", "starting", "succeeded"]
+from ..types import kind_of
+
+PredictionStatus = Literal["aborted", "canceled", "failed", "processing", "starting", "succeeded"]
 
 PREDICTION_STATUS_VALUES: set[PredictionStatus] = {
+    "aborted",
     "canceled",
     "failed",
     "processing",
@@ -11,7 +14,8 @@ PREDICTION_STATUS_VALUES: set[PredictionStatus] = {
 }
 
 
-def check_prediction_status(value: str) -> PredictionStatus:
-    if value in PREDICTION_STATUS_VALUES:
+def check_prediction_status(value: object) -> PredictionStatus:
+    if isinstance(value, str) and value in PREDICTION_STATUS_VALUES:
         return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {PREDICTION_STATUS_VALUES!r}")
+    shown = repr(value) if isinstance(value, str) else kind_of(value)
+    raise TypeError(f"expected one of {sorted(PREDICTION_STATUS_VALUES)}, got {shown}")

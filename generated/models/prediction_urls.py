@@ -6,7 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_str,
+    kind_of,
+)
 
 T = TypeVar("T", bound="PredictionUrls")
 
@@ -51,15 +57,37 @@ class PredictionUrls:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        get = d.pop("get")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "get"
+            get = check_str(d.pop("get"))
 
-        cancel = d.pop("cancel")
+            _field = "cancel"
+            cancel = check_str(d.pop("cancel"))
 
-        web = d.pop("web", UNSET)
+            _field = "web"
+            _web = d.pop("web", UNSET)
+            web: str | Unset
+            if isinstance(_web, Unset):
+                web = UNSET
+            else:
+                web = check_str(_web)
 
-        stream = d.pop("stream", UNSET)
+            _field = "stream"
+            _stream = d.pop("stream", UNSET)
+            stream: str | Unset
+            if isinstance(_stream, Unset):
+                stream = UNSET
+            else:
+                stream = check_str(_stream)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         prediction_urls = cls(
             get=get,
             cancel=cancel,
@@ -67,7 +95,13 @@ class PredictionUrls:
             stream=stream,
         )
 
-        prediction_urls.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        prediction_urls.additional_properties = additional_properties
         return prediction_urls
 
     @property

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_int,
+    check_list,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.invalid_field import InvalidField
@@ -61,22 +69,56 @@ class Problem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.invalid_field import InvalidField  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        title = d.pop("title", UNSET)
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "title"
+            _title = d.pop("title", UNSET)
+            title: str | Unset
+            if isinstance(_title, Unset):
+                title = UNSET
+            else:
+                title = check_str(_title)
 
-        detail = d.pop("detail", UNSET)
+            _field = "detail"
+            _detail = d.pop("detail", UNSET)
+            detail: str | Unset
+            if isinstance(_detail, Unset):
+                detail = UNSET
+            else:
+                detail = check_str(_detail)
 
-        status = d.pop("status", UNSET)
+            _field = "status"
+            _status = d.pop("status", UNSET)
+            status: int | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_int(_status)
 
-        _invalid_fields = d.pop("invalid_fields", UNSET)
-        invalid_fields: list[InvalidField] | Unset = UNSET
-        if _invalid_fields is not UNSET:
-            invalid_fields = []
-            for invalid_fields_item_data in _invalid_fields:
-                invalid_fields_item = InvalidField.from_dict(invalid_fields_item_data)
+            _field = "invalid_fields"
+            _invalid_fields = d.pop("invalid_fields", UNSET)
+            invalid_fields: list[InvalidField] | Unset = UNSET
+            if not isinstance(_invalid_fields, Unset):
+                invalid_fields = []
+                for _invalid_fields_index, invalid_fields_item_data in enumerate(
+                    check_list(_invalid_fields)
+                ):
+                    try:
+                        invalid_fields_item = InvalidField.from_dict(invalid_fields_item_data)
 
-                invalid_fields.append(invalid_fields_item)
+                    except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                        raise ParseError.wrap(
+                            "", f"[{_invalid_fields_index}]", _exception
+                        ) from _exception
+                    invalid_fields.append(invalid_fields_item)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         problem = cls(
             title=title,
             detail=detail,
@@ -84,7 +126,13 @@ class Problem:
             invalid_fields=invalid_fields,
         )
 
-        problem.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        problem.additional_properties = additional_properties
         return problem
 
     @property

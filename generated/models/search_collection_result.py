@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_list,
+    check_str,
+    kind_of,
+)
 
 T = TypeVar("T", bound="SearchCollectionResult")
 
@@ -16,7 +23,7 @@ class SearchCollectionResult:
     name: str
     slug: str
     description: None | str | Unset = UNSET
-    models: list[str] | Unset = UNSET
+    models: list[str] | None | Unset = UNSET
     """ `owner/name` of each model in it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -31,8 +38,13 @@ class SearchCollectionResult:
         else:
             description = self.description
 
-        models: list[str] | Unset = UNSET
-        if not isinstance(self.models, Unset):
+        models: list[str] | None | Unset
+        if isinstance(self.models, Unset):
+            models = UNSET
+        elif isinstance(self.models, list):
+            models = self.models
+
+        else:
             models = self.models
 
         field_dict: dict[str, Any] = {}
@@ -52,22 +64,60 @@ class SearchCollectionResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        name = d.pop("name")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "name"
+            name = check_str(d.pop("name"))
 
-        slug = d.pop("slug")
+            _field = "slug"
+            slug = check_str(d.pop("slug"))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _field = "description"
 
-        description = _parse_description(d.pop("description", UNSET))
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                description_type_0 = check_str(data)
 
-        models = cast(list[str], d.pop("models", UNSET))
+                return description_type_0
 
+            description = _parse_description(d.pop("description", UNSET))
+
+            _field = "models"
+
+            def _parse_models(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, list):
+                    raise TypeError(f"expected an array or null, got {kind_of(data)}")
+                models_type_0 = []
+                for _models_type_0_index, models_type_0_item_data in enumerate(check_list(data)):
+                    try:
+                        models_type_0_item = check_str(models_type_0_item_data)
+
+                    except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                        raise ParseError.wrap(
+                            "", f"[{_models_type_0_index}]", _exception
+                        ) from _exception
+                    models_type_0.append(models_type_0_item)
+
+                return models_type_0
+
+            models = _parse_models(d.pop("models", UNSET))
+
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         search_collection_result = cls(
             name=name,
             slug=slug,
@@ -75,7 +125,13 @@ class SearchCollectionResult:
             models=models,
         )
 
-        search_collection_result.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        search_collection_result.additional_properties = additional_properties
         return search_collection_result
 
     @property

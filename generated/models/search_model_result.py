@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.model import Model
@@ -47,22 +52,38 @@ class SearchModelResult:
         from ..models.model import Model  # noqa: PLC0415
         from ..models.search_model_metadata import SearchModelMetadata  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        model = Model.from_dict(d.pop("model"))
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "model"
+            model = Model.from_dict(d.pop("model"))
 
-        _metadata = d.pop("metadata", UNSET)
-        metadata: SearchModelMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = SearchModelMetadata.from_dict(_metadata)
+            _field = "metadata"
+            _metadata = d.pop("metadata", UNSET)
+            metadata: SearchModelMetadata | Unset
+            if isinstance(_metadata, Unset):
+                metadata = UNSET
+            else:
+                metadata = SearchModelMetadata.from_dict(_metadata)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         search_model_result = cls(
             model=model,
             metadata=metadata,
         )
 
-        search_model_result.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        search_model_result.additional_properties = additional_properties
         return search_model_result
 
     @property

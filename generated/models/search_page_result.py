@@ -6,6 +6,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ParseError
+from ..types import (
+    check_str,
+    kind_of,
+)
+
 T = TypeVar("T", bound="SearchPageResult")
 
 
@@ -33,17 +39,33 @@ class SearchPageResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        name = d.pop("name")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "name"
+            name = check_str(d.pop("name"))
 
-        href = d.pop("href")
+            _field = "href"
+            href = check_str(d.pop("href"))
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         search_page_result = cls(
             name=name,
             href=href,
         )
 
-        search_page_result.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        search_page_result.additional_properties = additional_properties
         return search_page_result
 
     @property

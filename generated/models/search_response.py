@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_list,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.search_collection_result import SearchCollectionResult
@@ -68,34 +75,58 @@ class SearchResponse:
         from ..models.search_model_result import SearchModelResult  # noqa: PLC0415
         from ..models.search_page_result import SearchPageResult  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        query = d.pop("query")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "query"
+            query = check_str(d.pop("query"))
 
-        models = []
-        _models = d.pop("models")
-        for models_item_data in _models:
-            models_item = SearchModelResult.from_dict(models_item_data)
+            _field = "models"
+            models = []
+            for _models_index, models_item_data in enumerate(check_list(d.pop("models"))):
+                try:
+                    models_item = SearchModelResult.from_dict(models_item_data)
 
-            models.append(models_item)
+                except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                    raise ParseError.wrap("", f"[{_models_index}]", _exception) from _exception
+                models.append(models_item)
 
-        _collections = d.pop("collections", UNSET)
-        collections: list[SearchCollectionResult] | Unset = UNSET
-        if _collections is not UNSET:
-            collections = []
-            for collections_item_data in _collections:
-                collections_item = SearchCollectionResult.from_dict(collections_item_data)
+            _field = "collections"
+            _collections = d.pop("collections", UNSET)
+            collections: list[SearchCollectionResult] | Unset = UNSET
+            if not isinstance(_collections, Unset):
+                collections = []
+                for _collections_index, collections_item_data in enumerate(
+                    check_list(_collections)
+                ):
+                    try:
+                        collections_item = SearchCollectionResult.from_dict(collections_item_data)
 
-                collections.append(collections_item)
+                    except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                        raise ParseError.wrap(
+                            "", f"[{_collections_index}]", _exception
+                        ) from _exception
+                    collections.append(collections_item)
 
-        _pages = d.pop("pages", UNSET)
-        pages: list[SearchPageResult] | Unset = UNSET
-        if _pages is not UNSET:
-            pages = []
-            for pages_item_data in _pages:
-                pages_item = SearchPageResult.from_dict(pages_item_data)
+            _field = "pages"
+            _pages = d.pop("pages", UNSET)
+            pages: list[SearchPageResult] | Unset = UNSET
+            if not isinstance(_pages, Unset):
+                pages = []
+                for _pages_index, pages_item_data in enumerate(check_list(_pages)):
+                    try:
+                        pages_item = SearchPageResult.from_dict(pages_item_data)
 
-                pages.append(pages_item)
+                    except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                        raise ParseError.wrap("", f"[{_pages_index}]", _exception) from _exception
+                    pages.append(pages_item)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         search_response = cls(
             query=query,
             models=models,
@@ -103,7 +134,13 @@ class SearchResponse:
             pages=pages,
         )
 
-        search_response.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        search_response.additional_properties = additional_properties
         return search_response
 
     @property

@@ -1,5 +1,7 @@
 from typing import Literal
 
+from ..types import kind_of
+
 Source = Literal["api", "web"]
 
 SOURCE_VALUES: set[Source] = {
@@ -8,7 +10,8 @@ SOURCE_VALUES: set[Source] = {
 }
 
 
-def check_source(value: str) -> Source:
-    if value in SOURCE_VALUES:
+def check_source(value: object) -> Source:
+    if isinstance(value, str) and value in SOURCE_VALUES:
         return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {SOURCE_VALUES!r}")
+    shown = repr(value) if isinstance(value, str) else kind_of(value)
+    raise TypeError(f"expected one of {sorted(SOURCE_VALUES)}, got {shown}")

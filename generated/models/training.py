@@ -2,14 +2,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ParseError
 from ..models.prediction_status import PredictionStatus, check_prediction_status
 from ..models.source import Source, check_source
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    check_bool,
+    check_str,
+    kind_of,
+)
 
 if TYPE_CHECKING:
     from ..models.metrics import Metrics
@@ -23,34 +30,35 @@ T = TypeVar("T", bound="Training")
 
 @_attrs_define
 class Training:
-    """A fine-tuning run. Unknown fields may appear and are kept."""
+    """A fine-tuning run. Unknown fields may appear and are kept (see `Prediction` on `required`)."""
 
     id: str
-    model: str
-    """ `owner/name` of the model being trained. """
     version: str
     """ The trained version's id. """
-    input_: None | TrainingInputType0
-    status: PredictionStatus
-    """ `starting` (waiting for a worker), `processing` (the model is running), then one of the terminal states
-    `succeeded`, `failed` or `canceled`. """
+    status: PredictionStatus | str
+    """ A `PredictionStatus`, or a status added since this document was written. """
     created_at: datetime.datetime
     urls: TrainingUrls
     """ Links to act on a training. """
+    model: str | Unset = UNSET
+    """ `owner/name` of the model being trained. """
     destination: None | str | Unset = UNSET
     """ `owner/name` receiving the new version. """
+    input_: None | TrainingInputType0 | Unset = UNSET
     output: None | TrainingOutput | Unset = UNSET
     """ The training's output, usually `{version, weights}`; null until done. """
     logs: None | str | Unset = UNSET
     error: None | str | Unset = UNSET
-    source: Source | Unset = UNSET
-    """ Where the prediction or training was created. """
+    source: Source | str | Unset = UNSET
+    """ A `Source`, or one added since this document was written. """
     data_removed: bool | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
     completed_at: datetime.datetime | None | Unset = UNSET
     metrics: Metrics | Unset = UNSET
     """ Measurements of a finished run; more keys may appear. """
     webhook: None | str | Unset = UNSET
+    webhook_completed: datetime.datetime | None | Unset = UNSET
+    """ When the `completed` webhook was delivered, if one was. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,27 +67,33 @@ class Training:
 
         id = self.id
 
-        model = self.model
-
         version = self.version
 
-        input_: dict[str, Any] | None
-        if isinstance(self.input_, TrainingInputType0):
-            input_ = self.input_.to_dict()
+        status: str
+        if isinstance(self.status, str):
+            status = self.status
         else:
-            input_ = self.input_
-
-        status: str = self.status
+            status = self.status
 
         created_at = self.created_at.isoformat()
 
         urls = self.urls.to_dict()
+
+        model = self.model
 
         destination: None | str | Unset
         if isinstance(self.destination, Unset):
             destination = UNSET
         else:
             destination = self.destination
+
+        input_: dict[str, Any] | None | Unset
+        if isinstance(self.input_, Unset):
+            input_ = UNSET
+        elif isinstance(self.input_, TrainingInputType0):
+            input_ = self.input_.to_dict()
+        else:
+            input_ = self.input_
 
         output: dict[str, Any] | None | Unset
         if isinstance(self.output, Unset):
@@ -101,8 +115,12 @@ class Training:
         else:
             error = self.error
 
-        source: str | Unset = UNSET
-        if not isinstance(self.source, Unset):
+        source: str | Unset
+        if isinstance(self.source, Unset):
+            source = UNSET
+        elif isinstance(self.source, str):
+            source = self.source
+        else:
             source = self.source
 
         data_removed = self.data_removed
@@ -133,21 +151,31 @@ class Training:
         else:
             webhook = self.webhook
 
+        webhook_completed: None | str | Unset
+        if isinstance(self.webhook_completed, Unset):
+            webhook_completed = UNSET
+        elif isinstance(self.webhook_completed, datetime.datetime):
+            webhook_completed = self.webhook_completed.isoformat()
+        else:
+            webhook_completed = self.webhook_completed
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
-                "model": model,
                 "version": version,
-                "input": input_,
                 "status": status,
                 "created_at": created_at,
                 "urls": urls,
             }
         )
+        if model is not UNSET:
+            field_dict["model"] = model
         if destination is not UNSET:
             field_dict["destination"] = destination
+        if input_ is not UNSET:
+            field_dict["input"] = input_
         if output is not UNSET:
             field_dict["output"] = output
         if logs is not UNSET:
@@ -166,6 +194,8 @@ class Training:
             field_dict["metrics"] = metrics
         if webhook is not UNSET:
             field_dict["webhook"] = webhook
+        if webhook_completed is not UNSET:
+            field_dict["webhook_completed"] = webhook_completed
 
         return field_dict
 
@@ -176,146 +206,233 @@ class Training:
         from ..models.training_output import TrainingOutput  # noqa: PLC0415
         from ..models.training_urls import TrainingUrls  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        id = d.pop("id")
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "id"
+            id = check_str(d.pop("id"))
 
-        model = d.pop("model")
+            _field = "version"
+            version = check_str(d.pop("version"))
 
-        version = d.pop("version")
+            _field = "status"
 
-        def _parse_input_(data: object) -> None | TrainingInputType0:
-            if data is None:
-                return data
-            try:
+            def _parse_status(data: object) -> PredictionStatus | str:
+                if isinstance(data, str):
+                    try:
+                        componentsschemas_any_status_type_0 = check_prediction_status(data)
+
+                        return componentsschemas_any_status_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string, got {kind_of(data)}")
+                componentsschemas_any_status_type_1 = check_str(data)
+
+                return componentsschemas_any_status_type_1
+
+            status = _parse_status(d.pop("status"))
+
+            _field = "created_at"
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+            _field = "urls"
+            urls = TrainingUrls.from_dict(d.pop("urls"))
+
+            _field = "model"
+            _model = d.pop("model", UNSET)
+            model: str | Unset
+            if isinstance(_model, Unset):
+                model = UNSET
+            else:
+                model = check_str(_model)
+
+            _field = "destination"
+
+            def _parse_destination(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                destination_type_0 = check_str(data)
+
+                return destination_type_0
+
+            destination = _parse_destination(d.pop("destination", UNSET))
+
+            _field = "input"
+
+            def _parse_input_(data: object) -> None | TrainingInputType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(f"expected an object or null, got {kind_of(data)}")
                 input_type_0 = TrainingInputType0.from_dict(data)
 
                 return input_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | TrainingInputType0, data)
 
-        input_ = _parse_input_(d.pop("input"))
+            input_ = _parse_input_(d.pop("input", UNSET))
 
-        status = check_prediction_status(d.pop("status"))
+            _field = "output"
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-        urls = TrainingUrls.from_dict(d.pop("urls"))
-
-        def _parse_destination(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        destination = _parse_destination(d.pop("destination", UNSET))
-
-        def _parse_output(data: object) -> None | TrainingOutput | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            def _parse_output(data: object) -> None | TrainingOutput | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(f"expected an object or null, got {kind_of(data)}")
                 output_type_0 = TrainingOutput.from_dict(data)
 
                 return output_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | TrainingOutput | Unset, data)
 
-        output = _parse_output(d.pop("output", UNSET))
+            output = _parse_output(d.pop("output", UNSET))
 
-        def _parse_logs(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _field = "logs"
 
-        logs = _parse_logs(d.pop("logs", UNSET))
-
-        def _parse_error(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error = _parse_error(d.pop("error", UNSET))
-
-        _source = d.pop("source", UNSET)
-        source: Source | Unset
-        if isinstance(_source, Unset):
-            source = UNSET
-        else:
-            source = check_source(_source)
-
-        data_removed = d.pop("data_removed", UNSET)
-
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            def _parse_logs(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, str):
-                    raise TypeError()
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                logs_type_0 = check_str(data)
+
+                return logs_type_0
+
+            logs = _parse_logs(d.pop("logs", UNSET))
+
+            _field = "error"
+
+            def _parse_error(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                error_type_0 = check_str(data)
+
+                return error_type_0
+
+            error = _parse_error(d.pop("error", UNSET))
+
+            _field = "source"
+
+            def _parse_source(data: object) -> Source | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                if isinstance(data, str):
+                    try:
+                        componentsschemas_any_source_type_0 = check_source(data)
+
+                        return componentsschemas_any_source_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string, got {kind_of(data)}")
+                componentsschemas_any_source_type_1 = check_str(data)
+
+                return componentsschemas_any_source_type_1
+
+            source = _parse_source(d.pop("source", UNSET))
+
+            _field = "data_removed"
+            _data_removed = d.pop("data_removed", UNSET)
+            data_removed: bool | Unset
+            if isinstance(_data_removed, Unset):
+                data_removed = UNSET
+            else:
+                data_removed = check_bool(_data_removed)
+
+            _field = "started_at"
+
+            def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
                 started_at_type_0 = datetime.datetime.fromisoformat(data)
 
                 return started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
-        started_at = _parse_started_at(d.pop("started_at", UNSET))
+            started_at = _parse_started_at(d.pop("started_at", UNSET))
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+            _field = "completed_at"
+
+            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, str):
-                    raise TypeError()
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
                 completed_at_type_0 = datetime.datetime.fromisoformat(data)
 
                 return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
+            completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
-        _metrics = d.pop("metrics", UNSET)
-        metrics: Metrics | Unset
-        if isinstance(_metrics, Unset):
-            metrics = UNSET
-        else:
-            metrics = Metrics.from_dict(_metrics)
+            _field = "metrics"
+            _metrics = d.pop("metrics", UNSET)
+            metrics: Metrics | Unset
+            if isinstance(_metrics, Unset):
+                metrics = UNSET
+            else:
+                metrics = Metrics.from_dict(_metrics)
 
-        def _parse_webhook(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _field = "webhook"
 
-        webhook = _parse_webhook(d.pop("webhook", UNSET))
+            def _parse_webhook(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a string or null, got {kind_of(data)}")
+                webhook_type_0 = check_str(data)
 
+                return webhook_type_0
+
+            webhook = _parse_webhook(d.pop("webhook", UNSET))
+
+            _field = "webhook_completed"
+
+            def _parse_webhook_completed(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if not isinstance(data, str):
+                    raise TypeError(f"expected a date-time string or null, got {kind_of(data)}")
+                webhook_completed_type_0 = datetime.datetime.fromisoformat(data)
+
+                return webhook_completed_type_0
+
+            webhook_completed = _parse_webhook_completed(d.pop("webhook_completed", UNSET))
+
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         training = cls(
             id=id,
-            model=model,
             version=version,
-            input_=input_,
             status=status,
             created_at=created_at,
             urls=urls,
+            model=model,
             destination=destination,
+            input_=input_,
             output=output,
             logs=logs,
             error=error,
@@ -325,9 +442,16 @@ class Training:
             completed_at=completed_at,
             metrics=metrics,
             webhook=webhook,
+            webhook_completed=webhook_completed,
         )
 
-        training.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        training.additional_properties = additional_properties
         return training
 
     @property

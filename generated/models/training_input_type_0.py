@@ -6,6 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ParseError
+from ..types import (
+    kind_of,
+)
+
 T = TypeVar("T", bound="TrainingInputType0")
 
 
@@ -22,10 +27,18 @@ class TrainingInputType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
         training_input_type_0 = cls()
 
-        training_input_type_0.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        training_input_type_0.additional_properties = additional_properties
         return training_input_type_0
 
     @property

@@ -6,7 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ParseError
+from ..types import (
+    UNSET,
+    Unset,
+    check_str,
+    kind_of,
+)
 
 T = TypeVar("T", bound="TrainingOutput")
 
@@ -38,17 +44,43 @@ class TrainingOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
-        version = d.pop("version", UNSET)
+        # Each value is read and checked in turn; whatever goes wrong is one
+        # ParseError that names the field.
+        _field = ""
+        try:
+            _field = "version"
+            _version = d.pop("version", UNSET)
+            version: str | Unset
+            if isinstance(_version, Unset):
+                version = UNSET
+            else:
+                version = check_str(_version)
 
-        weights = d.pop("weights", UNSET)
+            _field = "weights"
+            _weights = d.pop("weights", UNSET)
+            weights: str | Unset
+            if isinstance(_weights, Unset):
+                weights = UNSET
+            else:
+                weights = check_str(_weights)
 
+        except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+            raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         training_output = cls(
             version=version,
             weights=weights,
         )
 
-        training_output.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        training_output.additional_properties = additional_properties
         return training_output
 
     @property

@@ -1,5 +1,7 @@
 from typing import Literal
 
+from ..types import kind_of
+
 WebhookEvent = Literal["completed", "logs", "output", "start"]
 
 WEBHOOK_EVENT_VALUES: set[WebhookEvent] = {
@@ -10,7 +12,8 @@ WEBHOOK_EVENT_VALUES: set[WebhookEvent] = {
 }
 
 
-def check_webhook_event(value: str) -> WebhookEvent:
-    if value in WEBHOOK_EVENT_VALUES:
+def check_webhook_event(value: object) -> WebhookEvent:
+    if isinstance(value, str) and value in WEBHOOK_EVENT_VALUES:
         return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {WEBHOOK_EVENT_VALUES!r}")
+    shown = repr(value) if isinstance(value, str) else kind_of(value)
+    raise TypeError(f"expected one of {sorted(WEBHOOK_EVENT_VALUES)}, got {shown}")

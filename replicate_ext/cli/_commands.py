@@ -77,7 +77,9 @@ def print_fields(fields: Iterable[tuple[str, object]]) -> None:
 def _text(value: object) -> str:
     if isinstance(value, datetime.datetime):
         return value.isoformat(timespec="seconds")
-    return str(value)
+    from generated.types import Unset
+
+    return "" if isinstance(value, Unset) else str(value)
 
 
 def _unset(value: object) -> bool:
@@ -162,7 +164,9 @@ def predictions_list(
         return
     grid = table("ID", "MODEL", "STATUS", "CREATED", "TIME")
     for item in found:
-        grid.add_row(item.id, item.model, str(item.status), _text(item.created_at), _duration(item))
+        grid.add_row(
+            item.id, _text(item.model), str(item.status), _text(item.created_at), _duration(item)
+        )
     emit(grid)
 
 

@@ -89,8 +89,10 @@ def test_prefer_wait_values() -> None:
     assert prefer_wait(False, None) == (None, 0.0)
 
 
-def test_cancel_after_durations() -> None:
-    assert cancel_after(0.2) == "1s"
+def test_cancel_after_durations_never_go_below_the_apis_five_seconds() -> None:
+    assert cancel_after(0.2) == "5s"
+    assert cancel_after(4.01) == "5s"
+    assert cancel_after(5.2) == "6s"
     assert cancel_after(30) == "30s"
     assert cancel_after(90.5) == "1m31s"
     assert cancel_after(5400) == "1h30m"
@@ -223,7 +225,8 @@ def test_timeout_cancels_and_raises(client: Client, server) -> None:
     assert info.value.prediction_id == prediction["id"]
     assert prediction["status"] == "canceled"
     headers = creation_headers(server, "/v1/models/replicate/sleep/predictions")
-    assert headers["cancel-after"] == "1s"
+    # The API's minimum; the client canceled at its own deadline, long before.
+    assert headers["cancel-after"] == "5s"
     assert "prefer" not in headers  # under a second: no holding the answer
 
 
@@ -233,7 +236,7 @@ async def test_timeout_cancels_and_raises_async(async_client: AsyncClient, serve
     assert only_prediction(server)["status"] == "canceled"
     headers = creation_headers(server, "/v1/models/replicate/sleep/predictions")
     assert headers["prefer"] == "wait=1"
-    assert headers["cancel-after"] == "2s"
+    assert headers["cancel-after"] == "5s"
 
 
 def test_keyboard_interrupt_cancels_the_prediction(client: Client, server, caplog) -> None:

@@ -6,10 +6,15 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...errors import ParseError
 from ...models.model_prediction_request import ModelPredictionRequest
 from ...models.prediction import Prediction
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+)
 
 
 def _get_kwargs(
@@ -44,6 +49,31 @@ def _get_kwargs(
 
 
 def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Prediction | Problem | None:
+    """The answer's body as the type its status promises.
+
+    Raises `errors.ParseError` (with the response) when a successful answer
+    does not have that shape or is not JSON; an error answer whose body is
+    unreadable (a proxy's HTML page, say) is parsed as None.
+    """
+    try:
+        return _parse_body(client=client, response=response)
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        if response.status_code >= 400:
+            return None
+        if isinstance(error, ParseError):
+            failure = error
+        elif isinstance(error, ValueError) and not isinstance(error, ParseError):
+            failure = ParseError("", "", f"the body is not JSON ({error})")
+        else:
+            failure = ParseError.wrap("", "", error)
+        failure.model = failure.model or "Prediction | Problem"
+        failure.response = response
+        raise failure from error
+
+
+def _parse_body(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Prediction | Problem | None:
     if response.status_code == 201:
@@ -99,9 +129,11 @@ def sync_detailed(
         deployment_name (str): The deployment's name.
         prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
             60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
-            comes back unfinished (202) and carries on.
-        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
-            the prediction if it has not ended by then, even when the client is gone.
+            comes back unfinished (status `starting` or `processing`, still 201) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m` (a bare number is
+            seconds), at least 5 seconds, counted from creation. The server ends the prediction if it
+            has not ended by then, even when the client is gone: `canceled` if it was running,
+            `aborted` if it had not started. The prediction's `deadline` shows the time.
         body (ModelPredictionRequest):
 
     Raises:
@@ -143,9 +175,11 @@ def sync(
         deployment_name (str): The deployment's name.
         prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
             60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
-            comes back unfinished (202) and carries on.
-        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
-            the prediction if it has not ended by then, even when the client is gone.
+            comes back unfinished (status `starting` or `processing`, still 201) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m` (a bare number is
+            seconds), at least 5 seconds, counted from creation. The server ends the prediction if it
+            has not ended by then, even when the client is gone: `canceled` if it was running,
+            `aborted` if it had not started. The prediction's `deadline` shows the time.
         body (ModelPredictionRequest):
 
     Raises:
@@ -182,9 +216,11 @@ async def asyncio_detailed(
         deployment_name (str): The deployment's name.
         prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
             60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
-            comes back unfinished (202) and carries on.
-        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
-            the prediction if it has not ended by then, even when the client is gone.
+            comes back unfinished (status `starting` or `processing`, still 201) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m` (a bare number is
+            seconds), at least 5 seconds, counted from creation. The server ends the prediction if it
+            has not ended by then, even when the client is gone: `canceled` if it was running,
+            `aborted` if it had not started. The prediction's `deadline` shows the time.
         body (ModelPredictionRequest):
 
     Raises:
@@ -224,9 +260,11 @@ async def asyncio(
         deployment_name (str): The deployment's name.
         prefer (str | Unset): `wait` keeps the request open until the prediction ends, for at most
             60 seconds; `wait=n` for at most n seconds. A prediction still running when the time is up
-            comes back unfinished (202) and carries on.
-        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m`. The server cancels
-            the prediction if it has not ended by then, even when the client is gone.
+            comes back unfinished (status `starting` or `processing`, still 201) and carries on.
+        cancel_after (str | Unset): A duration such as `30s`, `5m` or `1h30m` (a bare number is
+            seconds), at least 5 seconds, counted from creation. The server ends the prediction if it
+            has not ended by then, even when the client is gone: `canceled` if it was running,
+            `aborted` if it had not started. The prediction's `deadline` shows the time.
         body (ModelPredictionRequest):
 
     Raises:

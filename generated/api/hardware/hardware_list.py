@@ -5,9 +5,13 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...errors import ParseError
 from ...models.hardware import Hardware
 from ...models.problem import Problem
-from ...types import Response
+from ...types import (
+    Response,
+    check_list,
+)
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -23,12 +27,39 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Problem | list[Hardware] | None:
+    """The answer's body as the type its status promises.
+
+    Raises `errors.ParseError` (with the response) when a successful answer
+    does not have that shape or is not JSON; an error answer whose body is
+    unreadable (a proxy's HTML page, say) is parsed as None.
+    """
+    try:
+        return _parse_body(client=client, response=response)
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        if response.status_code >= 400:
+            return None
+        if isinstance(error, ParseError):
+            failure = error
+        elif isinstance(error, ValueError) and not isinstance(error, ParseError):
+            failure = ParseError("", "", f"the body is not JSON ({error})")
+        else:
+            failure = ParseError.wrap("", "", error)
+        failure.model = failure.model or "Problem | list[Hardware]"
+        failure.response = response
+        raise failure from error
+
+
+def _parse_body(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[Hardware] | None:
     if response.status_code == 200:
         response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = Hardware.from_dict(response_200_item_data)
+        for _response_200_index, response_200_item_data in enumerate(check_list(response.json())):
+            try:
+                response_200_item = Hardware.from_dict(response_200_item_data)
 
+            except (TypeError, ValueError, AttributeError, KeyError) as _exception:
+                raise ParseError.wrap("", f"[{_response_200_index}]", _exception) from _exception
             response_200.append(response_200_item)
 
         return response_200

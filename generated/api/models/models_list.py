@@ -5,13 +5,18 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...errors import ParseError
 from ...models.models_list_sort_by import ModelsListSortBy
 from ...models.models_list_sort_direction import (
     ModelsListSortDirection,
 )
 from ...models.paginated_models import PaginatedModels
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+)
 
 
 def _get_kwargs(
@@ -49,6 +54,31 @@ def _get_kwargs(
 
 
 def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedModels | Problem | None:
+    """The answer's body as the type its status promises.
+
+    Raises `errors.ParseError` (with the response) when a successful answer
+    does not have that shape or is not JSON; an error answer whose body is
+    unreadable (a proxy's HTML page, say) is parsed as None.
+    """
+    try:
+        return _parse_body(client=client, response=response)
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        if response.status_code >= 400:
+            return None
+        if isinstance(error, ParseError):
+            failure = error
+        elif isinstance(error, ValueError) and not isinstance(error, ParseError):
+            failure = ParseError("", "", f"the body is not JSON ({error})")
+        else:
+            failure = ParseError.wrap("", "", error)
+        failure.model = failure.model or "PaginatedModels | Problem"
+        failure.response = response
+        raise failure from error
+
+
+def _parse_body(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> PaginatedModels | Problem | None:
     if response.status_code == 200:

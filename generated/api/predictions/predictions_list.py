@@ -6,9 +6,17 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...errors import ParseError
 from ...models.paginated_predictions import PaginatedPredictions
+from ...models.predictions_list_source import (
+    PredictionsListSource,
+)
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+)
 
 
 def _get_kwargs(
@@ -16,6 +24,7 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    source: PredictionsListSource | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -32,6 +41,12 @@ def _get_kwargs(
         json_created_before = created_before.isoformat()
     params["created_before"] = json_created_before
 
+    json_source: str | Unset = UNSET
+    if not isinstance(source, Unset):
+        json_source = source
+
+    params["source"] = json_source
+
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
@@ -44,6 +59,31 @@ def _get_kwargs(
 
 
 def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedPredictions | Problem | None:
+    """The answer's body as the type its status promises.
+
+    Raises `errors.ParseError` (with the response) when a successful answer
+    does not have that shape or is not JSON; an error answer whose body is
+    unreadable (a proxy's HTML page, say) is parsed as None.
+    """
+    try:
+        return _parse_body(client=client, response=response)
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        if response.status_code >= 400:
+            return None
+        if isinstance(error, ParseError):
+            failure = error
+        elif isinstance(error, ValueError) and not isinstance(error, ParseError):
+            failure = ParseError("", "", f"the body is not JSON ({error})")
+        else:
+            failure = ParseError.wrap("", "", error)
+        failure.model = failure.model or "PaginatedPredictions | Problem"
+        failure.response = response
+        raise failure from error
+
+
+def _parse_body(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> PaginatedPredictions | Problem | None:
     if response.status_code == 200:
@@ -84,6 +124,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    source: PredictionsListSource | Unset = UNSET,
 ) -> Response[PaginatedPredictions | Problem]:
     """List the account's predictions, newest first
 
@@ -94,6 +135,7 @@ def sync_detailed(
             (ISO 8601).
         created_before (datetime.datetime | Unset): Only predictions created before this time (ISO
             8601).
+        source (PredictionsListSource | Unset): `web`: only the predictions made on the website.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -107,6 +149,7 @@ def sync_detailed(
         cursor=cursor,
         created_after=created_after,
         created_before=created_before,
+        source=source,
     )
 
     response = client.get_httpx_client().request(
@@ -122,6 +165,7 @@ def sync(
     cursor: str | Unset = UNSET,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    source: PredictionsListSource | Unset = UNSET,
 ) -> PaginatedPredictions | Problem | None:
     """List the account's predictions, newest first
 
@@ -132,6 +176,7 @@ def sync(
             (ISO 8601).
         created_before (datetime.datetime | Unset): Only predictions created before this time (ISO
             8601).
+        source (PredictionsListSource | Unset): `web`: only the predictions made on the website.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,6 +191,7 @@ def sync(
         cursor=cursor,
         created_after=created_after,
         created_before=created_before,
+        source=source,
     ).parsed
 
 
@@ -155,6 +201,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    source: PredictionsListSource | Unset = UNSET,
 ) -> Response[PaginatedPredictions | Problem]:
     """List the account's predictions, newest first
 
@@ -165,6 +212,7 @@ async def asyncio_detailed(
             (ISO 8601).
         created_before (datetime.datetime | Unset): Only predictions created before this time (ISO
             8601).
+        source (PredictionsListSource | Unset): `web`: only the predictions made on the website.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,6 +226,7 @@ async def asyncio_detailed(
         cursor=cursor,
         created_after=created_after,
         created_before=created_before,
+        source=source,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -191,6 +240,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    source: PredictionsListSource | Unset = UNSET,
 ) -> PaginatedPredictions | Problem | None:
     """List the account's predictions, newest first
 
@@ -201,6 +251,7 @@ async def asyncio(
             (ISO 8601).
         created_before (datetime.datetime | Unset): Only predictions created before this time (ISO
             8601).
+        source (PredictionsListSource | Unset): `web`: only the predictions made on the website.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -216,5 +267,6 @@ async def asyncio(
             cursor=cursor,
             created_after=created_after,
             created_before=created_before,
+            source=source,
         )
     ).parsed

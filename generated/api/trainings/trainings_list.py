@@ -5,9 +5,14 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...errors import ParseError
 from ...models.paginated_trainings import PaginatedTrainings
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+)
 
 
 def _get_kwargs(
@@ -31,6 +36,31 @@ def _get_kwargs(
 
 
 def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedTrainings | Problem | None:
+    """The answer's body as the type its status promises.
+
+    Raises `errors.ParseError` (with the response) when a successful answer
+    does not have that shape or is not JSON; an error answer whose body is
+    unreadable (a proxy's HTML page, say) is parsed as None.
+    """
+    try:
+        return _parse_body(client=client, response=response)
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        if response.status_code >= 400:
+            return None
+        if isinstance(error, ParseError):
+            failure = error
+        elif isinstance(error, ValueError) and not isinstance(error, ParseError):
+            failure = ParseError("", "", f"the body is not JSON ({error})")
+        else:
+            failure = ParseError.wrap("", "", error)
+        failure.model = failure.model or "PaginatedTrainings | Problem"
+        failure.response = response
+        raise failure from error
+
+
+def _parse_body(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> PaginatedTrainings | Problem | None:
     if response.status_code == 200:
