@@ -37,13 +37,12 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeGuard, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeGuard, TypeVar
 
 import anyio
 import httpx
 from anyio.abc import TaskGroup
 
-from ._errors import PredictionTimeout
 from ._files import FileEncoding
 from ._flow import Flow, Send, Sleep, adrive
 from ._predictions import (
@@ -53,7 +52,8 @@ from ._predictions import (
     _Deadline,
     cancel_request,
     create_flow,
-    output_flow,
+    is_terminal,
+    result_flow,
     wait_flow,
 )
 from ._refs import Ref, parse_ref
@@ -324,11 +324,7 @@ def _outcome_flow(
         use_stream=options.wait is not False,
         cancel_on=_cancels_on,
     )
-    left = deadline.remaining()
-    if prediction.status == "canceled" and left is not None and left <= 0:
-        # Canceled by the server at the deadline (Cancel-After) before we got to it.
-        raise PredictionTimeout(prediction.id, cast(float, options.timeout), prediction)
-    return (yield from output_flow(ctx, prediction, options.use_file_output))
+    return (yield from result_flow(ctx, prediction, deadline, options))
 
 
 def _cancels_on(error: BaseException) -> bool:
@@ -432,7 +428,7 @@ class _Batch:
                 )
                 prediction = await adrive(flow, self._http)
                 self._known.add(prediction.id)
-                if prediction.status not in TERMINAL:
+                if not is_terminal(prediction):
                     self._running[prediction.id] = item
             except Exception as error:  # noqa: BLE001 (the input's result)
                 return BatchResult(item.index, item.input, error=error)

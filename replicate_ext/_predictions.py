@@ -501,6 +501,17 @@ def run_flow(
         # cancels the prediction.
         cancel_on=lambda error: not isinstance(error, GeneratorExit),
     )
+    return (yield from result_flow(ctx, prediction, deadline, options))
+
+
+def result_flow(
+    ctx: Context, prediction: Prediction, deadline: _Deadline, options: RunOptions
+) -> Flow[Any]:
+    """What `run()` returns for a prediction that has ended, or the error it raises.
+
+    A prediction that our own deadline ended is a `PredictionTimeout`, however
+    the server reports it (canceled while running, aborted while queued).
+    """
     if options.timeout is not None and _ended_by_deadline(prediction, deadline):
         raise PredictionTimeout(prediction.id, options.timeout, prediction)
     return (yield from output_flow(ctx, prediction, options.use_file_output))
@@ -645,6 +656,7 @@ __all__ = [
     "output_flow",
     "parse",
     "prefer_wait",
+    "result_flow",
     "run_flow",
     "upload_flow",
     "wait_flow",

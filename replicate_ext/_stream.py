@@ -398,10 +398,12 @@ def events_flow(
                 stream = None
                 if reader.finished:
                     return
-                # Closed cleanly without done (or with a done this client cannot
-                # read): a server that does so for a finished prediction would do
-                # it on every reconnection. Ask how it ended.
-                if status == 200 and cause is None and (yield from _ended(ctx, reader)):
+                # Closed cleanly with nothing new (events sent again do not count),
+                # or with a done this client cannot read: a server that does so for
+                # a finished prediction would do it on every reconnection. Ask how
+                # it ended. After new events, reconnecting first drains the rest.
+                clean = status == 200 and cause is None
+                if clean and (reader.unclear or not fresh) and (yield from _ended(ctx, reader)):
                     return
             reader.reconnecting()
             failures += 1
@@ -457,8 +459,10 @@ def _pump(
             return fresh, None  # ended cleanly but without done: resume to be sure
         for raw in reader.decoder.feed(chunk):
             event = reader.accept(raw)
-            if reader.finished or reader.unclear:
+            if reader.finished:
                 return True, None
+            if reader.unclear:
+                return fresh, None
             if event is not None:
                 fresh = True
                 yield Emit(event)

@@ -16,13 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 import httpx
 
-from .._errors import (
-    AuthenticationError,
-    ModelError,
-    PredictionCanceled,
-    PredictionTimeout,
-    ReplicateError,
-)
+from .._errors import AuthenticationError, PredictionError, ReplicateError
 from .._version import __version__
 
 if TYPE_CHECKING:
@@ -82,7 +76,7 @@ def settings() -> Settings:
 
 def describe_error(error: BaseException) -> tuple[int, str]:
     """The exit code and the one-line message for an error a command raised."""
-    if isinstance(error, (ModelError, PredictionCanceled, PredictionTimeout)):
+    if isinstance(error, PredictionError):  # failed, canceled, aborted, timed out, ...
         return EXIT_FAILED, str(error)
     if isinstance(error, AuthenticationError) and error.status is None:
         return EXIT_USAGE, str(error)

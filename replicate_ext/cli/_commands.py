@@ -567,7 +567,13 @@ def webhooks_verify(
     multiple=True,
     metavar="'KIND PATH [key=value ...]'",
     help="Inject a fault, e.g. 'status /v1/predictions method=POST status=503 times=2' "
-    "(KIND: status, 429, drop, slow, drop_stream; repeatable).",
+    "(KIND: status, 429, drop, slow, drop_stream, stream_restart, stream_no_done; repeatable).",
+)
+@click.option(
+    "--queue-delay",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds a new prediction waits in the queue (not divided by --speed).",
 )
 @click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
 def serve(
@@ -581,6 +587,7 @@ def serve(
     rate_limit: bool,
     sync_data_urls: bool,
     faults: Sequence[str],
+    queue_delay: float | None,
     log_level: str,
 ) -> None:
     """Serve a local, in-memory Replicate-compatible API (for tests and demos).
@@ -612,6 +619,8 @@ def serve(
         argv.append("--sync-data-urls")
     for fault in faults:
         argv += ["--fault", fault]
+    if queue_delay is not None:
+        argv += ["--queue-delay", repr(queue_delay)]
     code = serve_main(argv)
     if code == EXIT_USAGE:
         # The server has said which argument it refused, in one line.

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
     from generated.models.prediction import Prediction
 
-TERMINAL = frozenset({"succeeded", "failed", "canceled"})
 # A short hold on creation lets fast models answer in one round trip, while
 # slower ones still show their progress after a second.
 CREATE_WAIT = 1

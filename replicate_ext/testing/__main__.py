@@ -39,13 +39,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="with Prefer: wait, return output files as data URLs",
     )
     parser.add_argument(
+        "--queue-delay",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds a new prediction waits in the queue (not scaled by --speed)",
+    )
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
         metavar="'KIND PATH [key=value ...]'",
         help=(
             "inject a fault, e.g. 'status /v1/predictions method=POST status=503 times=2'; "
-            "KIND is status, 429, drop, slow or drop_stream; PATH is exact, a prefix "
+            "KIND is status, 429, drop, slow, drop_stream, stream_restart or "
+            "stream_no_done; PATH is exact, a prefix "
             "ending in *, or ~regex (repeatable)"
         ),
     )
@@ -63,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         page_size=args.page_size,
         keepalive_interval=args.keepalive,
         sync_data_urls=args.sync_data_urls,
+        queue_delay=args.queue_delay,
     )
     if args.rate_limit:
         state.enable_replicate_rate_limits()

@@ -9,8 +9,20 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal["status", "429", "drop", "slow", "drop_stream"]
-FAULT_KINDS: tuple[str, ...] = ("status", "429", "drop", "slow", "drop_stream")
+FaultKind = Literal[
+    "status", "429", "drop", "slow", "drop_stream", "stream_restart", "stream_no_done"
+]
+FAULT_KINDS: tuple[str, ...] = (
+    "status",
+    "429",
+    "drop",
+    "slow",
+    "drop_stream",
+    "stream_restart",
+    "stream_no_done",
+)
+
+STREAM_FAULT_KINDS = frozenset({"drop_stream", "stream_restart", "stream_no_done"})
 
 _CREATION_ROUTES = re.compile(
     r"^/v1/(predictions|models/[^/]+/[^/]+/predictions|deployments/[^/]+/[^/]+/predictions)/?$"
@@ -113,10 +125,31 @@ class FaultInjector:
         with self._lock:
             for fault in self._faults:
                 if not fault.exhausted and fault.matches(method, path):
-                    fault.fired += 1
-                    self.fired.append(FiredFault(fault.kind, method, path, time.time()))
+                    self._fire(fault, method, path)
                     return fault
         return None
+
+    def take_stream_faults(self, method: str, path: str, first: Fault) -> list[Fault]:
+        """`first` (already taken) and every other armed event-stream fault matching the request.
+
+        They combine on one stream: a stream may start over and end without done.
+        """
+        taken: list[Fault] = [first]
+        with self._lock:
+            for fault in self._faults:
+                if (
+                    fault is not first
+                    and fault.kind in STREAM_FAULT_KINDS
+                    and not fault.exhausted
+                    and fault.matches(method, path)
+                ):
+                    self._fire(fault, method, path)
+                    taken.append(fault)
+        return taken
+
+    def _fire(self, fault: Fault, method: str, path: str) -> None:
+        fault.fired += 1
+        self.fired.append(FiredFault(fault.kind, method, path, time.time()))
 
     @property
     def armed(self) -> list[Fault]:

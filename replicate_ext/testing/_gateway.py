@@ -60,8 +60,8 @@ class Gateway:
             elif fault.kind == "drop":
                 await self._drop(send, fault.partial_body)
                 return
-            else:
-                scope[FAULT_SCOPE_KEY] = fault
+            else:  # faults of event streams, which may combine
+                scope[FAULT_SCOPE_KEY] = self.state.faults.take_stream_faults(method, path, fault)
 
         if path.startswith("/v1/") or path == "/v1":
             authenticated = self._authenticated(headers.get("authorization", ""))

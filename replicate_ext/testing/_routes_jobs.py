@@ -53,16 +53,24 @@ def _prefer_wait(request: Request) -> float | None:
     return min(60.0, float(match.group(2) or 60))
 
 
+MIN_CANCEL_AFTER = 5.0
+
+
 def _cancel_after(request: Request) -> float | None:
     header = request.headers.get("cancel-after")
     if header is None:
         return None
     try:
-        return parse_duration(header.strip())
+        seconds = parse_duration(header.strip())
     except ValueError:
         raise Problem(
             400, f"Invalid Cancel-After header {header!r}: expected a duration like 30s or 1h30m"
         ) from None
+    if seconds < MIN_CANCEL_AFTER:
+        raise Problem(
+            400, f"Invalid Cancel-After header {header!r}: the minimum is {MIN_CANCEL_AFTER:g}s"
+        )
+    return seconds
 
 
 def _webhook_settings(body: dict[str, Any]) -> tuple[str | None, tuple[str, ...]]:
@@ -123,6 +131,8 @@ async def _start_prediction(
         webhook=webhook,
         webhook_events_filter=events,
     )
+    if "stream" in body:
+        job.stream_requested = bool(body["stream"])
     if cancel_after is not None:
         job.deadline = job.created_at + timedelta(seconds=cancel_after)
     state.creations[route] += 1
@@ -134,8 +144,8 @@ async def _start_prediction(
     document = job.to_json()
     if wait is not None and state.sync_data_urls:
         document["output"] = _data_url_output(state, document["output"])
-    status = 201 if job.terminal else 202
-    return json_response(document, status, headers={"Location": job.urls()["get"]})
+    # 201 whether or not it has ended, as every recorded creation answers.
+    return json_response(document, 201, headers={"Location": job.urls()["get"]})
 
 
 async def create_prediction(request: Request) -> Response:
@@ -233,13 +243,18 @@ async def stream_prediction(request: Request) -> Response:
     job = _job(state.predictions, request, "prediction")
     if not job.streams:
         raise Problem(404, "This prediction's model does not stream its output")
-    try:
-        last = int(request.headers.get("last-event-id", "0"))
-    except ValueError:
-        last = 0
-    fault: Fault | None = request.scope.get(FAULT_SCOPE_KEY)
-    drop_after = fault.after_events if fault is not None and fault.kind == "drop_stream" else None
-    return EventStream(job, state, last_event_id=last, drop_after=drop_after)
+    faults: dict[str, Fault] = {f.kind: f for f in request.scope.get(FAULT_SCOPE_KEY, [])}
+    drop, no_done = faults.get("drop_stream"), faults.get("stream_no_done")
+    # A server that ignores Last-Event-ID (stream_restart) starts over.
+    resume = job.event_position(request.headers.get("last-event-id"))
+    return EventStream(
+        job,
+        state,
+        start=0 if "stream_restart" in faults else resume,
+        drop_after=None if drop is None else drop.after_events,
+        close_after=None if no_done is None or no_done.after_events <= 0 else no_done.after_events,
+        send_done=no_done is None,
+    )
 
 
 async def create_training(request: Request) -> Response:

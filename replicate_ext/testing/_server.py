@@ -121,6 +121,7 @@ class LocalServer:
         sync_data_urls: bool = False,
         rate_limit: bool = False,
         log_level: str = "warning",
+        queue_delay: float | None = None,
     ) -> None:
         self.state = ServerState(
             token=token or new_token(),
@@ -130,6 +131,7 @@ class LocalServer:
             keepalive_interval=keepalive_interval,
             webhook_max_attempts=webhook_max_attempts,
             sync_data_urls=sync_data_urls,
+            queue_delay=queue_delay,
         )
         if rate_limit:
             self.state.enable_replicate_rate_limits()

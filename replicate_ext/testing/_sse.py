@@ -23,24 +23,30 @@ KEEPALIVE = b": keep-alive\n\n"
 
 
 class EventStream(Response):
-    """Streams a job's events after ``last_event_id`` until ``done``.
+    """Streams a job's events from position ``start`` until ``done``.
 
-    ``drop_after`` (fault injection) cuts the connection after that many events
-    without finishing the response, so clients have to reconnect and resume.
+    Fault injection: ``drop_after`` cuts the connection after that many events
+    without finishing the response, so clients have to reconnect and resume;
+    ``close_after`` ends the response cleanly after that many events, and
+    ``send_done=False`` ends it at the end of the job without sending ``done``.
     """
 
     def __init__(
         self,
         job: Job,
         state: ServerState,
-        last_event_id: int = 0,
+        start: int = 0,
         drop_after: int | None = None,
+        close_after: int | None = None,
+        send_done: bool = True,
     ) -> None:
         super().__init__(status_code=200)
         self.job = job
         self.state = state
-        self.cursor = last_event_id
+        self.cursor = start  # the position of the next event to send
         self.drop_after = drop_after
+        self.close_after = close_after
+        self.send_done = send_done
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the stream as a raw ASGI response."""
@@ -79,15 +85,19 @@ class EventStream(Response):
         sent = 0
         job = self.job
         while not disconnected.is_set():
-            # Event ids are list positions plus one, so the events after the
-            # cursor are a slice: no rescan of the whole history per wake-up.
-            for event in job.events[max(0, self.cursor) :]:
+            # The events after the cursor are a slice: no rescan of the whole
+            # history per wake-up.
+            for event in job.events[self.cursor :]:
                 if self.drop_after is not None and sent >= self.drop_after:
                     return False
+                if self.close_after is not None and sent >= self.close_after:
+                    return True
+                if event.event == "done" and not self.send_done:
+                    return True
                 await send(
                     {"type": "http.response.body", "body": encode_event(event), "more_body": True}
                 )
-                self.cursor = event.id
+                self.cursor = event.seq + 1
                 sent += 1
                 if event.event == "done":
                     return True
@@ -95,7 +105,7 @@ class EventStream(Response):
                 return True
             idle = False
             async with job.changed:
-                if job.events and job.events[-1].id > self.cursor:
+                if len(job.events) > self.cursor:
                     continue
                 try:
                     await asyncio.wait_for(job.changed.wait(), self.state.keepalive_interval)

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ._faults import Fault, FaultInjector, FaultKind, FiredFault, RateLimiter
-from ._jobs import Job, Runner, run_job
+from ._jobs import STARTING_DELAY, Job, Runner, run_job
 from ._models import (
     BUNDLED_MODELS,
     BUNDLED_OWNER,
@@ -70,6 +70,7 @@ class ServerState:
         keepalive_interval: float = 15.0,
         webhook_max_attempts: int = 4,
         sync_data_urls: bool = False,
+        queue_delay: float | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -82,6 +83,11 @@ class ServerState:
         self._initial_page_size = page_size
         self.keepalive_interval = keepalive_interval
         self.sync_data_urls = sync_data_urls
+        # Seconds a new job waits in the queue before it starts; None: the usual
+        # boot time divided by the speed. Not scaled: it is there to let a
+        # Cancel-After deadline (5 s at least) pass while a job is queued.
+        self.queue_delay = queue_delay
+        self._initial_queue_delay = queue_delay
         self.max_upload_bytes = MAX_UPLOAD_BYTES
         self.origin = ""
         self.files_signing_secret = secrets.token_bytes(32)
@@ -296,10 +302,20 @@ class ServerState:
         job.task = asyncio.get_running_loop().create_task(run_job(job, runner, self))
         if cancel_after is not None:
             job.deadline_timer = asyncio.get_running_loop().call_later(
-                cancel_after, self.request_cancel, job
+                cancel_after, self._deadline_passed, job
             )
         self.webhooks.notify(job, "start")
         self._notify_watchers()
+
+    def queue_seconds(self) -> float:
+        """How long a new job waits before it starts."""
+        if self.queue_delay is not None:
+            return self.queue_delay
+        return STARTING_DELAY / self.speed
+
+    def _deadline_passed(self, job: Job) -> None:
+        job.deadline_passed = True
+        self.request_cancel(job)
 
     def request_cancel(self, job: Job) -> None:
         """Cancel a running job (a no-op for finished ones)."""
@@ -510,6 +526,7 @@ class ServerState:
         self.creations.clear()
         self.max_upload_bytes = MAX_UPLOAD_BYTES
         self.page_size = self._initial_page_size
+        self.queue_delay = self._initial_queue_delay
         self._load_catalog()
         self.set_origin(self.origin)
         with self._changed:

@@ -12,7 +12,7 @@ import pytest
 
 from replicate_ext.testing import LocalServer
 
-TERMINAL = {"succeeded", "failed", "canceled"}
+TERMINAL = {"succeeded", "failed", "canceled", "aborted"}
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import hashlib
 import re
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ async def test_hello_world_runs_through_every_state(
     created = await api.post(
         "/predictions", json={"version": HELLO_WORLD_VERSION, "input": {"text": "Alice"}}
     )
-    assert created.status_code == 202
+    assert created.status_code == 201  # as the real API answers, ended or not
     body = created.json()
     assert body["status"] == "starting"
     assert created.headers["location"] == body["urls"]["get"]
@@ -113,7 +114,7 @@ async def test_model_predictions_route(server: LocalServer, api: httpx.AsyncClie
     assert server.state.creations[route] == 1
 
 
-async def test_prefer_wait_times_out_with_202_and_keeps_running(api: httpx.AsyncClient) -> None:
+async def test_prefer_wait_times_out_with_201_and_keeps_running(api: httpx.AsyncClient) -> None:
     started = time.monotonic()
     response = await api.post(
         "/models/replicate/sleep/predictions",
@@ -121,7 +122,7 @@ async def test_prefer_wait_times_out_with_202_and_keeps_running(api: httpx.Async
         headers={"Prefer": "wait=1"},
     )
     assert 0.9 < time.monotonic() - started < 5
-    assert response.status_code == 202
+    assert response.status_code == 201
     assert response.json()["status"] in {"starting", "processing"}
     done = await wait_status(api, response.json()["id"])
     assert done["status"] == "succeeded"
@@ -190,20 +191,48 @@ async def test_canceling_a_finished_prediction_changes_nothing(api: httpx.AsyncC
     assert response.json()["output"] == "hello A"
 
 
-async def test_cancel_after_sets_a_deadline_and_cancels(api: httpx.AsyncClient) -> None:
+async def test_cancel_after_cancels_a_running_prediction_and_aborts_a_queued_one(
+    server: LocalServer, api: httpx.AsyncClient
+) -> None:
     started = time.monotonic()
+
+    async def create() -> dict[str, Any]:
+        response = await api.post(
+            "/models/replicate/sleep/predictions",
+            json={"input": {"seconds": 1000}},
+            headers={"Cancel-After": "5s"},
+        )
+        body: dict[str, Any] = response.json()
+        deadline = datetime.fromisoformat(body["deadline"].replace("Z", "+00:00"))
+        created = datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
+        assert deadline - created == timedelta(seconds=5)
+        return body
+
+    running = await create()
+    await wait_status(api, running["id"], {"processing"})
+    server.state.queue_delay = 60.0  # the next one waits in the queue past its deadline
+    queued = await create()
+    ran = await wait_status(api, running["id"], within=15)
+    never_ran = await wait_status(api, queued["id"], within=15)
+    assert time.monotonic() - started >= 4.9
+    assert (ran["status"], never_ran["status"]) == ("canceled", "aborted")
+    assert ran["started_at"] is not None
+    assert never_ran["started_at"] is None
+    # Its event log ends as a stream of it would.
+    assert server.state.predictions[queued["id"]].events[-1].data == '{"reason": "aborted"}'
+
+
+@pytest.mark.parametrize("header", ["4s", "4999ms", "0.5s"])
+async def test_cancel_after_under_five_seconds_is_refused(
+    api: httpx.AsyncClient, header: str
+) -> None:
     response = await api.post(
-        "/models/replicate/sleep/predictions",
-        json={"input": {"seconds": 1000}},
-        headers={"Cancel-After": "0.5s"},
+        "/models/replicate/hello-world/predictions",
+        json={"input": {"text": "x"}},
+        headers={"Cancel-After": header},
     )
-    body = response.json()
-    deadline = datetime.fromisoformat(body["deadline"].replace("Z", "+00:00"))
-    created = datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
-    assert deadline - created == timedelta(seconds=0.5)
-    done = await wait_status(api, body["id"])
-    assert done["status"] == "canceled"
-    assert time.monotonic() - started >= 0.45
+    assert response.status_code == 400
+    assert "minimum is 5s" in response.json()["detail"]
 
 
 async def test_cancel_after_does_not_touch_fast_predictions(api: httpx.AsyncClient) -> None:

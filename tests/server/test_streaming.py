@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -37,8 +38,11 @@ async def test_stream_sends_output_logs_and_done_with_ids(api: httpx.AsyncClient
         "Generating 3 tokens",
         "Generation finished",
     ]
-    assert events[-1] == {"id": str(len(events)), "event": "done", "data": "{}"}
-    assert [int(e["id"]) for e in events] == list(range(1, len(events) + 1))
+    # Shaped like Replicate's: the prediction's creation time, then the position.
+    created_at = datetime.fromisoformat(created["created_at"])
+    prefix = str(int(created_at.timestamp()))
+    assert [e["id"] for e in events] == [f"{prefix}:{n}" for n in range(len(events))]
+    assert events[-1] == {"id": f"{prefix}:{len(events) - 1}", "event": "done", "data": "{}"}
 
 
 async def test_multiline_tokens_use_several_data_lines(api: httpx.AsyncClient) -> None:
@@ -63,10 +67,15 @@ async def test_last_event_id_resumes_after_that_event(api: httpx.AsyncClient) ->
     created = await _create(api, "w x y z")
     await wait_status(api, created["id"])
     full, _ = parse_sse((await _read_stream(api, created["urls"]["stream"])).text)
-    resumed, _ = parse_sse(
-        (await _read_stream(api, created["urls"]["stream"], **{"Last-Event-ID": "3"})).text
-    )
+    after_third = {"Last-Event-ID": full[2]["id"]}
+    resumed, _ = parse_sse((await _read_stream(api, created["urls"]["stream"], **after_third)).text)
     assert resumed == full[3:]
+    # An id the server did not make (another prediction's, or another shape) starts over.
+    for foreign in ["3", "123:1", "x"]:
+        again, _ = parse_sse(
+            (await _read_stream(api, created["urls"]["stream"], **{"Last-Event-ID": foreign})).text
+        )
+        assert again == full
 
 
 async def test_keep_alive_comments_while_idle(api: httpx.AsyncClient) -> None:

@@ -24,7 +24,7 @@ from replicate_ext._errors import ReplicateError
 from replicate_ext._stream import PredictionEvent
 from replicate_ext.testing import LocalServer
 
-TERMINAL = {"succeeded", "failed", "canceled"}
+TERMINAL = {"succeeded", "failed", "canceled", "aborted"}
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def test_output_and_logs_arrive_in_order_and_join_to_the_text(
     assert outcome.text == "alpha beta gamma"
     # done ends the iteration without being given; ids are the server's, in order
     assert [event.event for event in outcome.events] == ["logs", *["output"] * 3, "logs"]
-    assert [event.id for event in outcome.events] == ["1", "2", "3", "4", "5"]
+    ids = [event.id or "" for event in outcome.events]
+    prefix = ids[0].partition(":")[0]
+    assert ids == [f"{prefix}:{n}" for n in range(5)]  # shaped like Replicate's
     assert all(isinstance(event, ServerSentEvent) for event in outcome.events)
     assert str(outcome.events[0]) == ""  # logs are not output
     (request,) = server.state.requests_to(f"/v1/predictions/{outcome.prediction_id}/stream")
@@ -182,7 +184,7 @@ def test_streaming_an_existing_prediction_by_object_or_id(
     assert by_object.text == by_id.text == "p q"
     assert by_object.events == by_id.events
     # resuming from a known event id gives only what follows it
-    later = streamer("stream_prediction", created.id, last_event_id="2")
+    later = streamer("stream_prediction", created.id, last_event_id=by_object.events[1].id)
     assert later.events == by_object.events[2:]
 
 
@@ -262,8 +264,7 @@ async def test_resumption_failure_names_the_prediction(
     assert events.prediction.id in str(error)
     assert "could not be resumed" in str(error)
     assert error.status == 404
-    assert error.last_event_id == "1"
-    assert [event.id for event in got] == ["1"]
+    assert [event.id for event in got] == [error.last_event_id]
     await asyncio.to_thread(wait_status, server, events.prediction.id, {"succeeded"})
 
 
