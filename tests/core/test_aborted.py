@@ -54,6 +54,7 @@ def test_a_deadline_passing_in_the_queue_aborts_and_every_path_reads_it(
     aborted = client.wait(left_alone)
     assert aborted.status == "aborted"
     assert aborted.started_at is None
+    assert aborted.additional_properties == {"stream": False}  # not in the spec, kept
 
     batch_thread.join(timeout=20)
     assert [type(result.error) for result in batch] == [replicate_ext.PredictionTimeout] * 2
