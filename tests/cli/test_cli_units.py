@@ -22,7 +22,16 @@ def _schema(name: str) -> dict[str, Any]:
 def test_specs_follow_refs_order_and_files() -> None:
     specs = input_specs(_schema("make-image"))
     assert specs is not None
-    assert list(specs) == ["prompt", "width", "height", "color", "num_outputs"]
+    assert list(specs) == [
+        "prompt",
+        "width",
+        "height",
+        "color",
+        "num_outputs",
+        "num_inference_steps",
+        "step_interval",
+        "progress_style",
+    ]
     assert specs["color"].enum == ("red", "green", "blue", "black", "white")
     assert specs["color"].type == "string"
     echo = input_specs(_schema("echo"))
