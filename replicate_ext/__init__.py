@@ -68,6 +68,10 @@ if TYPE_CHECKING:
     from ._files import (
         FileOutput,
     )
+    from ._progress import (
+        LogProgress,
+        parse_progress,
+    )
     from ._sse import (
         ServerSentEvent,
     )
@@ -125,6 +129,8 @@ _EXPORTS: dict[str, str] = {
     "raise_for_response": "._errors",
     "unwrap": "._errors",
     "FileOutput": "._files",
+    "LogProgress": "._progress",
+    "parse_progress": "._progress",
     "ServerSentEvent": "._sse",
     "AsyncEventStream": "._stream",
     "EventStream": "._stream",
@@ -160,6 +166,7 @@ __all__ = [
     "Client",
     "EventStream",
     "FileOutput",
+    "LogProgress",
     "ModelError",
     "NotFoundError",
     "PredictionCanceled",
@@ -189,6 +196,7 @@ __all__ = [
     "get_prediction",
     "get_webhook_secret",
     "paginate",
+    "parse_progress",
     "raise_for_response",
     "run",
     "run_batch",
