@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["HasLogs", "LogProgress", "parse_line", "parse_progress"]
+__all__ = ["HasLogs", "LogProgress", "parse_progress"]
 
 # tqdm lines are under 200 characters; a longer "line" (a JSON dump, say) is
 # not one, and skipping it bounds the cost of a pattern attempt.
@@ -185,7 +185,7 @@ def parse_progress(source: str | HasLogs | Mapping[str, object] | None) -> LogPr
             if progress is not None:
                 print(f"{progress.current}/{progress.total}")
 
-    Raises TypeError for anything else, such as an output or an id.
+    Raises TypeError for anything else, such as a number or an output list.
     """
     logs: object
     if source is None or isinstance(source, str):
