@@ -71,6 +71,10 @@ if TYPE_CHECKING:
     from ._files import (
         FileOutput,
     )
+    from ._progress import (
+        LogProgress,
+        parse_progress,
+    )
     from ._sse import (
         ServerSentEvent,
     )
@@ -131,6 +135,8 @@ _EXPORTS: dict[str, str] = {
     "raise_for_response": "._errors",
     "unwrap": "._errors",
     "FileOutput": "._files",
+    "LogProgress": "._progress",
+    "parse_progress": "._progress",
     "ServerSentEvent": "._sse",
     "AsyncEventStream": "._stream",
     "EventStream": "._stream",
@@ -166,6 +172,7 @@ __all__ = [
     "Client",
     "EventStream",
     "FileOutput",
+    "LogProgress",
     "ModelError",
     "NotFoundError",
     "PredictionAborted",
@@ -198,6 +205,7 @@ __all__ = [
     "get_prediction",
     "get_webhook_secret",
     "paginate",
+    "parse_progress",
     "raise_for_response",
     "run",
     "run_batch",

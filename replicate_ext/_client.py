@@ -353,7 +353,8 @@ class Client(_BaseClient):
         60), then follows its event stream or polls; `wait=False` polls only.
         `timeout` is a deadline for the whole run: the prediction is canceled
         and `PredictionTimeout` raised when it passes. `progress(prediction)`
-        is called on every update.
+        is called on every update; `parse_progress(prediction)` reads the
+        step count a model logs.
 
         Returns the output, with file URLs as `FileOutput`s (unless
         `use_file_output=False`) and text streamed in pieces joined into one

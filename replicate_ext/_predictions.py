@@ -239,16 +239,26 @@ def _follow_stream(
     timeout = _with_read_timeout(ctx.timeout, read if left is None else min(read, left + 0.5))
     pieces: list[str] = []
     logs: list[str] = []
+    # What `progress` was already shown: replayed events that are behind it
+    # are not reported again, so output, logs and the progress parsed from
+    # them never go backwards.
+    shown_output = len(prediction.output) if isinstance(prediction.output, list) else 0
+    shown_logs = len(prediction.logs) if isinstance(prediction.logs, str) else 0
 
     def on_event(event: PredictionEvent) -> object:
         if progress is None:
             return None
         if event.event == "output":
             pieces.append(event.data)
+            if len(pieces) <= shown_output:
+                return None
             prediction.output = pieces
         elif event.event == "logs":
             logs.append(event.data)
-            prediction.logs = "\n".join(logs)
+            text = "\n".join(logs)
+            if len(text) < shown_logs:
+                return None
+            prediction.logs = text
         else:
             return None
         return progress(prediction)

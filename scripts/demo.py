@@ -2,8 +2,9 @@
 
 Starts `replicate-ext serve` on a free port, then runs three models through
 `replicate-ext run`: hello-world, a model that streams tokens (they appear as
-they are generated), and an image model whose PNG is saved and its path
-printed. The server is stopped however the demo ends.
+they are generated), and an image model that logs tqdm progress (drawn as a
+bar on a terminal) and whose PNG is saved and its path printed. The server is
+stopped however the demo ends.
 """
 
 from __future__ import annotations
@@ -122,11 +123,13 @@ def main() -> int:
             env,
         )
         step(
-            "an image model; the PNG is saved",
+            "an image model: a progress bar from its logs, then the PNG is saved",
             cli,
             [
                 "run",
                 "replicate/make-image",
+                "-i",
+                "num_inference_steps=20",
                 "-i",
                 "color=blue",
                 "-i",

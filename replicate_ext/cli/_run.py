@@ -1,4 +1,4 @@
-"""`replicate-ext run`: run a model, show its progress, stream text, save files."""
+"""`replicate-ext run`: run a model, show its progress (a bar), stream text, save files."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import click
 
 from .._errors import PredictionTimeout
 from .._files import FileOutput, atomic_writer
+from .._progress import LogProgress, parse_progress
 from .._refs import Ref, parse_ref
 from ._api import create_prediction, final_output, resolve, to_json
 from ._app import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cli, fail, settings
@@ -23,6 +24,7 @@ from ._inputs import InputError, build_input, input_specs, streams_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.text import Text
 
     from generated.models.prediction import Prediction
 
@@ -38,35 +40,65 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def _last_line(text: object) -> str:
-    if not isinstance(text, str):
-        return ""
-    for line in reversed(text.splitlines()):
-        if line.strip():
-            return line.strip()
-    return ""
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+# Escape sequences (OSC, CSI, others) and control characters but the tab: a
+# model's coloured or cursor-moving logs must not reach a pipe as such.
+_ESCAPES = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f]")
+
+
+def log_lines(logs: str) -> list[str]:
+    """The non-blank lines of logs, split at carriage returns too (each tqdm redraw is one)."""
+    return [line for line in _LINE_BREAKS.split(logs) if line.strip()]
+
+
+def printable(line: str) -> str:
+    """A log line without escape sequences or control characters."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", line))
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def describe_progress(progress: LogProgress) -> str:
+    """Progress in words: ``23/50 (46%), 0:03 left, 8.10 it/s``."""
+    parts = [f"{progress.current}/{progress.total} ({progress.percentage:.0%})"]
+    if progress.remaining is not None:
+        parts.append(f"{_clock(progress.remaining)} left")
+    if progress.rate:
+        unit = progress.unit or "it"
+        rate = progress.rate
+        parts.append(f"{rate:.2f} {unit}/s" if rate >= 1 else f"{1 / rate:.2f} s/{unit}")
+    return ", ".join(parts)
 
 
 class StatusReporter:
     """Shows a running prediction on stderr.
 
-    On a terminal, one status line (state, elapsed time, last log line) that
-    redraws in place and disappears at the end; otherwise plain lines, one per
-    state change and per log line, which read well in CI logs.
+    On a terminal: the model's log lines as they arrive and, below them, one
+    status line (state, elapsed time, id) with, while the logs report tqdm
+    progress, a bar (steps, percentage, time left, rate) in place of those
+    progress lines; both redraw in place and disappear at the end. Otherwise
+    (a pipe, a file, or `plain`, which --json asks for): plain lines without
+    control characters, one per state change, log line and progress update,
+    which read well in CI logs.
     """
 
-    def __init__(self, console: Console, *, quiet: bool = False) -> None:
+    def __init__(self, console: Console, *, quiet: bool = False, plain: bool = False) -> None:
         self._console = console
         self._silent = quiet
         self._started = time.monotonic()
         self._prediction: Prediction | None = None
         self._status = ""
-        self._log = ""
+        self._progress: LogProgress | None = None
         self._logs_seen = 0
         self._live: Any = None
         self._spinner: Any = None
-        if not quiet and console.is_terminal:
-            # Once the line is gone (see `stop`), later updates print nothing.
+        if not quiet and not plain and console.is_terminal:
+            # Once the display is gone (see `stop`), later updates print nothing.
             self._silent = True
             from rich.live import Live
             from rich.spinner import Spinner
@@ -87,11 +119,17 @@ class StatusReporter:
         """The last state of the prediction seen."""
         return self._prediction
 
+    @property
+    def progress(self) -> LogProgress | None:
+        """The last progress the logs reported (None until they report some)."""
+        return self._progress
+
     def elapsed(self) -> float:
         """Seconds since the reporter started."""
         return time.monotonic() - self._started
 
     def __rich__(self) -> RenderableType:
+        from rich.console import Group
         from rich.text import Text
 
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -99,10 +137,10 @@ class StatusReporter:
         text.append(f" {self.elapsed():.1f}s", style="dim")
         if self._prediction is not None:
             text.append(f" {self._prediction.id}", style="dim")
-        if self._log:
-            text.append(f"  {self._log}")
         self._spinner.update(text=text)
         renderable: RenderableType = self._spinner
+        if self._progress is not None:
+            renderable = Group(renderable, _bar(self._progress))
         return renderable
 
     def update(self, prediction: Prediction) -> None:
@@ -114,26 +152,68 @@ class StatusReporter:
         if status == "starting" and (logs or isinstance(prediction.output, list)):
             # Events on the stream carry no state, but logs and output mean it runs.
             status = "processing"
-        self._log = _last_line(logs) or self._log
-        if self._live is not None or self._silent:
+        lines = log_lines(logs)
+        new = lines[self._logs_seen :]
+        self._logs_seen = max(self._logs_seen, len(lines))
+        if self._live is not None:
+            self._status = status
+            for line in new:
+                if parse_progress(line) is None:  # progress lines become the bar
+                    self._console.print(_log_text(line))
+            progress = parse_progress(logs)
+            if progress != self._progress:
+                self._progress = progress
+                # Each step drawn as it comes, not only at the next tick.
+                self._live.refresh()
+            return
+        if self._silent:
             self._status = status
             return
         stamp = f"[{self.elapsed():5.1f}s]"
         if first:
             self._console.print(f"{stamp} prediction {prediction.id}", markup=False)
-        lines = logs.splitlines()
-        for line in lines[self._logs_seen :]:
-            self._console.print(f"{stamp} log: {line}", markup=False)
-        self._logs_seen = max(self._logs_seen, len(lines))
+        for line in new:
+            found = parse_progress(line)
+            if found is None:
+                self._console.print(f"{stamp} log: {printable(line)}", markup=False)
+            else:
+                named = f"{printable(found.description)} " if found.description else ""
+                self._console.print(
+                    f"{stamp} progress: {named}{describe_progress(found)}", markup=False
+                )
         if status != self._status:
             self._status = status
             self._console.print(f"{stamp} {status}", markup=False)
 
     def stop(self) -> None:
-        """Remove the status line (for good); plain lines need no cleanup."""
+        """Remove the status line and bar (for good); plain lines need no cleanup."""
         if self._live is not None:
             self._live.stop()
             self._live = None
+
+
+def _log_text(line: str) -> Text:
+    from rich.text import Text
+
+    # Colours survive; cursor movements and other escapes do not.
+    return Text.from_ansi(_CONTROLS.sub("", line))
+
+
+def _bar(progress: LogProgress) -> RenderableType:
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    row = Table.grid(padding=(0, 1))
+    cells: list[RenderableType] = []
+    if progress.description:
+        cells.append(Text(printable(progress.description), style="cyan"))
+    # By the percentage the line shows: counts may be scaled, or exceed the total.
+    done = min(max(progress.percentage, 0.0), 1.0)
+    cells.append(ProgressBar(total=1.0, completed=done, width=30))
+    cells.append(Text(describe_progress(progress)))
+    row.add_row(*cells)
+    return row
 
 
 class PiecePrinter:
@@ -347,7 +427,8 @@ def run_command(
         return
 
     console = stderr_console()
-    reporter = StatusReporter(console, quiet=quiet)
+    # --json is for programs: plain lines on stderr, never a live display.
+    reporter = StatusReporter(console, quiet=quiet, plain=as_json)
     try:
         wait = False if streaming else CREATE_WAIT
         prediction = create_prediction(client, parsed, model_input, wait=wait, timeout=timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -163,6 +164,7 @@ class Job:
 
 
 Runner = Callable[["RunContext"], Awaitable[Any]]
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 class RunContext:
@@ -186,6 +188,19 @@ class RunContext:
         text = line + "\n"
         self.job.logs += text
         await self.job.record_event("logs", line)
+        self.state.webhooks.notify(self.job, "logs")
+
+    async def write(self, text: str) -> None:
+        r"""Append raw text to the logs, as a model writing without a newline (tqdm's ``\r``).
+
+        The logs keep the text as written. On the event stream a carriage
+        return would end the ``data:`` line, so each non-empty piece between
+        line breaks and carriage returns goes out as one ``logs`` event.
+        """
+        self.job.logs += text
+        for piece in _LINE_BREAKS.split(text):
+            if piece:
+                await self.job.record_event("logs", piece)
         self.state.webhooks.notify(self.job, "logs")
 
     async def emit(self, item: Any) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from ._jobs import ModelError, RunContext, Runner
 from ._png import solid_png
 from ._records import Collection
+from ._tqdm import log_steps, tqdm_line
 from ._util import UTC
 
 BUNDLED_OWNER = "replicate"
@@ -179,8 +180,13 @@ async def _make_image(ctx: RunContext) -> Any:
     height = int(ctx.input.get("height", 8))
     rgb = COLORS[str(ctx.input.get("color", "red"))]
     count = int(ctx.input.get("num_outputs", 1))
+    steps = int(ctx.input.get("num_inference_steps", 0))
+    interval = float(ctx.input.get("step_interval", 0.1))
+    inline = ctx.input.get("progress_style") == "carriage-return"
     for index in range(count):
         await ctx.log(f"Rendering image {index + 1}/{count} ({width}x{height})")
+        # One tqdm bar per image, like a diffusion loop's.
+        await log_steps(ctx, steps, interval, carriage_return=inline)
         await ctx.sleep(0.2)
         url = ctx.publish(f"out-{index}.png", solid_png(width, height, rgb), "image/png")
         await ctx.emit(url)
@@ -257,7 +263,9 @@ async def _train(ctx: RunContext) -> Any:
         await ctx.log(f"Training data: {described.get('size', 'remote')} bytes")
     for step in range(1, steps + 1):
         await ctx.sleep(0.2)
-        await ctx.log(f"step {step}/{steps} loss={1.0 / step:.4f}")
+        loss = f"loss={1.0 / step:.4f}"
+        await ctx.log(f"step {step}/{steps} {loss}")
+        await ctx.log(tqdm_line(step, steps, step * 0.2, description="Training", postfix=loss))
     destination = ctx.job.destination or ""
     weights = ctx.publish("weights.tar", f"weights for {destination}".encode(), "application/x-tar")
     version = ctx.state.add_trained_version(destination, trained_runner(destination, steps))
@@ -301,6 +309,15 @@ _COLOR_ENUM = {
         "title": "color",
         "description": "An enumeration.",
         "enum": list(COLORS),
+        "type": "string",
+    }
+}
+
+_PROGRESS_STYLE_ENUM = {
+    "progress_style": {
+        "title": "progress_style",
+        "description": "An enumeration.",
+        "enum": ["lines", "carriage-return"],
         "type": "string",
     }
 }
@@ -386,6 +403,30 @@ BUNDLED_MODELS: tuple[BundledModel, ...] = (
                 "num_outputs": _prop(
                     4, "integer", "Number of images", default=1, minimum=1, maximum=4
                 ),
+                "num_inference_steps": _prop(
+                    5,
+                    "integer",
+                    "Denoising steps, each logged as a tqdm progress line (0: no progress)",
+                    default=0,
+                    minimum=0,
+                    maximum=500,
+                ),
+                "step_interval": _prop(
+                    6,
+                    "number",
+                    "Seconds per step (divided by the server speed)",
+                    default=0.1,
+                    minimum=0,
+                    maximum=60,
+                ),
+                "progress_style": _prop(
+                    7,
+                    None,
+                    "Progress updates on new lines (as Replicate's logs show them) or "
+                    "redrawn with carriage returns (as tqdm writes to a terminal)",
+                    default="lines",
+                    allOf=[{"$ref": "#/components/schemas/progress_style"}],
+                ),
             },
             [],
             {
@@ -393,12 +434,15 @@ BUNDLED_MODELS: tuple[BundledModel, ...] = (
                 "items": {"type": "string", "format": "uri"},
                 "x-cog-array-type": "iterator",
             },
-            enums=_COLOR_ENUM,
+            enums={**_COLOR_ENUM, **_PROGRESS_STYLE_ENUM},
         ),
         runner=_make_image,
         example_input={"prompt": "a red square", "color": "red"},
         readme=_readme(
-            "make-image", "Text-to-image, minus the model.", '{"color": "blue", "width": 4}'
+            "make-image",
+            "Text-to-image, minus the model. With `num_inference_steps` it logs a tqdm "
+            "progress bar per image, as diffusion models do.",
+            '{"color": "blue", "width": 4, "num_inference_steps": 20}',
         ),
         tags=("image", "text-to-image", "png"),
     ),

@@ -155,4 +155,7 @@ def test_make_demo(tmp_path: Path) -> None:
     png = next(line for line in result.stdout.splitlines() if line.endswith(".png"))
     assert Path(png).parent == tmp_path / "out"
     assert Path(png).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    # The image model's progress; on a pipe as plain lines, not as a bar.
+    assert "progress: 20/20 (100%)" in result.stderr
+    assert "\x1b" not in result.stderr
     assert "the server is stopped" in result.stdout
