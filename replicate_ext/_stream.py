@@ -336,8 +336,9 @@ def _json_field(data: str, name: str) -> str | None:
 
 
 def _no_stream_error(prediction: Prediction) -> ReplicateError:
+    model = f" ({prediction.model})" if isinstance(prediction.model, str) else ""
     return ReplicateError(
-        f"prediction {prediction.id} has no stream URL: its model ({prediction.model}) does not "
+        f"prediction {prediction.id} has no stream URL: its model{model} does not "
         "stream its output. Use run() or wait() for its output instead."
     )
 
