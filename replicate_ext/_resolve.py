@@ -50,7 +50,7 @@ def _get(ctx: Context, operation: ModuleType, *args: str) -> Flow[Any]:
 def _found(
     ref: Ref, label: str, version: ModelVersion | None, description: object = None
 ) -> ResolvedModel:
-    schema = getattr(version, "openapi_schema", None)
+    schema: Any = getattr(version, "openapi_schema", None)
     return ResolvedModel(
         ref=ref,
         label=label,

@@ -34,7 +34,9 @@ __all__ = [
     "check_value",
     "describe_output",
     "did_you_mean",
+    "input_doc",
     "input_specs",
+    "model_doc",
     "output_annotation",
     "output_schema",
     "python_name",
@@ -337,7 +339,9 @@ def check_input(
 # -- Python names and types --------------------------------------------------------------------
 
 FileInput = Path | bytes | IO[bytes] | FileOutput | str
-"""What a file input takes: a path, bytes, a binary file, another model's `FileOutput`, a URL."""
+FileInput.__doc__ = (
+    "What a file input takes: a path, bytes, a binary file, another model's FileOutput, a URL."
+)
 
 
 def python_name(model: str) -> str:
@@ -370,7 +374,7 @@ def annotation(spec: InputSpec) -> Any:
     """The Python type of an input: `str`, `int`, `Literal[...]` for choices, files, lists."""
     base: Any
     if spec.enum:
-        base = Literal.__getitem__(spec.enum)  # type: ignore[attr-defined]
+        base = Literal.__getitem__(spec.enum)
     elif spec.is_file:
         base = list[FileInput] if spec.type == "array" else FileInput
     else:
@@ -401,7 +405,8 @@ def describe_output(openapi_schema: Any) -> str:
         return "Whatever the model returns (its version has no output schema)."
     if streams_text(openapi_schema):
         return "Text (str): the pieces the model streams, joined."
-    items = output.get("items") if isinstance(output.get("items"), Mapping) else {}
+    found = output.get("items")
+    items: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     iterator = output.get("x-cog-array-type") == "iterator"
     if _is_file_schema(output):
         return "A file (FileOutput)."
@@ -415,3 +420,64 @@ def describe_output(openapi_schema: Any) -> str:
         return "A dict (files in it as FileOutput)."
     kind = output.get("type")
     return f"A {kind} value." if isinstance(kind, str) else "Any value."
+
+
+def _type_words(spec: InputSpec) -> str:
+    if spec.enum:
+        return " | ".join(repr(choice) for choice in spec.enum)
+    if spec.is_file:
+        return "list of files" if spec.type == "array" else "file"
+    names = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+    if spec.type == "array":
+        return f"list[{names.get(spec.item_type or '', 'Any')}]"
+    if spec.type == "object":
+        return "dict"
+    return names.get(spec.type or "", "Any")
+
+
+def input_doc(spec: InputSpec) -> str:
+    """One line on an input, for docstrings: `width (int): Width in pixels. Default: 8. ...`."""
+    text = spec.description.strip().rstrip(".")
+    parts = [
+        f"{spec.name} ({_type_words(spec)}): {text}."
+        if text
+        else f"{spec.name} ({_type_words(spec)})."
+    ]
+    if spec.required:
+        parts.append("Required.")
+    elif spec.has_default:
+        parts.append(f"Default: {spec.default!r}.")
+    else:
+        parts.append("Optional.")
+    extra = spec.extra
+    low, high = extra.get("minimum"), extra.get("maximum")
+    if low is not None and high is not None:
+        parts.append(f"From {low} to {high}.")
+    elif low is not None:
+        parts.append(f"At least {low}.")
+    elif high is not None:
+        parts.append(f"At most {high}.")
+    if extra.get("maxLength") is not None:
+        parts.append(f"At most {extra['maxLength']} characters.")
+    if spec.is_file:
+        parts.append("A path, bytes, a binary file, a FileOutput or a URL.")
+    return " ".join(parts)
+
+
+def model_doc(
+    label: str, openapi_schema: Any, *, description: str | None, version: str | None
+) -> str:
+    """The docstring of a model's function: what it is, each input, and what it returns."""
+    specs = input_specs(openapi_schema) or {}
+    lines = [f"Run {label} and return its output."]
+    if description:
+        lines += ["", description.strip()]
+    if version:
+        lines += ["", f"Version {version}."]
+    if specs:
+        lines += ["", "Args:"]
+        lines += [f"    {input_doc(spec)}" for spec in specs.values()]
+    elif openapi_schema is None:
+        lines += ["", "Its version has no schema: inputs are sent unchecked."]
+    lines += ["", "Returns:", f"    {describe_output(openapi_schema)}"]
+    return "\n".join(lines)
