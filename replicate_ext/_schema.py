@@ -264,6 +264,16 @@ def _message(where: str, error: Any) -> str:
     kind = error.validator
     expected = error.validator_value
     value = error.instance
+    if kind in ("anyOf", "oneOf") and error.context:
+        if all(part.validator == "type" for part in error.context):
+            expected = []
+            for part in error.context:
+                value_kinds = part.validator_value
+                expected += value_kinds if isinstance(value_kinds, list) else [value_kinds]
+            kind = "type"  # X or None: one sentence naming both
+        else:
+            real = [part for part in error.context if part.validator_value != "null"]
+            return _message(where, real[0] if real else error.context[0])
     if kind == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(_KINDS.get(str(item), str(item)) for item in kinds)

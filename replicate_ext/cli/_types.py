@@ -9,7 +9,7 @@ import click
 
 from .._files import atomic_writer
 from .._resolve import resolve_flow
-from ._app import EXIT_USAGE, cli, fail, settings
+from ._app import EXIT_FAILED, EXIT_USAGE, cli, fail, settings
 from ._run import _parse_ref
 
 
@@ -37,7 +37,7 @@ def types_command(ref: str, output: Path | None) -> None:
     Example:
       replicate-ext types replicate/hello-world -o hello_world.py
     """  # noqa: D301 (click's \b keeps the example unwrapped)
-    from .._typegen import INSTALL_HINT, module_source
+    from .._typegen import module_source
 
     parsed = _parse_ref(ref)
     if parsed.owner is None:
@@ -49,8 +49,8 @@ def types_command(ref: str, output: Path | None) -> None:
     command = f"replicate-ext types {ref}"
     try:
         source = module_source(found, command=command)
-    except ImportError as error:
-        fail(f"{error} (or: {INSTALL_HINT})" if INSTALL_HINT not in str(error) else str(error), 1)
+    except ImportError as error:  # the types extra is not installed; the message says so
+        fail(str(error), EXIT_FAILED)
     if output is None:
         sys.stdout.write(source)
         return
