@@ -59,24 +59,9 @@ def test_readme_example_runs(where: str, code: str, replicate_server: Any, tmp_p
     }
     bin_dir = str(Path(sys.executable).parent)  # where the console scripts are
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    for command in [line[len(_SHELL) :] for line in code.splitlines() if line.startswith(_SHELL)]:
-        ran = subprocess.run(
-            ["bash", "-c", command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=50,
-            check=False,
+    commands = [line[len(_SHELL) :] for line in code.splitlines() if line.startswith(_SHELL)]
+    for args in [["bash", "-c", command] for command in commands] + [[sys.executable, "-c", code]]:
+        done = subprocess.run(
+            args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=50, check=False
         )
-        assert ran.returncode == 0, f"{where}: {command} failed:\n{ran.stdout}\n{ran.stderr}"
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=50,
-        check=False,
-    )
-    assert done.returncode == 0, f"{where} failed:\n{done.stdout}\n{done.stderr}"
+        assert done.returncode == 0, f"{where}: {args[-1]} failed:\n{done.stdout}\n{done.stderr}"
