@@ -166,6 +166,8 @@ def module_source(found: ResolvedModel, *, command: str) -> str:
     if not marker:
         before, after = "", generated
     doc = model_doc(found.label, found.openapi_schema, description=found.description, version=None)
+    # `**inputs` must not share its name with an input (mypy rejects the overlap).
+    var = "inputs" if "inputs" not in (input_specs(found.openapi_schema) or {}) else "kwargs_"
     return (
         f"{_docstring(head, '')}\n\n"
         "from __future__ import annotations\n\n"
@@ -176,12 +178,12 @@ def module_source(found: ResolvedModel, *, command: str) -> str:
         f'"""What `{name}` runs."""\n'
         f"VERSION = {found.version!r}\n"
         f'"""The version these types were written from."""\n\n\n'
-        f"def {name}(**inputs: Unpack[Input]) -> Output:\n"
+        f"def {name}(**{var}: Unpack[Input]) -> Output:\n"
         f"{_docstring(doc, '    ')}\n"
-        f"    return _{name}(**inputs)\n\n\n"
-        f"async def async_{name}(**inputs: Unpack[Input]) -> Output:\n"
+        f"    return _{name}(**{var})\n\n\n"
+        f"async def async_{name}(**{var}: Unpack[Input]) -> Output:\n"
         f'    """The async twin of `{name}`: ``await async_{name}(...)``."""\n'
-        f"    return await _async_{name}(**inputs)\n\n\n"
+        f"    return await _async_{name}(**{var})\n\n\n"
         # Annotated: the functions above refer to them before mypy could infer them.
         f"_{name}: replicate_ext.ModelFunction[..., Output] = replicate_ext.use(REF, hint={name})\n"
         f"_async_{name}: replicate_ext.AsyncModelFunction[..., Output] = replicate_ext.use(\n"

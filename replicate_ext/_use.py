@@ -182,9 +182,8 @@ def _signature(specs: Any, schema: Any, streaming: bool) -> inspect.Signature:
             )
         )
     if odd_names:
-        parameters.append(
-            inspect.Parameter("inputs", inspect.Parameter.VAR_KEYWORD, annotation=Any)
-        )
+        rest = "inputs" if "inputs" not in specs else "other_inputs"
+        parameters.append(inspect.Parameter(rest, inspect.Parameter.VAR_KEYWORD, annotation=Any))
     return inspect.Signature(parameters, return_annotation=returns)
 
 
@@ -208,7 +207,10 @@ class _ModelDoc:
     def __get__(self, function: _Function[Any] | None, owner: type) -> str:
         if function is None:
             return self.doc
-        return function._loaded().doc
+        try:
+            return function._loaded().doc
+        except Exception as error:  # noqa: BLE001 (tools read __doc__ in passing: never fail them)
+            return f"Run {function.ref}. (Its schema could not be read: {error})"
 
 
 class _Function(Generic[ClientT]):

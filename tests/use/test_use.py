@@ -17,6 +17,7 @@ from replicate_ext import (
     InputError,
     ModelError,
     ModelRun,
+    NotFoundError,
     OutputStream,
     PredictionCanceled,
     PredictionTimeout,
@@ -321,3 +322,13 @@ def test_a_streaming_functions_handle_streams(client: Client) -> None:
     with run.output() as pieces:
         assert list(pieces) == ["p ", "q"]
     assert run.wait().status == "succeeded"
+
+
+def test_an_unknown_model_fails_at_the_first_call_and_never_in_its_docstring(
+    client: Client, server: LocalServer
+) -> None:
+    missing = client.use("replicate/no-such-model")
+    assert "could not be read" in (missing.__doc__ or "")
+    with pytest.raises(NotFoundError):
+        missing(text="x")
+    assert not server.state.creations
