@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     )
     from ._errors import (
         AuthenticationError,
+        InputError,
         ModelError,
         NotFoundError,
         PredictionAborted,
@@ -75,6 +76,9 @@ if TYPE_CHECKING:
         LogProgress,
         parse_progress,
     )
+    from ._schema import (
+        FileInput,
+    )
     from ._sse import (
         ServerSentEvent,
     )
@@ -83,6 +87,16 @@ if TYPE_CHECKING:
         EventStream,
         PredictionEvent,
         StreamInterrupted,
+    )
+    from ._use import (
+        AsyncModelFunction,
+        AsyncModelRun,
+        AsyncOutputStream,
+        AsyncStreamingModelFunction,
+        ModelFunction,
+        ModelRun,
+        OutputStream,
+        use,
     )
     from ._webhooks import (
         WebhookVerificationError,
@@ -123,6 +137,7 @@ _EXPORTS: dict[str, str] = {
     "upload_file": "._default",
     "wait": "._default",
     "AuthenticationError": "._errors",
+    "InputError": "._errors",
     "ModelError": "._errors",
     "NotFoundError": "._errors",
     "PredictionAborted": "._errors",
@@ -137,11 +152,20 @@ _EXPORTS: dict[str, str] = {
     "FileOutput": "._files",
     "LogProgress": "._progress",
     "parse_progress": "._progress",
+    "FileInput": "._schema",
     "ServerSentEvent": "._sse",
     "AsyncEventStream": "._stream",
     "EventStream": "._stream",
     "PredictionEvent": "._stream",
     "StreamInterrupted": "._stream",
+    "AsyncModelFunction": "._use",
+    "AsyncModelRun": "._use",
+    "AsyncOutputStream": "._use",
+    "AsyncStreamingModelFunction": "._use",
+    "ModelFunction": "._use",
+    "ModelRun": "._use",
+    "OutputStream": "._use",
+    "use": "._use",
     "WebhookVerificationError": "._webhooks",
     "sign_webhook": "._webhooks",
     "validate_webhook": "._webhooks",
@@ -166,15 +190,24 @@ def __dir__() -> list[str]:
 __all__ = [
     "AsyncClient",
     "AsyncEventStream",
+    "AsyncModelFunction",
+    "AsyncModelRun",
+    "AsyncOutputStream",
+    "AsyncStreamingModelFunction",
     "AuthenticationError",
     "BatchProgress",
     "BatchResult",
     "Client",
     "EventStream",
+    "FileInput",
     "FileOutput",
+    "InputError",
     "LogProgress",
     "ModelError",
+    "ModelFunction",
+    "ModelRun",
     "NotFoundError",
+    "OutputStream",
     "PredictionAborted",
     "PredictionCanceled",
     "PredictionError",
@@ -215,6 +248,7 @@ __all__ = [
     "stream_prediction",
     "unwrap",
     "upload_file",
+    "use",
     "validate_webhook",
     "verify_webhook",
     "wait",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, TypeVar, Unpack
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, overload
 
 from ._checks import clean_token, positive_seconds, timeout_option, token_problem
 from ._version import __version__
@@ -37,8 +37,17 @@ if TYPE_CHECKING:
         StreamKwargs,
         StreamPredictionKwargs,
     )
+    from ._use import (
+        AsyncModelFunction,
+        AsyncStreamingModelFunction,
+        ModelFunction,
+        NamedModel,
+        OutputStream,
+    )
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 PageT = TypeVar("PageT")
 
 DEFAULT_BASE_URL = "https://api.replicate.com/v1"
@@ -538,6 +547,58 @@ class Client(_BaseClient):
 
         verify_webhook(headers, body, secret or self.get_webhook_secret(), tolerance=tolerance)
 
+    @overload
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        hint: Callable[P, R],
+        streaming: Literal[False] = False,
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> ModelFunction[P, R]: ...
+    @overload
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        hint: Callable[P, Any],
+        streaming: Literal[True],
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> ModelFunction[P, OutputStream]: ...
+    @overload
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        streaming: Literal[False] = False,
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> ModelFunction[..., Any]: ...
+    @overload
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        streaming: Literal[True],
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> ModelFunction[..., OutputStream]: ...
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        hint: Callable[..., Any] | None = None,
+        streaming: bool = False,
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> ModelFunction[..., Any]:
+        """A model as a Python function running on this client; see `replicate_ext.use`."""
+        from ._use import ModelFunction
+
+        return ModelFunction(ref, lambda: self, streaming=streaming, strict=strict, timeout=timeout)
+
 
 class AsyncClient(_BaseClient):
     """The async twin of `Client`: the same options, and the same methods to await.
@@ -727,6 +788,60 @@ class AsyncClient(_BaseClient):
         verify_webhook(
             headers, body, secret or await self.get_webhook_secret(), tolerance=tolerance
         )
+
+    @overload
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        hint: Callable[P, R],
+        streaming: Literal[False] = False,
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> AsyncModelFunction[P, R]: ...
+    @overload
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        hint: Callable[P, Any],
+        streaming: Literal[True],
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> AsyncStreamingModelFunction[P]: ...
+    @overload
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        streaming: Literal[False] = False,
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> AsyncModelFunction[..., Any]: ...
+    @overload
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        streaming: Literal[True],
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> AsyncStreamingModelFunction[...]: ...
+    def use(
+        self,
+        ref: str | NamedModel,
+        *,
+        hint: Callable[..., Any] | None = None,
+        streaming: bool = False,
+        strict: bool = True,
+        timeout: float | None = None,
+    ) -> AsyncModelFunction[..., Any] | AsyncStreamingModelFunction[...]:
+        """A model as an async Python function on this client; see `replicate_ext.use`."""
+        from ._use import AsyncModelFunction, AsyncStreamingModelFunction
+
+        if streaming:
+            return AsyncStreamingModelFunction(ref, lambda: self, strict=strict, timeout=timeout)
+        return AsyncModelFunction(ref, lambda: self, strict=strict, timeout=timeout)
 
 
 __all__ = ["AsyncClient", "Client"]

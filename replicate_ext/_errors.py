@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuthenticationError",
+    "InputError",
     "ModelError",
     "NotFoundError",
     "PredictionAborted",
@@ -286,3 +287,15 @@ def unwrap(response: Response[T | Problem]) -> T:
     if parsed is None or type(parsed).__name__ == "Problem":
         raise ReplicateError.from_response(response)
     return parsed  # type: ignore[return-value]
+
+
+class InputError(ValueError):
+    """An input that does not fit the model's schema, found before any prediction was made.
+
+    Not a `ReplicateError`: like the other argument checks, it is a ValueError.
+    `input_name` names the input at fault (None when no single one is).
+    """
+
+    def __init__(self, message: str, input_name: str | None = None) -> None:
+        super().__init__(message)
+        self.input_name = input_name

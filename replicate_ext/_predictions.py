@@ -45,6 +45,7 @@ from ._files import (
 )
 from ._flow import Await, Flow, Send, Sleep
 from ._refs import Ref
+from ._schema import streams_text
 
 if TYPE_CHECKING:
     from generated.client import AuthenticatedClient, Client
@@ -630,13 +631,7 @@ def is_concatenated_output(schema: Any) -> bool:
     """Whether an OpenAPI schema's `Output` is an iterator displayed concatenated."""
     if schema is None or not hasattr(schema, "to_dict"):
         return False
-    output = schema.to_dict().get("components", {}).get("schemas", {}).get("Output", {})
-    return bool(
-        isinstance(output, dict)
-        and output.get("type") == "array"
-        and output.get("x-cog-array-type") == "iterator"
-        and output.get("x-cog-array-display") == "concatenate"
-    )
+    return streams_text(schema.to_dict())
 
 
 def wait_for_flow(

@@ -40,42 +40,12 @@ def resolve(client: Client, ref: Ref) -> tuple[Ref, dict[str, Any] | None, str]:
     The schema is None for a bare version id (the API cannot look those up)
     or a version without one. `owner/name` of a model that is not official
     (whose predictions the API only creates for a version) becomes its latest
-    version, as a person typing it means.
+    version, as a person typing it means. `use()` resolves references the same way.
     """
-    from generated.api.models import models_get, models_versions_get
-    from generated.models.model_version import ModelVersion
+    from .._resolve import resolve_flow
 
-    api = client.api
-    if ref.kind == "version" and ref.owner is None:
-        return ref, None, f"version {ref.version}"
-    owner, name = str(ref.owner), str(ref.name)
-    label = f"{owner}/{name}"
-    if ref.kind == "deployment":
-        from generated.api.deployments import deployments_get
-
-        deployment = checked(deployments_get.sync_detailed(owner, name, client=api))
-        release = deployment.current_release
-        model_owner, _, model_name = release.model.partition("/")
-        version = checked(
-            models_versions_get.sync_detailed(model_owner, model_name, release.version, client=api)
-        )
-        label = f"deployments/{label}"
-    elif ref.kind == "version":
-        version = checked(
-            models_versions_get.sync_detailed(owner, name, str(ref.version), client=api)
-        )
-    else:
-        model = checked(models_get.sync_detailed(owner, name, client=api))
-        latest = model.latest_version
-        if not isinstance(latest, ModelVersion):
-            return ref, None, label
-        version = latest
-        if model.is_official is False:
-            ref = Ref("version", owner, name, latest.id)
-    schema = version.openapi_schema
-    if schema is None or not hasattr(schema, "to_dict"):
-        return ref, None, label
-    return ref, dict(schema.to_dict()), label
+    found = client._drive(resolve_flow(client._ctx, ref))
+    return found.ref, found.openapi_schema, found.label
 
 
 def create_prediction(

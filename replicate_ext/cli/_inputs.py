@@ -1,8 +1,10 @@
 """Turning `-i key=value` arguments into a model input, typed by the version's schema.
 
 Pure functions, free of click and of I/O other than checking that `@path`
-files exist, so that they can be tested on their own. Problems raise
-`InputError`, which the command line reports as a usage error.
+files exist, so that they can be tested on their own. The schema is read by
+`replicate_ext._schema`, as `use()` reads it, and the input built is checked
+the same way. Problems raise `InputError`, which the command line reports as a
+usage error.
 """
 
 from __future__ import annotations
@@ -11,114 +13,17 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .._errors import InputError
+from .._schema import InputSpec, check_value, did_you_mean, input_specs, streams_text
 
 __all__ = ["InputError", "InputSpec", "build_input", "input_specs", "streams_text"]
 
 _TRUE = frozenset({"true", "yes", "y", "on", "1"})
 _FALSE = frozenset({"false", "no", "n", "off", "0"})
 _INTEGER = re.compile(r"[+-]?\d+")
-
-
-class InputError(ValueError):
-    """An `-i` argument that cannot become a valid input; the message says how to fix it."""
-
-
-@dataclass(frozen=True, slots=True)
-class InputSpec:
-    """What a version's schema says about one input."""
-
-    name: str
-    type: str | None = None
-    item_type: str | None = None
-    enum: tuple[Any, ...] = ()
-    required: bool = False
-    is_file: bool = False
-    description: str = ""
-    default: Any = None
-    has_default: bool = False
-    order: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def type_label(self) -> str:
-        """The type as shown to people: `integer`, `array of string`, `file`, `red|blue`."""
-        if self.enum:
-            return "|".join(str(choice) for choice in self.enum)
-        if self.is_file:
-            return "file" if self.type != "array" else "array of file"
-        if self.type == "array" and self.item_type:
-            return f"array of {self.item_type}"
-        return self.type or "any"
-
-
-def _resolve(document: Mapping[str, Any], schema: Any, depth: int = 0) -> dict[str, Any]:
-    """`schema` with `$ref`, single-entry `allOf` and nullable `anyOf` folded in."""
-    if not isinstance(schema, Mapping) or depth > 8:
-        return {}
-    merged = {key: value for key, value in schema.items() if key not in ("$ref", "allOf", "anyOf")}
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/"):
-        target: Any = document
-        for part in ref[2:].split("/"):
-            target = target.get(part) if isinstance(target, Mapping) else None
-        merged = {**_resolve(document, target, depth + 1), **merged}
-    for key in ("allOf", "anyOf"):
-        parts = schema.get(key)
-        if isinstance(parts, list):
-            # Optional[X] comes out of pydantic as anyOf [X, {"type": "null"}]; the
-            # first non-null branch is the type to coerce to.
-            for part in parts:
-                resolved = _resolve(document, part, depth + 1)
-                if resolved.get("type") != "null":
-                    merged = {**resolved, **merged}
-                    break
-    return merged
-
-
-def _is_file_schema(schema: Mapping[str, Any]) -> bool:
-    return schema.get("type") == "string" and schema.get("format") == "uri"
-
-
-def input_specs(openapi_schema: Any) -> dict[str, InputSpec] | None:
-    """The inputs a version's `openapi_schema` declares, in their display order.
-
-    None when the schema has no `Input` (then values are sent as given).
-    """
-    if not isinstance(openapi_schema, Mapping):
-        return None
-    schemas = openapi_schema.get("components", {}).get("schemas", {})
-    model_input = _resolve(openapi_schema, schemas.get("Input")) if schemas else {}
-    properties = model_input.get("properties")
-    if not isinstance(properties, Mapping):
-        return None
-    required = set(model_input.get("required") or ())
-    specs: list[InputSpec] = []
-    for position, (name, raw) in enumerate(properties.items()):
-        prop = _resolve(openapi_schema, raw)
-        items = _resolve(openapi_schema, prop.get("items"))
-        kind = prop.get("type") if isinstance(prop.get("type"), str) else None
-        enum = prop.get("enum")
-        order = prop.get("x-order")
-        specs.append(
-            InputSpec(
-                name=name,
-                type=kind,
-                item_type=items.get("type") if isinstance(items.get("type"), str) else None,
-                enum=tuple(enum) if isinstance(enum, list) else (),
-                required=name in required,
-                is_file=_is_file_schema(prop) or (kind == "array" and _is_file_schema(items)),
-                description=str(prop.get("description") or ""),
-                default=prop.get("default"),
-                has_default="default" in prop,
-                order=order if isinstance(order, int) else position,
-                extra=prop,
-            )
-        )
-    specs.sort(key=lambda spec: spec.order)
-    return {spec.name: spec for spec in specs}
 
 
 def _file(text: str, key: str) -> Path:
@@ -195,6 +100,7 @@ def build_input(
     """
     result: dict[str, Any] = {}
     whole_arrays: set[str] = set()
+    raw_keys: set[str] = set()
     for pair in pairs:
         key, sep, text = pair.partition("=")
         raw_json = key.endswith(":")
@@ -204,7 +110,9 @@ def build_input(
         spec = specs.get(key) if specs is not None else None
         if specs is not None and spec is None:
             known = ", ".join(specs) or "none"
-            raise InputError(f"{model} has no input {key!r}; its inputs: {known}")
+            raise InputError(
+                f"{model} has no input {key!r}{did_you_mean(key, specs)}; its inputs: {known}", key
+            )
         if raw_json:
             try:
                 value: Any = json.loads(text)
@@ -213,6 +121,7 @@ def build_input(
             if key in result:
                 raise InputError(f"input {key!r} is given more than once")
             result[key] = value
+            raw_keys.add(key)
             continue
         if spec is not None and spec.type == "array":
             whole = text.lstrip().startswith("[")
@@ -236,18 +145,8 @@ def build_input(
         missing = [name for name, spec in specs.items() if spec.required and name not in result]
         if missing:
             names = ", ".join(missing)
-            raise InputError(f"{model} needs input {names}: add -i {missing[0]}=...")
+            raise InputError(f"{model} needs input {names}: add -i {missing[0]}=...", missing[0])
+        for key, value in result.items():
+            if key not in raw_keys:  # KEY:=JSON is sent as written
+                check_value(specs[key], value)  # bounds and the rest, as use() checks
     return result
-
-
-def streams_text(openapi_schema: Any) -> bool:
-    """Whether a version's output is text that arrives in pieces (an LLM's tokens)."""
-    if not isinstance(openapi_schema, Mapping):
-        return False
-    schemas = openapi_schema.get("components", {}).get("schemas", {})
-    output = _resolve(openapi_schema, schemas.get("Output")) if schemas else {}
-    return (
-        output.get("type") == "array"
-        and output.get("x-cog-array-type") == "iterator"
-        and output.get("x-cog-array-display") == "concatenate"
-    )

@@ -272,6 +272,33 @@ async def _train(ctx: RunContext) -> Any:
     return {"version": f"{destination}:{version}", "weights": weights}
 
 
+async def _split_words(ctx: RunContext) -> Any:
+    words = str(ctx.input.get("text", "")).split()
+    case = str(ctx.input.get("case", "keep"))
+    limit = ctx.input.get("limit")
+    if limit is not None:
+        words = words[: int(limit)]
+    interval = float(ctx.input.get("interval", 0.02))
+    await ctx.log(f"Splitting into {len(words)} words")
+    change = {"upper": str.upper, "lower": str.lower}.get(case, str)
+    for word in words:
+        await ctx.sleep(interval)
+        await ctx.emit(change(word))
+    return None
+
+
+async def _repeat_file(ctx: RunContext) -> Any:
+    resolved = ctx.resolve_file(str(ctx.input.get("file", "")))
+    if resolved is None:
+        raise ModelError("Cannot read the input file (only data URLs and this server's files)")
+    data, content_type = resolved
+    times = int(ctx.input.get("times", 1))
+    suffix = str(ctx.input.get("suffix") or "")
+    await ctx.log(f"Repeating {len(data)} bytes {times} times")
+    await ctx.sleep(0.1)
+    return ctx.publish("repeated", data * times + suffix.encode(), content_type)
+
+
 # -- catalog -------------------------------------------------------------------------------
 
 
@@ -550,6 +577,94 @@ BUNDLED_MODELS: tuple[BundledModel, ...] = (
         ),
         tags=("training", "fine-tune"),
     ),
+    BundledModel(
+        name="split-words",
+        description="Streams the words of a text one by one; the output is the list of words",
+        schema=cog_schema(
+            {
+                "text": _prop(0, "string", "Text to split into words"),
+                "case": _prop(
+                    1,
+                    None,
+                    "Change the case of the words",
+                    default="keep",
+                    allOf=[{"$ref": "#/components/schemas/case"}],
+                ),
+                "limit": _prop(
+                    2,
+                    None,
+                    "Give at most this many words (all of them when left out)",
+                    anyOf=[{"type": "integer", "minimum": 1}, {"type": "null"}],
+                ),
+                "interval": _prop(
+                    3,
+                    "number",
+                    "Seconds between words (divided by the server speed)",
+                    default=0.02,
+                    minimum=0,
+                    maximum=60,
+                ),
+            },
+            ["text"],
+            {
+                "type": "array",
+                "items": {"type": "string"},
+                "x-cog-array-type": "iterator",
+            },
+            enums={
+                "case": {
+                    "title": "case",
+                    "description": "An enumeration.",
+                    "enum": ["keep", "upper", "lower"],
+                    "type": "string",
+                }
+            },
+        ),
+        runner=_split_words,
+        example_input={"text": "one two three"},
+        readme=_readme(
+            "split-words",
+            "A plain iterator: pieces that stay a list.",
+            '{"text": "one two three"}',
+        ),
+        tags=("text", "streaming", "iterator"),
+        is_official=False,
+    ),
+    BundledModel(
+        name="repeat-file",
+        description="Returns its input file repeated, as a file",
+        schema=cog_schema(
+            {
+                "file": _prop(0, "string", "The file to repeat", format="uri"),
+                "times": _prop(
+                    1,
+                    None,
+                    "How many copies",
+                    default=1,
+                    allOf=[{"$ref": "#/components/schemas/times"}],
+                ),
+                "suffix": _prop(2, "string", "Text written after the copies", maxLength=20),
+            },
+            ["file"],
+            {"type": "string", "format": "uri"},
+            enums={
+                "times": {
+                    "title": "times",
+                    "description": "An enumeration.",
+                    "enum": [1, 2, 3],
+                    "type": "integer",
+                }
+            },
+        ),
+        runner=_repeat_file,
+        example_input={"file": "data:text/plain,hi", "times": 2},
+        readme=_readme(
+            "repeat-file",
+            "A file in, a file out.",
+            '{"file": "data:text/plain,hi", "times": 2}',
+        ),
+        tags=("files", "file-to-file"),
+    ),
 )
 
 EXAMPLE_OUTPUTS: Mapping[str, Any] = {
@@ -559,6 +674,8 @@ EXAMPLE_OUTPUTS: Mapping[str, Any] = {
     "sleep": "slept for 1 seconds",
     "echo": {"input": {"text": "ping"}, "files": {}},
     "trainable": "base model says: hi",
+    "split-words": ["one", "two", "three"],
+    "repeat-file": None,
 }
 
 COLLECTIONS: tuple[Collection, ...] = (

@@ -187,7 +187,7 @@ def _usage_error(invoke: Invoke, *args: str) -> str:
 
 def test_unknown_inputs_name_the_known_ones(invoke: Invoke) -> None:
     line = _usage_error(invoke, "run", "replicate/hello-world", "-i", "txt=hi")
-    assert "has no input 'txt'; its inputs: text" in line
+    assert "has no input 'txt' (did you mean 'text'?); its inputs: text" in line
 
 
 def test_values_of_the_wrong_type(invoke: Invoke) -> None:

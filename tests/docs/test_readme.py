@@ -3,7 +3,9 @@
 Each ```python block runs in a fresh interpreter whose environment points the
 default client at the test server, exactly as a reader's shell would with
 REPLICATE_API_TOKEN and REPLICATE_BASE_URL set. A block right after an HTML
-comment `<!-- readme: continue -->` runs together with the block before it.
+comment `<!-- readme: continue -->` runs together with the block before it. A
+```bash block right after `<!-- readme: run -->` is run first, by bash, in the
+same folder (the commands a reader types before the Python that follows).
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ from typing import Any
 import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-_BLOCK = re.compile(r"(<!-- readme: continue -->\s*)?```python\n(.*?)```", re.DOTALL)
+_BLOCK = re.compile(
+    r"(<!-- readme: continue -->\s*)?```python\n(.*?)```|<!-- readme: run -->\s*```bash\n(.*?)```",
+    re.DOTALL,
+)
+_SHELL = "# shell: "  # marks the commands of a bash block at the top of an example
 
 
 def examples() -> list[tuple[str, str]]:
@@ -26,6 +32,11 @@ def examples() -> list[tuple[str, str]]:
     text = README.read_text(encoding="utf-8")
     found: list[tuple[str, str]] = []
     for match in _BLOCK.finditer(text):
+        if match.group(3) is not None:
+            line = text.count("\n", 0, match.start(3))
+            commands = "".join(f"{_SHELL}{command}\n" for command in match.group(3).splitlines())
+            found.append((f"README.md:{line}", commands))
+            continue
         line = text.count("\n", 0, match.start(2))
         if match.group(1) and found:
             first_id, code = found[-1]
@@ -46,13 +57,11 @@ def test_readme_example_runs(where: str, code: str, replicate_server: Any, tmp_p
         "REPLICATE_API_TOKEN": replicate_server.token,
         "REPLICATE_BASE_URL": replicate_server.base_url,
     }
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=50,
-        check=False,
-    )
-    assert done.returncode == 0, f"{where} failed:\n{done.stdout}\n{done.stderr}"
+    bin_dir = str(Path(sys.executable).parent)  # where the console scripts are
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    commands = [line[len(_SHELL) :] for line in code.splitlines() if line.startswith(_SHELL)]
+    for args in [["bash", "-c", command] for command in commands] + [[sys.executable, "-c", code]]:
+        done = subprocess.run(
+            args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=50, check=False
+        )
+        assert done.returncode == 0, f"{where}: {args[-1]} failed:\n{done.stdout}\n{done.stderr}"

@@ -17,6 +17,8 @@ BUNDLED = {
     "sleep",
     "echo",
     "trainable",
+    "split-words",
+    "repeat-file",
 }
 
 

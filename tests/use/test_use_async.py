@@ -1,0 +1,103 @@
+"""use() with an AsyncClient, and the module-level use(use_async=True)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+
+import pytest
+
+import replicate_ext
+from replicate_ext import (
+    AsyncClient,
+    AsyncModelRun,
+    AsyncOutputStream,
+    FileOutput,
+    InputError,
+    PredictionCanceled,
+)
+from replicate_ext.testing import LocalServer
+
+
+async def until(predicate: object, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_an_async_function_is_awaited(async_client: AsyncClient) -> None:
+    tokens = async_client.use("replicate/stream-tokens")
+    assert await tokens(prompt="a b") == "a b"
+    assert await async_client.use("replicate/split-words")(text="a b") == ["a", "b"]
+    (image,) = await async_client.use("replicate/make-image")(width=2)
+    assert isinstance(image, FileOutput)
+    assert (await image.aread()).startswith(b"\x89PNG")
+    assert "prompt" in inspect.signature(tokens).parameters
+    assert (await tokens.openapi_schema())["components"]["schemas"]["Output"]["type"] == "array"
+
+
+async def test_async_bad_inputs_raise_before_any_prediction(
+    async_client: AsyncClient, server: LocalServer
+) -> None:
+    with pytest.raises(InputError, match="input 'repeat' must be at most 100"):
+        await async_client.use("replicate/stream-tokens")(prompt="a", repeat=101)
+    with pytest.raises(InputError, match="did you mean 'prompt'"):
+        await async_client.use("replicate/stream-tokens").create(prompt_="a")
+    assert not server.state.creations
+
+
+async def test_async_streaming_gives_an_async_iterator(async_client: AsyncClient) -> None:
+    words = async_client.use("replicate/split-words", streaming=True)
+    stream = words(text="one two three")
+    assert isinstance(stream, AsyncOutputStream)
+    async with stream:
+        assert [piece async for piece in stream] == ["one", "two", "three"]
+    # As code written for the official client does it: await, then iterate.
+    assert [piece async for piece in await words(text="x")] == ["x"]
+    images = async_client.use("replicate/make-image", streaming=True)(num_outputs=2)
+    assert [type(image) async for image in images] == [FileOutput, FileOutput]
+    with pytest.raises(InputError):
+        async for _ in words(txt="x"):
+            pass
+
+
+async def test_async_create_handles(async_client: AsyncClient) -> None:
+    run = await async_client.use("replicate/split-words").create(text="p q")
+    assert isinstance(run, AsyncModelRun)
+    assert await run.output() == ["p", "q"]
+    assert run.status == "succeeded"
+    assert "Splitting into 2 words" in run.logs
+    assert (await run.reload()).status == "succeeded"
+    sleeper = await async_client.use("replicate/sleep").create(seconds=3000)
+    await sleeper.cancel()
+    assert (await sleeper.wait()).status == "canceled"
+    with pytest.raises(PredictionCanceled):
+        await sleeper.output()
+    streamed = await async_client.use("replicate/stream-tokens", streaming=True).create(prompt="a")
+    assert [piece async for piece in await streamed.output()] == ["a"]
+
+
+async def test_cancelling_the_task_cancels_the_prediction(
+    async_client: AsyncClient, server: LocalServer
+) -> None:
+    task = asyncio.create_task(async_client.use("replicate/sleep")(seconds=3000))
+    await until(lambda: server.state.predictions)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    (prediction,) = server.state.predictions.values()
+    await until(lambda: prediction.status == "canceled")
+
+
+async def test_module_level_async_functions_use_the_loops_client(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
+    monkeypatch.setenv("REPLICATE_BASE_URL", server.base_url)
+    hello = replicate_ext.use("replicate/hello-world", use_async=True)
+    assert await hello(text="loop") == "hello loop"
+    tokens = replicate_ext.use("replicate/stream-tokens", streaming=True, use_async=True)
+    assert [piece async for piece in tokens(prompt="m n")] == ["m ", "n"]
+    await replicate_ext._default.default_async_client().aclose()
