@@ -249,3 +249,14 @@ async def test_one_async_client_shared_by_many_tasks(server: LocalServer) -> Non
             *(client.run(HELLO, {"text": f"task {i}"}) for i in range(40))
         )
     assert answers == [f"hello task {i}" for i in range(40)]
+
+
+def test_the_default_clients_lock_held_at_the_fork_does_not_hang_the_child(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
+    monkeypatch.setenv("REPLICATE_BASE_URL", server.base_url)
+    monkeypatch.setattr(_default, "_client", None)
+    with _default._lock:  # as if another thread were making the default client
+        pid, read = in_child(lambda: replicate_ext.run(HELLO, {"text": "child"}))
+    assert child_result(pid, read) == "hello child"
