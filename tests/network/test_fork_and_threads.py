@@ -85,6 +85,12 @@ def server(fresh_replicate_server: LocalServer) -> LocalServer:
     return fresh_replicate_server
 
 
+def use_a_new_default_client(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
+    monkeypatch.setenv("REPLICATE_BASE_URL", server.base_url)
+    monkeypatch.setattr(_default, "_client", None)
+
+
 def runs(client: Client, who: str, count: int = 15) -> list[Any]:
     return [client.run(HELLO, {"text": f"{who} {i}"}) for i in range(count)]
 
@@ -103,9 +109,7 @@ def test_parent_and_child_run_at_once_each_getting_its_own_answers(server: Local
 def test_the_default_client_is_fork_safe_too(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
-    monkeypatch.setenv("REPLICATE_BASE_URL", server.base_url)
-    monkeypatch.setattr(_default, "_client", None)
+    use_a_new_default_client(server, monkeypatch)
     assert replicate_ext.run(HELLO, {"text": "warm"}) == "hello warm"
     default = _default.default_client()
     try:
@@ -130,11 +134,6 @@ def test_a_lock_held_by_another_thread_at_the_fork_does_not_hang_the_child(
 
 
 # -- against a scripted TLS server: which connection carried what -------------------------------
-
-
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
 
 
 @pytest.fixture
@@ -254,9 +253,7 @@ async def test_one_async_client_shared_by_many_tasks(server: LocalServer) -> Non
 def test_the_default_clients_lock_held_at_the_fork_does_not_hang_the_child(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
-    monkeypatch.setenv("REPLICATE_BASE_URL", server.base_url)
-    monkeypatch.setattr(_default, "_client", None)
+    use_a_new_default_client(server, monkeypatch)
     with _default._lock:  # as if another thread were making the default client
         pid, read = in_child(lambda: replicate_ext.run(HELLO, {"text": "child"}))
     assert child_result(pid, read) == "hello child"

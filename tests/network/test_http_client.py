@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ssl
-import urllib.parse
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -38,20 +36,6 @@ def api_requests(server: LocalServer) -> list[Any]:
 
 
 # -- settings kept ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
-def front(replicate_server: LocalServer, ca: trustme.CA) -> Iterator[TLSFront]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("localhost").configure_cert(context)
-    upstream = urllib.parse.urlsplit(replicate_server.origin)
-    with TLSFront((upstream.hostname or "", upstream.port or 0), context) as tls:
-        yield tls
 
 
 def test_its_tls_settings_are_the_ones_used(

@@ -8,7 +8,6 @@ where it was asked to connect.
 from __future__ import annotations
 
 import logging
-import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,24 +22,7 @@ from replicate_ext._http import environment_proxies
 from replicate_ext.testing import LocalServer
 
 from ._tunnel import ConnectProxy, TLSFront
-
-API_HOST = "api.replicate.test"  # resolves nowhere: only the proxy can reach it
-
-
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
-def front(replicate_server: LocalServer, ca: trustme.CA) -> Iterator[TLSFront]:
-    import ssl
-
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("localhost", "127.0.0.1", "::1", API_HOST).configure_cert(context)
-    upstream = urllib.parse.urlsplit(replicate_server.origin)
-    with TLSFront((upstream.hostname or "", upstream.port or 0), context) as tls:
-        yield tls
+from .conftest import API_HOST
 
 
 @pytest.fixture
