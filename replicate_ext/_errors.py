@@ -9,7 +9,7 @@ prediction is a `ReplicateError`::
     ├── AuthenticationError         401, or no usable token
     ├── NotFoundError               404
     ├── RateLimitError              429 after the retries
-    ├── ResponseParseError          an answer not of the promised shape (also generated's ParseError)
+    ├── ResponseParseError          an answer not of its promised shape (generated's ParseError)
     ├── PredictionError             the prediction ended without an output (a status not known yet)
     │   ├── ModelError              ... it failed
     │   ├── PredictionCanceled      ... it was canceled
