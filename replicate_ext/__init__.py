@@ -55,6 +55,8 @@ if TYPE_CHECKING:
         wait,
     )
     from ._errors import (
+        APIConnectionError,
+        APITimeoutError,
         AuthenticationError,
         InputError,
         ModelError,
@@ -136,6 +138,8 @@ _EXPORTS: dict[str, str] = {
     "stream_prediction": "._default",
     "upload_file": "._default",
     "wait": "._default",
+    "APIConnectionError": "._errors",
+    "APITimeoutError": "._errors",
     "AuthenticationError": "._errors",
     "InputError": "._errors",
     "ModelError": "._errors",
@@ -188,6 +192,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "APIConnectionError",
+    "APITimeoutError",
     "AsyncClient",
     "AsyncEventStream",
     "AsyncModelFunction",

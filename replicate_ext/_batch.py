@@ -718,13 +718,14 @@ def _private_http(client: _BaseClient, concurrency: int) -> httpx.AsyncClient:
     Connections belong to the loop that opened them, so the sync batch cannot
     borrow the client's own async pool; this one lives as long as the batch.
     """
-    from ._async_transport import AsyncTransport
-    from ._http import async_http
+    from ._http import async_http, make_limits
 
-    transport = client._transport
-    if not isinstance(transport, httpx.AsyncBaseTransport):
-        transport = AsyncTransport(max_connections=max(100, concurrency + 4))
-    return async_http(transport, client._retry_policy, client._http_options())
+    return async_http(
+        client._async_transport(),
+        client._retry_policy,
+        client._http_options(),
+        make_limits(max(100, concurrency + 4)),
+    )
 
 
 __all__ = [

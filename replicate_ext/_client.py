@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, overload
 
@@ -51,13 +52,22 @@ R = TypeVar("R")
 PageT = TypeVar("PageT")
 
 DEFAULT_BASE_URL = "https://api.replicate.com/v1"
-DEFAULT_TIMEOUT = 60.0
+
+
+class _Default(float):
+    """A default number of seconds, told apart from the same number given on purpose."""
+
+    __slots__ = ()
+
+
+DEFAULT_TIMEOUT: float = _Default(60.0)
 DEFAULT_MAX_RETRIES = 3
 USER_AGENT = f"replicate-ext/{__version__}"
 
 
 class _BaseClient:
     _transport_kind = "BaseTransport"  # the httpx class a `transport` must be
+    _http_client_kind = "Client"  # the httpx class an `http_client` must be
 
     def __init__(
         self,
@@ -69,6 +79,7 @@ class _BaseClient:
         poll_interval: float = 0.5,
         user_agent: str | None = None,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
         if transport is not None:
             import httpx  # already loaded by whoever made the transport
@@ -76,6 +87,10 @@ class _BaseClient:
             if not isinstance(transport, getattr(httpx, self._transport_kind)):
                 name = type(self).__name__
                 raise TypeError(f"{name} needs an httpx.{self._transport_kind} as its transport")
+        base = base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
+        self.base_url = base.rstrip("/")
+        if http_client is not None:
+            timeout = self._take_http_client(http_client, transport, timeout)
         timeout_option(timeout)
         positive_seconds("poll_interval", poll_interval)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -83,23 +98,66 @@ class _BaseClient:
         token = clean_token(
             os.environ.get("REPLICATE_API_TOKEN") if api_token is None else api_token
         )
-        base = base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
-        self.base_url = base.rstrip("/")
         self.max_retries = max_retries
         self.poll_interval = poll_interval
         self._token = token
         self._timeout_option = timeout
         self._headers = {"User-Agent": f"{user_agent} {USER_AGENT}" if user_agent else USER_AGENT}
         self._transport = transport
+        self._http_client = http_client
         self._lock = threading.Lock()  # the httpx clients are made on first use
         self._sync: httpx.Client | None = None
         self._async: httpx.AsyncClient | None = None
+        self._borrowed: httpx.Client | httpx.AsyncClient | None = None  # on the user's transports
         self._api: GeneratedClient | None = None
         self._policy: RetryPolicy | None = None
         self._auth_cache: BearerAuth | None = None
         self._timeout_cache: httpx.Timeout | None = None
         self._context: Context | None = None
         self._webhook_secret: str | None = None
+        _clients.add(self)
+
+    def _take_http_client(self, http_client: Any, transport: Any, timeout: Any) -> Any:
+        """Check a user's own httpx client before any request; the timeout to use with it.
+
+        Our `timeout`, when given, applies; otherwise the client's own, unless
+        it is httpx's default (5 s, too short for `Prefer: wait`), then ours.
+        """
+        import httpx  # already loaded by whoever made the client
+
+        name, kind = type(self).__name__, self._http_client_kind
+        if not isinstance(http_client, getattr(httpx, kind)):
+            given = f"{type(http_client).__module__}.{type(http_client).__qualname__}"
+            raise TypeError(f"{name} needs an httpx.{kind} as its http_client, not {given}")
+        if transport is not None:
+            raise TypeError(
+                "give either transport= or http_client=, not both: "
+                f"a transport goes into the httpx client (httpx.{kind}(transport=...))"
+            )
+        if http_client.is_closed:
+            raise ValueError("http_client is closed: give an open one")
+        own_base = str(http_client.base_url).rstrip("/")
+        if own_base and own_base != self.base_url:
+            raise ValueError(
+                f"http_client has its own base_url ({own_base}), not this client's "
+                f"({self.base_url}): give it as {name}(base_url=...) instead"
+            )
+        if isinstance(timeout, _Default) and http_client.timeout != httpx.Timeout(5.0):
+            return http_client.timeout
+        return timeout
+
+    def _forget_connections(self) -> None:
+        """In a child process after fork(): drop the parent's connections, untouched.
+
+        They are the parent's sockets too. Closing them here could write to them
+        (an HTTP/2 GOAWAY, a TLS close alert in the async stack) behind the
+        parent's back; dropped, they are only released by this process once
+        garbage collected. The next request opens fresh connections.
+        """
+        self._lock = threading.Lock()  # another thread may have held it at the fork
+        self._sync = None
+        self._async = None
+        self._borrowed = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -175,21 +233,47 @@ class _BaseClient:
         if self._sync is None:
             with self._lock:
                 if self._sync is None:
-                    from ._http import sync_http
+                    from ._http import adopt_sync, sync_http
 
                     options = self._http_options()
-                    self._sync = sync_http(self._transport, self._retry_policy, options)
+                    user = self._http_client
+                    if user is not None and self._http_client_kind == "Client":
+                        auth = options.pop("auth")
+                        self._sync = adopt_sync(user, self._retry_policy, auth, options)  # type: ignore[arg-type]
+                        self._borrowed = self._sync
+                    else:
+                        self._sync = sync_http(self._sync_transport(), self._retry_policy, options)
         return self._sync
 
     def _async_http(self) -> httpx.AsyncClient:
         if self._async is None:
             with self._lock:
                 if self._async is None:
-                    from ._http import async_http
+                    from ._http import adopt_async, async_http
 
                     options = self._http_options()
-                    self._async = async_http(self._transport, self._retry_policy, options)
+                    user = self._http_client
+                    if user is not None and self._http_client_kind == "AsyncClient":
+                        auth = options.pop("auth")
+                        self._async = adopt_async(user, self._retry_policy, auth, options)  # type: ignore[arg-type]
+                        self._borrowed = self._async
+                    else:
+                        self._async = async_http(
+                            self._async_transport(), self._retry_policy, options
+                        )
         return self._async
+
+    def _sync_transport(self) -> Any:
+        # A sync transport for the sync side: `Client`'s own; `AsyncClient`'s is
+        # async, unless it serves both (`MockTransport`).
+        import httpx
+
+        return self._transport if isinstance(self._transport, httpx.BaseTransport) else None
+
+    def _async_transport(self) -> Any:
+        import httpx
+
+        return self._transport if isinstance(self._transport, httpx.AsyncBaseTransport) else None
 
     # -- the flows behind the methods, the same for both clients -------------------------------
 
@@ -277,6 +361,18 @@ class _BaseClient:
         return models_list, search_request(query)
 
 
+_clients: weakref.WeakSet[_BaseClient] = weakref.WeakSet()
+
+
+def _forget_connections_after_fork() -> None:
+    for client in list(_clients):
+        client._forget_connections()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_forget_connections_after_fork)
+
+
 def _upload_source(
     file: str | os.PathLike[str] | bytes | IO[bytes], filename: str | None, content_type: str | None
 ) -> PendingUpload:
@@ -317,9 +413,21 @@ class Client(_BaseClient):
     none) applies to each request; connecting gets at most 10 s of it.
     `max_retries` bounds retries of failed requests that are safe to repeat;
     `poll_interval` is the delay between polls of a prediction that has no
-    event stream. `transport` replaces httpx's network transport (e.g.
-    `httpx.MockTransport` in tests). Use it as a context manager, or `close()`
-    it, to release its connections.
+    event stream. Proxies named by HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and
+    NO_PROXY are used as httpx uses them.
+
+    `http_client` is an `httpx.Client` of your own (TLS, proxies, limits,
+    HTTP/2, event hooks, headers): requests go through its connections and
+    settings, with this client's authentication (sent to `base_url` only),
+    retries and, unless it set its own, timeout. It stays yours: `close()`
+    leaves it open. `transport` instead replaces httpx's network transport
+    (e.g. `httpx.MockTransport` in tests; the environment's proxies still
+    apply to an `httpx.HTTPTransport`).
+
+    Use it as a context manager, or `close()` it, to release its connections.
+    It may be shared by threads, and survives `os.fork()`: a child process
+    opens connections of its own (but those of an `http_client` are its owner's
+    business).
     """
 
     def _drive(self, flow: Flow[T]) -> T:
@@ -328,8 +436,8 @@ class Client(_BaseClient):
         return drive(flow, self._sync_http())
 
     def close(self) -> None:
-        """Close the connections."""
-        if self._sync is not None:
+        """Close the connections (an `http_client` given is left open: it is yours to close)."""
+        if self._sync is not None and self._sync is not self._borrowed:
             self._sync.close()
 
     def __enter__(self) -> Client:
@@ -603,10 +711,12 @@ class Client(_BaseClient):
 class AsyncClient(_BaseClient):
     """The async twin of `Client`: the same options, and the same methods to await.
 
-    Use it as an async context manager, or `await aclose()` it.
+    `http_client` is an `httpx.AsyncClient` of your own. Use it as an async
+    context manager, or `await aclose()` it.
     """
 
     _transport_kind = "AsyncBaseTransport"
+    _http_client_kind = "AsyncClient"
 
     async def _drive(self, flow: Flow[T]) -> T:
         from ._flow import adrive
@@ -614,8 +724,8 @@ class AsyncClient(_BaseClient):
         return await adrive(flow, self._async_http())
 
     async def aclose(self) -> None:
-        """Close the connections."""
-        if self._async is not None:
+        """Close the connections (an `http_client` given is left open: it is yours to close)."""
+        if self._async is not None and self._async is not self._borrowed:
             await self._async.aclose()
         if self._sync is not None:
             self._sync.close()

@@ -8,6 +8,7 @@ per event loop, as httpx connections belong to the loop that opened them.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import weakref
 from collections.abc import Callable, Coroutine
@@ -25,6 +26,17 @@ _lock = threading.Lock()
 _client: Client | None = None
 _async_clients: weakref.WeakKeyDictionary[Any, AsyncClient] = weakref.WeakKeyDictionary()
 _async_client: AsyncClient | None = None  # outside asyncio (trio)
+
+
+def _new_lock_after_fork() -> None:
+    # Another thread may have held it at the fork, and will not release it in the
+    # child. The clients themselves drop their inherited connections (`_client`).
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 def default_client() -> Client:

@@ -1,4 +1,26 @@
-"""The exceptions this package raises, and the mapping from HTTP answers to them."""
+"""The exceptions this package raises, and the mapping from HTTP answers to them.
+
+Every error a `replicate_ext` call raises for the API, the network or a
+prediction is a `ReplicateError`::
+
+    ReplicateError                  an error answer (status, title, detail, ...) or any below
+    ├── APIConnectionError          no answer: connecting, sending or receiving failed
+    │   └── APITimeoutError         ... because a timeout passed
+    ├── AuthenticationError         401, or no usable token
+    ├── NotFoundError               404
+    ├── RateLimitError              429 after the retries
+    ├── ResponseParseError          an answer not of its promised shape (generated's ParseError)
+    ├── PredictionError             the prediction ended without an output (a status not known yet)
+    │   ├── ModelError              ... it failed
+    │   ├── PredictionCanceled      ... it was canceled
+    │   │   └── PredictionAborted   ... before it started
+    │   └── PredictionTimeout       ... the run's `timeout` passed; it was canceled
+    ├── StreamInterrupted           (_stream) an event stream could not be resumed
+    └── WebhookVerificationError    (_webhooks) a webhook failed verification; also a ValueError
+
+Bad arguments are `TypeError` or `ValueError` (`InputError` for a model's
+inputs), raised before any request.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +52,8 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "APIConnectionError",
+    "APITimeoutError",
     "AuthenticationError",
     "InputError",
     "ModelError",
@@ -148,6 +172,31 @@ class NotFoundError(ReplicateError):
 
 class RateLimitError(ReplicateError):
     """The API answered 429 and retrying did not help."""
+
+
+class APIConnectionError(ReplicateError):
+    """A request got no answer: connecting, sending or receiving failed, after the retries.
+
+    DNS, a refused or dropped connection, TLS, a proxy, a garbled answer. The
+    exception httpx raised is the `__cause__`. `request` is the request
+    (method and URL are in the message, without the query). `prediction_id`
+    names the prediction the call was working on, when there is one: it may
+    still be running, and its result can be fetched later.
+    """
+
+    def __init__(
+        self, message: str, *, request: Any = None, prediction_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.request = request
+        self.prediction_id = prediction_id
+
+
+class APITimeoutError(APIConnectionError):
+    """A request timed out: connecting, sending, receiving, or waiting for a free connection.
+
+    The limits are the client's `timeout`; see `APIConnectionError`.
+    """
 
 
 _BY_STATUS: dict[int, type[ReplicateError]] = {

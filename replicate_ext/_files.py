@@ -319,6 +319,12 @@ def _raise_for_download(response: httpx.Response, url: str) -> None:
         )
 
 
+def _network_error(failure: httpx.RequestError) -> Exception:
+    from ._flow import network_error
+
+    return network_error(failure)
+
+
 def _short(url: str, limit: int = 80) -> str:
     return url if len(url) <= limit else url[: limit - 3] + "..."
 
@@ -390,11 +396,16 @@ class FileOutput:
         if data is not None:
             yield data
             return
-        with self._get_downloader().stream(self.url) as response:
-            if response.status_code >= 400:
-                response.read()
-                _raise_for_download(response, self.url)
-            yield from response.iter_bytes()
+        import httpx
+
+        try:
+            with self._get_downloader().stream(self.url) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    _raise_for_download(response, self.url)
+                yield from response.iter_bytes()
+        except httpx.RequestError as failure:
+            raise _network_error(failure) from failure
 
     def read(self) -> bytes:
         """All of the file's bytes."""
@@ -416,12 +427,17 @@ class FileOutput:
         if data is not None:
             yield data
             return
-        async with self._get_downloader().astream(self.url) as response:
-            if response.status_code >= 400:
-                await response.aread()
-                _raise_for_download(response, self.url)
-            async for chunk in response.aiter_bytes():
-                yield chunk
+        import httpx
+
+        try:
+            async with self._get_downloader().astream(self.url) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    _raise_for_download(response, self.url)
+                async for chunk in response.aiter_bytes():
+                    yield chunk
+        except httpx.RequestError as failure:
+            raise _network_error(failure) from failure
 
     async def aread(self) -> bytes:
         """Async: all of the file's bytes."""

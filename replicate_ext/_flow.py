@@ -6,6 +6,10 @@ the outcome: the answer, or the exception raised while doing it, thrown in at
 the `yield`. The logic of running and waiting for predictions, uploading and
 paging is written once as flows; `drive` and `adrive` are the only places that
 do I/O.
+
+Flows see httpx's own exceptions (and may handle them: reconnect, look for an
+orphaned prediction); one that ends a flow leaves the driver as the
+`APIConnectionError` or `APITimeoutError` it stands for (`network_error`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from collections.abc import Awaitable, Generator
 from typing import Any, TypeAlias, TypeVar
 
 import httpx
+
+from ._errors import APIConnectionError, APITimeoutError
 
 T = TypeVar("T")
 
@@ -101,6 +107,8 @@ def drive(flow: Flow[T], http: httpx.Client) -> T:
                 op = flow.send(answer) if error is None else flow.throw(error)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
+            except httpx.RequestError as failure:
+                raise network_error(failure) from failure
             try:
                 answer, error = _perform(op, http, streams), None
             except BaseException as exc:  # noqa: BLE001 (the flow decides, e.g. cancels)
@@ -121,6 +129,8 @@ async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:
                 op = flow.send(answer) if error is None else flow.throw(error)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
+            except httpx.RequestError as failure:
+                raise network_error(failure) from failure
             try:
                 answer, error = await _aperform(op, http, streams), None
             except BaseException as exc:  # noqa: BLE001 (the flow decides, e.g. cancels)
@@ -128,6 +138,31 @@ async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:
     finally:
         for stream in streams:
             await stream.response.aclose()
+
+
+def network_error(error: httpx.RequestError) -> APIConnectionError:
+    """The `ReplicateError` for an httpx failure that ended a call; raise it ``from error``.
+
+    It keeps the prediction the flow named on the way out (`prediction_id`,
+    and the note saying so).
+    """
+    kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    try:
+        request: httpx.Request | None = error.request
+    except RuntimeError:  # raised when httpx attached no request
+        request = None
+    what = "timed out" if kind is APITimeoutError else "failed"
+    if request is not None:
+        # Without the query: a signed file URL carries its credentials there.
+        what = f"{request.method} {request.url.copy_with(query=None)} {what}"
+    reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    converted = kind(
+        f"{what}: {reason}", request=request, prediction_id=getattr(error, "prediction_id", None)
+    )
+    for note in getattr(error, "__notes__", ()):
+        converted.add_note(note)
+    converted.__cause__ = error  # also when it is not raised `from` it
+    return converted
 
 
 def _perform(op: Op, http: httpx.Client, streams: list[Stream]) -> Any:

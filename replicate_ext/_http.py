@@ -3,11 +3,28 @@
 Kept apart from `_client` so that making a client imports neither httpx nor
 `generated`: a process that builds a client at startup and calls the API
 later (or never) does not pay for them up front.
+
+The bytes go through httpx's own transports, each wrapped in a retrying one
+(`_retry`), in one of three ways:
+
+* by default, httpx's `HTTPTransport`, plus one proxy transport per proxy the
+  environment names (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, with NO_PROXY's
+  exemptions), read by httpx's own rules;
+* with `transport=`, that transport; when it is httpx's network transport,
+  the environment's proxies are mounted beside it as for the default (httpx
+  itself ignores them once given a transport), while any other transport
+  (`MockTransport`, say) gets every request;
+* with `http_client=`, the transports of the user's own httpx client (its
+  pools, proxies, TLS and HTTP/2 settings, limits), in a client of ours that
+  takes its headers, cookies, hooks, redirect settings and timeout. The
+  user's client itself is left as it was, and is never closed here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import copy
+import logging
+from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
 import httpx
@@ -16,9 +33,11 @@ from generated.client import Client as GeneratedClient
 
 from ._errors import AuthenticationError
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
-from ._transport import Transport
+
+logger = logging.getLogger("replicate_ext")
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 100
 
 
 def make_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -30,11 +49,21 @@ def make_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     return httpx.Timeout(timeout, connect=min(timeout, DEFAULT_CONNECT_TIMEOUT))
 
 
+def make_limits(max_connections: int = DEFAULT_MAX_CONNECTIONS) -> httpx.Limits:
+    """Connection limits for our own transports: as many may stay idle as may be open.
+
+    httpx keeps 20 idle by default; a client running more requests than that at
+    once would close and reopen connections all the time.
+    """
+    return httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+
+
 class BearerAuth(httpx.Auth):
     """Adds the token to requests for the API, and only to them.
 
     Output files, redirects to other hosts and anything outside `base_url` go
-    without it. A missing or unusable token fails here, at the first API
+    without it (with the user's own client, under that client's `auth`, if it
+    has one). A missing or unusable token fails here, at the first API
     request, with `problem` (which never repeats the token).
     """
 
@@ -44,18 +73,45 @@ class BearerAuth(httpx.Auth):
         self._header = None if problem else f"Bearer {token}"
         self._origin = (url.scheme, url.host, url.port)
         self._path = url.path.rstrip("/") + "/"
+        self._other: httpx.Auth | None = None
 
     def __repr__(self) -> str:
         return "<BearerAuth>"
 
+    def beside(self, other: httpx.Auth | None) -> BearerAuth:
+        """A copy that authenticates the API itself and leaves every other request to `other`."""
+        combined = copy.copy(self)
+        combined._other = other
+        return combined
+
+    def for_api(self, request: httpx.Request) -> bool:
+        """Whether `request` goes to the API (and so carries the token)."""
+        url = request.url
+        return (url.scheme, url.host, url.port) == self._origin and url.path.startswith(self._path)
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Set `Authorization` on requests under the base URL."""
-        url = request.url
-        if (url.scheme, url.host, url.port) == self._origin and url.path.startswith(self._path):
+        if self.for_api(request):
             if self._header is None:
                 raise AuthenticationError(self._problem)
             request.headers["Authorization"] = self._header
         yield request
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        """Our flow for the API; the user's own auth, if any, for other requests."""
+        if self._other is not None and not self.for_api(request):
+            return self._other.sync_auth_flow(request)
+        return super().sync_auth_flow(request)
+
+    def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """The async twin of `sync_auth_flow`."""
+        if self._other is not None and not self.for_api(request):
+            return self._other.async_auth_flow(request)
+        return super().async_auth_flow(request)
 
 
 class Api(GeneratedClient):
@@ -80,67 +136,135 @@ class Api(GeneratedClient):
         return self._async_http()
 
 
-def sync_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.Client:
-    """A retrying httpx client over `transport` (default: our HTTP/1.1 `Transport`).
+class _Side:
+    """The httpx classes of one side, sync or async, so that both are assembled by one code."""
 
-    With our transport, the proxies the environment names are honoured as httpx
-    would honour them for its own (httpx ignores them once given a transport).
-    """
-    mounts: dict[str, httpx.BaseTransport | None] = {}
-    if not isinstance(transport, httpx.BaseTransport):
-        transport = Transport()
-        for pattern, proxy in environment_proxies().items():
-            mounts[pattern] = (
-                None if proxy is None else RetryTransport(httpx.HTTPTransport(proxy=proxy), policy)
-            )
-    return httpx.Client(transport=RetryTransport(transport, policy), mounts=mounts, **options)
+    __slots__ = ("client", "network", "retry")
+
+    def __init__(self, client: type[Any], network: type[Any], retry: type[Any]) -> None:
+        self.client = client
+        self.network = network
+        self.retry = retry
 
 
-def async_http(transport: Any, policy: RetryPolicy, options: dict[str, Any]) -> httpx.AsyncClient:
+_SYNC = _Side(httpx.Client, httpx.HTTPTransport, RetryTransport)
+_ASYNC = _Side(httpx.AsyncClient, httpx.AsyncHTTPTransport, AsyncRetryTransport)
+
+
+def sync_http(
+    transport: Any, policy: RetryPolicy, options: dict[str, Any], limits: httpx.Limits | None = None
+) -> httpx.Client:
+    """A retrying httpx client: httpx's transport (or `transport`), the environment's proxies."""
+    return _own(_SYNC, transport, policy, options, limits)  # type: ignore[no-any-return]
+
+
+def async_http(
+    transport: Any, policy: RetryPolicy, options: dict[str, Any], limits: httpx.Limits | None = None
+) -> httpx.AsyncClient:
     """The async twin of `sync_http`."""
-    from ._async_transport import AsyncTransport
+    return _own(_ASYNC, transport, policy, options, limits)  # type: ignore[no-any-return]
 
-    mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
-    if not isinstance(transport, httpx.AsyncBaseTransport):
-        transport = AsyncTransport()
+
+def _own(
+    side: _Side,
+    transport: Any,
+    policy: RetryPolicy,
+    options: dict[str, Any],
+    limits: httpx.Limits | None,
+) -> Any:
+    limits = limits or make_limits()
+    mounts: dict[str, Any] = {}
+    if transport is None:
+        transport = side.network(limits=limits)
+    if isinstance(transport, side.network):
         for pattern, proxy in environment_proxies().items():
             mounts[pattern] = (
                 None
                 if proxy is None
-                else AsyncRetryTransport(httpx.AsyncHTTPTransport(proxy=proxy), policy)
+                else side.retry(side.network(proxy=proxy, limits=limits), policy)
             )
-    return httpx.AsyncClient(
-        transport=AsyncRetryTransport(transport, policy), mounts=mounts, **options
-    )
+    return side.client(transport=side.retry(transport, policy), mounts=mounts, **options)
 
 
 def environment_proxies() -> dict[str, str | None]:
-    """The httpx mount patterns for HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY.
+    """The mount patterns of the proxies the environment names (None: exempt, go direct).
 
-    A pattern maps to the proxy URL to use, or to None for hosts NO_PROXY
-    exempts. Read through `urllib.request.getproxies()`, which knows the
-    platform's conventions (both letter cases, and no HTTP_PROXY in CGI).
+    httpx's own reading of HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (the
+    one an `httpx.Client` made without a transport uses), with one repair: a
+    bracketed IPv6 address in NO_PROXY (``[::1]``, ``[::1]:8080``) becomes a
+    pattern httpx cannot read, which would fail every request. An entry that
+    still cannot be read is left out, with a warning.
     """
-    import urllib.request  # already loaded by httpx
+    from httpx._utils import get_environment_proxies
 
-    found = urllib.request.getproxies()
-    mounts: dict[str, str | None] = {}
-    for scheme in ("http", "https", "all"):
-        url = found.get(scheme)
-        if url:
-            mounts[f"{scheme}://"] = url if "://" in url else f"http://{url}"
-    for host in (found.get("no") or "").split(","):
-        host = host.strip()
-        if host == "*":
-            return {}
-        if host:
-            mounts[_exempt_pattern(host)] = None
-    return mounts
+    proxies: dict[str, str | None] = {}
+    for pattern, proxy in get_environment_proxies().items():
+        if pattern.startswith("all://*["):  # "*" (this domain and those under it) + an address
+            pattern = "all://" + pattern.removeprefix("all://*")
+        try:
+            httpx.URL(pattern)
+        except httpx.InvalidURL:
+            logger.warning("ignoring the proxy setting %r: httpx cannot read it", pattern)
+            continue
+        proxies[pattern] = proxy
+    return proxies
 
 
-def _exempt_pattern(host: str) -> str:
-    if ":" in host and not host.startswith("["):  # an IPv6 address
-        return f"all://[{host}]"
-    if host.replace(".", "").isdigit() or host.lower() == "localhost" or host.startswith("["):
-        return f"all://{host}"
-    return f"all://*{host}"  # the domain and every name under it
+def adopt_sync(
+    user: httpx.Client, policy: RetryPolicy, auth: BearerAuth, options: dict[str, Any]
+) -> httpx.Client:
+    """A retrying httpx client of ours that sends through `user`'s transports, with its settings."""
+
+    def check_open(request: httpx.Request) -> None:
+        if user.is_closed:
+            raise RuntimeError("the http_client given to this Client has been closed")
+
+    return _adopt(_SYNC, user, policy, auth, options, check_open)  # type: ignore[no-any-return]
+
+
+def adopt_async(
+    user: httpx.AsyncClient, policy: RetryPolicy, auth: BearerAuth, options: dict[str, Any]
+) -> httpx.AsyncClient:
+    """The async twin of `adopt_sync`."""
+
+    async def check_open(request: httpx.Request) -> None:
+        if user.is_closed:
+            raise RuntimeError("the http_client given to this AsyncClient has been closed")
+
+    return _adopt(_ASYNC, user, policy, auth, options, check_open)  # type: ignore[no-any-return]
+
+
+def _adopt(
+    side: _Side,
+    user: httpx.Client | httpx.AsyncClient,
+    policy: RetryPolicy,
+    auth: BearerAuth,
+    options: dict[str, Any],
+    check_open: Callable[[httpx.Request], Any],
+) -> Any:
+    # httpx has no public way to reach a client's transports; these two
+    # attributes have held them since httpx 0.18.
+    transport = user._transport
+    mounts = {
+        pattern.pattern: None if mounted is None else side.retry(mounted, policy)
+        for pattern, mounted in user._mounts.items()
+    }
+    headers = httpx.Headers(user.headers)
+    if headers.get("user-agent") == f"python-httpx/{httpx.__version__}":  # httpx's, not theirs
+        headers["User-Agent"] = options["headers"]["User-Agent"]
+    hooks = user.event_hooks
+    return side.client(
+        base_url=options["base_url"],
+        auth=auth.beside(user.auth),
+        params=user.params,
+        headers=headers,
+        cookies=user.cookies,
+        timeout=options["timeout"],
+        follow_redirects=user.follow_redirects,
+        max_redirects=user.max_redirects,
+        event_hooks={"request": [check_open, *hooks["request"]], "response": hooks["response"]},
+        trust_env=user.trust_env,
+        default_encoding=getattr(user, "_default_encoding", "utf-8"),
+        transport=side.retry(transport, policy),
+        mounts=mounts,
+    )

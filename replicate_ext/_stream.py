@@ -42,7 +42,18 @@ from ._errors import (
     ReplicateError,
 )
 from ._files import FileEncoding, FileOutput, is_file_url
-from ._flow import Await, Close, Op, ReadChunk, Send, Sleep, Stream, _aperform, _perform
+from ._flow import (
+    Await,
+    Close,
+    Op,
+    ReadChunk,
+    Send,
+    Sleep,
+    Stream,
+    _aperform,
+    _perform,
+    network_error,
+)
 from ._predictions import (
     Context,
     RunOptions,
@@ -632,6 +643,8 @@ class _Steps:
                 if self.left:
                     return None
                 raise
+            except httpx.RequestError as failure:  # the caller gets a ReplicateError
+                raise network_error(failure) from failure
             self.answer, self.error = None, None
             if not (self.left and isinstance(op, Emit)):
                 return op

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 import httpx
 
-from .._errors import AuthenticationError, PredictionError, ReplicateError
+from .._errors import APIConnectionError, AuthenticationError, PredictionError, ReplicateError
 from .._version import __version__
 
 if TYPE_CHECKING:
@@ -80,6 +80,11 @@ def describe_error(error: BaseException) -> tuple[int, str]:
         return EXIT_FAILED, str(error)
     if isinstance(error, AuthenticationError) and error.status is None:
         return EXIT_USAGE, str(error)
+    if isinstance(error, APIConnectionError) and isinstance(error.__cause__, httpx.HTTPError):
+        code, message = describe_error(error.__cause__)  # said as a direct call's failure is
+        if error.prediction_id is not None:
+            message += f" (while waiting for prediction {error.prediction_id})"
+        return code, message
     if isinstance(error, ReplicateError):
         message = str(error)
         if error.status == 401:

@@ -7,9 +7,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 from rich.console import Console
 
+from replicate_ext._flow import network_error
+from replicate_ext.cli._app import EXIT_API, describe_error
 from replicate_ext.cli._inputs import InputError, build_input, input_specs, streams_text
 from replicate_ext.cli._run import PiecePrinter, StatusReporter, file_name, render
 from replicate_ext.testing._models import BUNDLED_MODELS
@@ -191,3 +194,21 @@ def test_logs_while_starting_show_as_processing() -> None:
     reporter.update(_prediction("starting"))
     reporter.update(_prediction("starting", "warming up\n"))
     assert buffer.getvalue().splitlines()[-1].endswith("] processing")
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (httpx.ConnectError("refused"), "cannot reach the API (http://api.test/v1/x): refused"),
+        (httpx.ReadTimeout("timed out"), "the API did not answer in time (http://api.test/v1/x)"),
+    ],
+    ids=["connect", "timeout"],
+)
+def test_network_errors_of_library_calls_read_as_the_cli_says_them(
+    failure: httpx.RequestError, expected: str
+) -> None:
+    failure.request = httpx.Request("GET", "http://api.test/v1/x?secret=1")
+    failure.prediction_id = "p1"  # type: ignore[attr-defined]
+    code, message = describe_error(network_error(failure))
+    assert code == EXIT_API
+    assert message == f"{expected} (while waiting for prediction p1)"

@@ -12,7 +12,7 @@ import pytest
 
 from replicate_ext._checks import webhook_events, webhook_url
 from replicate_ext._client import AsyncClient, Client
-from replicate_ext._errors import AuthenticationError
+from replicate_ext._errors import APIConnectionError, AuthenticationError
 
 HELLO = "replicate/hello-world"
 
@@ -129,9 +129,10 @@ def test_an_outage_while_waiting_names_the_prediction(server) -> None:
         server.token, base_url=server.base_url, max_retries=0, poll_interval=0.01
     ) as client:
         server.state.inject_fault("drop", "/v1/predictions/*", method="GET", times=None)
-        with pytest.raises(httpx.TransportError) as info:
+        with pytest.raises(APIConnectionError) as info:
             client.run("replicate/sleep", {"seconds": 1000}, wait=False)
     (prediction_id,) = server.state.predictions
-    assert info.value.prediction_id == prediction_id  # type: ignore[attr-defined]
+    assert info.value.prediction_id == prediction_id
     assert f"(while waiting for prediction {prediction_id})" in info.value.__notes__
+    assert isinstance(info.value.__cause__, httpx.TransportError)
     assert server.state.prediction(prediction_id)["status"] == "canceled"

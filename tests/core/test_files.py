@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from replicate_ext._client import AsyncClient, Client
-from replicate_ext._errors import ReplicateError
+from replicate_ext._errors import APIConnectionError, ReplicateError
 from replicate_ext._files import (
     MAX_DATA_URL_SIZE,
     MAX_UPLOAD_SIZE,
@@ -294,8 +294,9 @@ def test_save_is_atomic_when_the_download_breaks(client: Client, server, tmp_pat
     target = tmp_path / "image.png"
     target.write_bytes(b"previous")
     server.state.inject_fault("drop", "/delivery/*", times=None)
-    with pytest.raises(httpx.TransportError):
+    with pytest.raises(APIConnectionError) as info:
         output.save(target)
+    assert isinstance(info.value.__cause__, httpx.TransportError)
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["image.png"]
 
@@ -305,7 +306,7 @@ async def test_asave_is_atomic_when_the_download_breaks(
 ) -> None:
     (output,) = await async_client.run("replicate/make-image", {})
     server.state.inject_fault("drop", "/delivery/*", times=None)
-    with pytest.raises(httpx.TransportError):
+    with pytest.raises(APIConnectionError, match=r"^GET http://.*/delivery/.* failed: "):
         await output.asave(tmp_path / "image.png")
     assert os.listdir(tmp_path) == []
 

@@ -117,9 +117,10 @@ def _connections(client: Client | AsyncClient) -> list[Any]:
     for http in (client._sync, client._async):
         if http is None:
             continue
-        transport = http._transport  # the RetryTransport
-        inner = getattr(transport, "transport", transport)
-        connections.extend(getattr(inner, "connections", ()))
+        for transport in (http._transport, *http._mounts.values()):
+            inner = getattr(transport, "transport", transport)  # under the RetryTransport
+            pool = getattr(inner, "_pool", None)  # httpx's transports keep an httpcore pool
+            connections.extend(getattr(pool, "connections", ()))
     return connections
 
 

@@ -1,4 +1,8 @@
-"""A scripted HTTP/1.1 server on loopback, for the fault shapes a real server rarely makes."""
+"""Loopback servers for the network tests.
+
+A scripted HTTP/1.1 server, for the fault shapes a real server rarely makes,
+and the local server behind TLS (`front`), its certificate from a test CA.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+import trustme
+
+from replicate_ext.testing import LocalServer
+
+from ._tunnel import TLSFront
+
+API_HOST = "api.replicate.test"  # resolves nowhere: only a proxy can reach it
 
 Script = Callable[["Peer"], None]
 
@@ -152,3 +163,20 @@ def scripted() -> Iterator[Callable[..., ScriptedServer]]:
     yield start
     for server in servers:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def front(replicate_server: LocalServer, ca: trustme.CA) -> Iterator[TLSFront]:
+    """The local server behind TLS, as localhost, 127.0.0.1, ::1 and API_HOST."""
+    import urllib.parse
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1", "::1", API_HOST).configure_cert(context)
+    upstream = urllib.parse.urlsplit(replicate_server.origin)
+    with TLSFront((upstream.hostname or "", upstream.port or 0), context) as tls:
+        yield tls
