@@ -569,9 +569,7 @@ BUNDLED_MODELS: tuple[BundledModel, ...] = (
             {"type": "string"},
             training=(
                 {
-                    "train_data": _prop(
-                        0, "string", "A zip of training files", format="uri"
-                    ),
+                    "train_data": _prop(0, "string", "A zip of training files", format="uri"),
                     "steps": _prop(
                         1, "integer", "Training steps", default=3, minimum=1, maximum=100
                     ),

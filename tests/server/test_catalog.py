@@ -236,7 +236,8 @@ async def test_training_validation_and_cancel(api: httpx.AsyncClient) -> None:
         json={"destination": "test-user/tuned", "input": {"train_data": "data:,plain"}},
     )
     failed = await wait_status(api, not_a_zip.json()["id"], kind="trainings")
-    assert (failed["status"], failed["error"]) == ("failed", "train_data is not a zip file (5 bytes)")
+    assert failed["status"] == "failed"
+    assert failed["error"] == "train_data is not a zip file (5 bytes)"
     bad_input = await api.post(url, json={"destination": "test-user/tuned", "input": {"steps": 0}})
     assert bad_input.json()["invalid_fields"][0]["field"] == "input.steps"
     not_trainable = await api.post(
