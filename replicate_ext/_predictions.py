@@ -126,22 +126,6 @@ def is_terminal(prediction: Prediction | Training) -> bool:
     return isinstance(prediction.completed_at, datetime.datetime)
 
 
-def get_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
-    """Fetch a prediction."""
-    from generated.api.predictions import predictions_get
-
-    response = yield Send(predictions_get._get_kwargs(prediction_id))
-    return cast("Prediction", parse(ctx, predictions_get, response))
-
-
-def cancel_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
-    """Cancel a prediction and return it as the answer shows it."""
-    from generated.api.predictions import predictions_cancel
-
-    response = yield Send(predictions_cancel._get_kwargs(prediction_id))
-    return cast("Prediction", parse(ctx, predictions_cancel, response))
-
-
 def cancel_request(prediction_id: str) -> Send:
     """The best-effort request that cancels a prediction."""
     from generated.api.predictions import predictions_cancel
@@ -177,6 +161,25 @@ def kind_of(job: Prediction | Training) -> JobKind:
     from generated.models.training import Training
 
     return TRAINING if isinstance(job, Training) else PREDICTION
+
+
+def by_id_flow(
+    ctx: Context, kind: JobKind, action: Literal["get", "cancel"], job_id: str
+) -> Flow[Any]:
+    """Fetch (or cancel) the prediction or training with this id; the parsed answer."""
+    operation = kind.operation(action)
+    response = yield Send(operation._get_kwargs(job_id))
+    return parse(ctx, operation, response)
+
+
+def get_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
+    """Fetch a prediction."""
+    return cast("Prediction", (yield from by_id_flow(ctx, PREDICTION, "get", prediction_id)))
+
+
+def cancel_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
+    """Cancel a prediction and return it as the answer shows it."""
+    return cast("Prediction", (yield from by_id_flow(ctx, PREDICTION, "cancel", prediction_id)))
 
 
 def job_request(
@@ -725,11 +728,12 @@ def wait_for_flow(
     An id is looked up as `kind`; an object is followed as what it is.
     """
     deadline = _Deadline(timeout)
+    job: Prediction | Training
     if isinstance(prediction, str):
-        operation = kind.operation("get")
-        response = yield Send(operation._get_kwargs(prediction))
-        prediction = cast("Prediction | Training", parse(ctx, operation, response))
-    return (yield from wait_flow(ctx, prediction, deadline=deadline, progress=progress))
+        job = yield from by_id_flow(ctx, kind, "get", prediction)
+    else:
+        job = prediction
+    return (yield from wait_flow(ctx, job, deadline=deadline, progress=progress))
 
 
 __all__ = [
@@ -738,6 +742,7 @@ __all__ = [
     "Context",
     "JobKind",
     "RunOptions",
+    "by_id_flow",
     "cancel_after",
     "cancel_flow",
     "create_flow",
