@@ -110,6 +110,7 @@ def test_train_then_run_the_new_version(
     ref = trained_ref(training)
     assert ref == f"{destination}:{new_version.id}"
     assert client.run(ref, {"prompt": "yo"}) == f"{destination} (trained for 20 steps) says: yo"
+    assert client.use(ref)(prompt="hey") == f"{destination} (trained for 20 steps) says: hey"
     # Polled where the answer said the training lives (under /predictions/), not rebuilt.
     assert server.state.requests_to(f"/v1/predictions/{training.id}", "GET")
     assert not server.state.requests_to(f"/v1/trainings/{training.id}")
@@ -315,7 +316,7 @@ def test_a_training_whose_creation_answer_was_lost_is_canceled(
 ) -> None:
     # A fault no server makes on purpose: it acted, and its answer never arrived.
     lossy = Client(server.token, base_url=server.base_url, transport=LosesTrainingAnswers())
-    with lossy, pytest.raises(Exception, match="connection lost"):
+    with lossy, pytest.raises(replicate_ext.APIConnectionError, match="connection lost"):
         lossy.create_training(TRAINABLE, destination=destination, input=LONG)
     (job,) = server.state.trainings.values()
     assert job.status == "canceled"
