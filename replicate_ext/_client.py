@@ -24,13 +24,14 @@ if TYPE_CHECKING:
     from generated.models.file import File
     from generated.models.paginated_models import PaginatedModels
     from generated.models.prediction import Prediction
+    from generated.models.training import Training
 
     from ._batch import BatchOptions, BatchResult
     from ._files import FileEncoding, PendingUpload
     from ._flow import Flow
     from ._http import BearerAuth
     from ._pagination import AsyncPages, ListOperation, Pages
-    from ._predictions import Context, Progress
+    from ._predictions import Context, Progress, TrainingProgress
     from ._retry import RetryPolicy
     from ._stream import (
         AsyncEventStream,
@@ -298,11 +299,47 @@ class _BaseClient:
         return run_flow(self._ctx, parse_ref(ref), input, options)
 
     def _wait_flow(
-        self, prediction: Prediction | str, timeout: float | None, progress: Progress | None
-    ) -> Flow[Prediction]:
-        from ._predictions import wait_for_flow
+        self,
+        prediction: Prediction | Training | str,
+        timeout: float | None,
+        progress: Any,
+        training: bool,
+    ) -> Flow[Any]:
+        from ._predictions import PREDICTION, TRAINING, wait_for_flow
 
-        return wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress)
+        kind = TRAINING if training else PREDICTION
+        return wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress, kind=kind)
+
+    def _train_flow(
+        self,
+        ref: str,
+        destination: str,
+        input: Mapping[str, Any],
+        webhook: str | None,
+        webhook_events_filter: Sequence[str] | None,
+        file_encoding: FileEncoding,
+        timeout: float | None = None,
+        progress: TrainingProgress | None = None,
+        wait: bool = True,
+    ) -> Flow[Training]:
+        from ._trainings import (
+            TrainOptions,
+            create_training_flow,
+            destination_name,
+            train_flow,
+            training_ref,
+        )
+
+        # Checked here, before the flow runs: a bad call fails before any request.
+        target, destination = training_ref(ref), destination_name(destination)
+        options = TrainOptions(webhook, webhook_events_filter, file_encoding, timeout, progress)
+        start = train_flow if wait else create_training_flow
+        return start(self._ctx, target, destination, input, options)
+
+    def _training_flow(self, action: Literal["get", "cancel"], training_id: str) -> Flow[Training]:
+        from ._predictions import TRAINING, by_id_flow
+
+        return by_id_flow(self._ctx, TRAINING, action, training_id)
 
     def _create_flow(
         self,
@@ -396,7 +433,7 @@ def _upload_source(
     return upload
 
 
-def _check_sync_callback(progress: Progress | None) -> None:
+def _check_sync_callback(progress: Callable[..., object] | None) -> None:
     if progress is not None:
         import inspect
 
@@ -493,22 +530,53 @@ class Client(_BaseClient):
         )
         return self._drive(flow)
 
+    @overload
+    def wait(
+        self,
+        prediction: Training,
+        *,
+        timeout: float | None = None,
+        progress: TrainingProgress | None = None,
+    ) -> Training: ...
+
+    @overload
+    def wait(
+        self,
+        prediction: str,
+        *,
+        training: Literal[True],
+        timeout: float | None = None,
+        progress: TrainingProgress | None = None,
+    ) -> Training: ...
+
+    @overload
     def wait(
         self,
         prediction: Prediction | str,
         *,
+        training: Literal[False] = False,
         timeout: float | None = None,
         progress: Progress | None = None,
-    ) -> Prediction:
-        """Wait for a prediction (or the one with this id) to finish and return it.
+    ) -> Prediction: ...
 
-        Follows its event stream when it has one, else polls. Returns the
-        prediction in its terminal state, whatever that is. On `timeout`
-        seconds, or an interruption, the prediction is canceled and
-        `PredictionTimeout` (or the interruption) raised.
+    def wait(
+        self,
+        prediction: Prediction | Training | str,
+        *,
+        training: bool = False,
+        timeout: float | None = None,
+        progress: Any = None,
+    ) -> Prediction | Training:
+        """Wait for a prediction or a training (or the one with this id) to finish; return it.
+
+        Follows a prediction's event stream when it has one, else polls (as
+        for trainings, which have none). Returns it in its terminal state,
+        whatever that is. An id is a prediction's, or with `training=True` a
+        training's. On `timeout` seconds, or an interruption, it is canceled
+        and `PredictionTimeout` (or the interruption) raised.
         """
         _check_sync_callback(progress)
-        return self._drive(self._wait_flow(prediction, timeout, progress))
+        return self._drive(self._wait_flow(prediction, timeout, progress, training))  # type: ignore[no-any-return]
 
     def create_prediction(
         self,
@@ -529,6 +597,74 @@ class Client(_BaseClient):
             ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
         )
         return self._drive(flow)
+
+    def create_training(
+        self,
+        ref: str,
+        *,
+        destination: str,
+        input: Mapping[str, Any],
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+    ) -> Training:
+        """Start fine-tuning the version `ref` (`owner/name:version`) without waiting for it.
+
+        `destination` (`owner/name`) is a model of yours that receives the new
+        version; `input` holds the inputs of the model's `train()`, file inputs
+        (a zip of images, say) encoded as `run()` encodes them: uploaded,
+        streamed, above 256 KB; files over 100 MiB must be passed as URLs.
+        Raises `NotFoundError` if the destination does not exist. `wait()` for
+        the training later, or use `train()`.
+        """
+        flow = self._train_flow(
+            ref, destination, input, webhook, webhook_events_filter, file_encoding, wait=False
+        )
+        return self._drive(flow)
+
+    def train(
+        self,
+        ref: str,
+        *,
+        destination: str,
+        input: Mapping[str, Any],
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+        timeout: float | None = None,
+        progress: TrainingProgress | None = None,
+    ) -> Training:
+        """Fine-tune the version `ref` into `destination` and return the training once it succeeds.
+
+        Takes the arguments of `create_training()`, then waits as `run()` does:
+        `timeout` is a deadline for the whole training (kept by the client, as
+        trainings have no `Cancel-After`), past which it is canceled and
+        `PredictionTimeout` raised; `progress(training)` is called on every
+        update (`parse_progress(training)` reads the steps it logs). Raises
+        `ModelError` if it failed and `PredictionCanceled` if it was canceled;
+        Ctrl-C, or any error while waiting, cancels it first.
+        `trained_ref(training)` names the new version, for `run()`.
+        """
+        _check_sync_callback(progress)
+        flow = self._train_flow(
+            ref,
+            destination,
+            input,
+            webhook,
+            webhook_events_filter,
+            file_encoding,
+            timeout,
+            progress,
+        )
+        return self._drive(flow)
+
+    def get_training(self, training_id: str) -> Training:
+        """Fetch a training's current state."""
+        return self._drive(self._training_flow("get", training_id))
+
+    def cancel_training(self, training_id: str) -> Training:
+        """Cancel a training and return it."""
+        return self._drive(self._training_flow("cancel", training_id))
 
     def stream(
         self,
@@ -767,15 +903,45 @@ class AsyncClient(_BaseClient):
         )
         return await self._drive(flow)
 
+    @overload
+    async def wait(
+        self,
+        prediction: Training,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 (a deadline for the training)
+        progress: TrainingProgress | None = None,
+    ) -> Training: ...
+
+    @overload
+    async def wait(
+        self,
+        prediction: str,
+        *,
+        training: Literal[True],
+        timeout: float | None = None,  # noqa: ASYNC109 (a deadline for the training)
+        progress: TrainingProgress | None = None,
+    ) -> Training: ...
+
+    @overload
     async def wait(
         self,
         prediction: Prediction | str,
         *,
+        training: Literal[False] = False,
         timeout: float | None = None,  # noqa: ASYNC109 (a deadline for the prediction)
         progress: Progress | None = None,
-    ) -> Prediction:
-        """Wait for a prediction (or the one with this id) to finish; see `Client.wait`."""
-        return await self._drive(self._wait_flow(prediction, timeout, progress))
+    ) -> Prediction: ...
+
+    async def wait(
+        self,
+        prediction: Prediction | Training | str,
+        *,
+        training: bool = False,
+        timeout: float | None = None,  # noqa: ASYNC109 (a deadline for the prediction)
+        progress: Any = None,
+    ) -> Prediction | Training:
+        """Wait for a prediction or a training to finish; see `Client.wait`."""
+        return await self._drive(self._wait_flow(prediction, timeout, progress, training))
 
     async def create_prediction(
         self,
@@ -792,6 +958,59 @@ class AsyncClient(_BaseClient):
             ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
         )
         return await self._drive(flow)
+
+    async def create_training(
+        self,
+        ref: str,
+        *,
+        destination: str,
+        input: Mapping[str, Any],
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+    ) -> Training:
+        """Start a training without waiting for it; see `Client.create_training`."""
+        flow = self._train_flow(
+            ref, destination, input, webhook, webhook_events_filter, file_encoding, wait=False
+        )
+        return await self._drive(flow)
+
+    async def train(
+        self,
+        ref: str,
+        *,
+        destination: str,
+        input: Mapping[str, Any],
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+        timeout: float | None = None,  # noqa: ASYNC109 (a deadline for the training)
+        progress: TrainingProgress | None = None,
+    ) -> Training:
+        """Fine-tune a version and return the training once it succeeds; see `Client.train`.
+
+        `progress` may be an async function. Cancelling the task cancels the
+        training before propagating.
+        """
+        flow = self._train_flow(
+            ref,
+            destination,
+            input,
+            webhook,
+            webhook_events_filter,
+            file_encoding,
+            timeout,
+            progress,
+        )
+        return await self._drive(flow)
+
+    async def get_training(self, training_id: str) -> Training:
+        """Fetch a training's current state."""
+        return await self._drive(self._training_flow("get", training_id))
+
+    async def cancel_training(self, training_id: str) -> Training:
+        """Cancel a training and return it."""
+        return await self._drive(self._training_flow("cancel", training_id))
 
     def stream(
         self,

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from generated.models.prediction import Prediction
     from generated.models.problem import Problem
+    from generated.models.training import Training
     from generated.types import Response
 
     T = TypeVar("T")
@@ -206,23 +207,29 @@ _BY_STATUS: dict[int, type[ReplicateError]] = {
 }
 
 
+def _noun(job: object) -> str:
+    # The errors below serve trainings too, and say which one they are about.
+    return "training" if type(job).__name__ == "Training" else "prediction"
+
+
 class PredictionError(ReplicateError):
     """A prediction (or training) ended without an output; the base of the errors below.
 
     Raised as it is for a status this client does not know yet: `status`
-    holds it, and `prediction` the whole answer (its output included, if any).
+    holds it, and `prediction` the whole answer (its output included, if any),
+    a `Training` for a training.
     """
 
-    def __init__(self, message: str, prediction: Prediction | None) -> None:
+    def __init__(self, message: str, prediction: Prediction | Training | None) -> None:
         super().__init__(message)
         self.prediction = prediction
 
     @classmethod
-    def unknown_status(cls, prediction: Prediction) -> PredictionError:
+    def unknown_status(cls, prediction: Prediction | Training) -> PredictionError:
         """The error for a prediction that ended with a status this client does not know."""
         error = cls(
-            f"prediction {prediction.id} ended with status {prediction.status!r}, which this "
-            "client does not know; its answer is in error.prediction",
+            f"{_noun(prediction)} {prediction.id} ended with status {prediction.status!r}, "
+            "which this client does not know; its answer is in error.prediction",
             prediction,
         )
         error.prediction_id = prediction.id  # type: ignore[attr-defined]
@@ -236,10 +243,11 @@ class ModelError(PredictionError):
     are its id, error message and logs.
     """
 
-    def __init__(self, prediction: Prediction) -> None:
+    def __init__(self, prediction: Prediction | Training) -> None:
         error = _text(getattr(prediction, "error", None))
         super().__init__(
-            f"prediction {prediction.id} failed: {error or 'no error message'}", prediction
+            f"{_noun(prediction)} {prediction.id} failed: {error or 'no error message'}",
+            prediction,
         )
         self.prediction_id: str = prediction.id
         self.error: str | None = error
@@ -249,8 +257,8 @@ class ModelError(PredictionError):
 class PredictionCanceled(PredictionError):
     """The prediction was canceled before it finished."""
 
-    def __init__(self, prediction: Prediction) -> None:
-        super().__init__(f"prediction {prediction.id} was canceled", prediction)
+    def __init__(self, prediction: Prediction | Training) -> None:
+        super().__init__(f"{_noun(prediction)} {prediction.id} was canceled", prediction)
         self.prediction_id: str = prediction.id
 
 
@@ -261,19 +269,27 @@ class PredictionAborted(PredictionCanceled):
     `run()` raises `PredictionTimeout` instead when the deadline was its own.
     """
 
-    def __init__(self, prediction: Prediction) -> None:
+    def __init__(self, prediction: Prediction | Training) -> None:
         PredictionError.__init__(
-            self, f"prediction {prediction.id} was aborted before it started", prediction
+            self, f"{_noun(prediction)} {prediction.id} was aborted before it started", prediction
         )
         self.prediction_id = prediction.id
 
 
 class PredictionTimeout(PredictionError):
-    """The prediction did not finish within the `timeout` given; it was canceled."""
+    """The prediction (or training) did not finish within the `timeout` given; it was canceled."""
 
-    def __init__(self, prediction_id: str, timeout: float, prediction: Prediction | None = None):
+    def __init__(
+        self,
+        prediction_id: str,
+        timeout: float,
+        prediction: Prediction | Training | None = None,
+        *,
+        kind: str | None = None,
+    ):
+        noun = kind or _noun(prediction)
         super().__init__(
-            f"prediction {prediction_id} did not finish within {timeout:g} s and was canceled",
+            f"{noun} {prediction_id} did not finish within {timeout:g} s and was canceled",
             prediction,
         )
         self.prediction_id = prediction_id

@@ -201,7 +201,8 @@ class _Encoder:
         if size > MAX_UPLOAD_SIZE:
             raise ValueError(
                 f"{path} is {size / 2**20:.1f} MiB; files may be at most "
-                f"{MAX_UPLOAD_SIZE // 2**20} MiB"
+                f"{MAX_UPLOAD_SIZE // 2**20} MiB (the limit of Replicate's Files API): put it "
+                "where the model can download it and pass its https URL instead"
             )
 
     def _upload(

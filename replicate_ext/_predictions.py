@@ -6,6 +6,11 @@ returns. `wait_flow`: while the prediction is not terminal, follow its event
 stream to `done` when it has one (no polling delay), else poll it every
 `poll_interval`; on a deadline, an interruption or (for `run`) any error,
 cancel it before re-raising, so no paid prediction is left running unwatched.
+
+Waiting is the same for trainings (`_trainings`), which the API runs as
+predictions of a model's `train()`: `JobKind` holds what differs (the word
+in messages, the endpoints), and polls and cancels go to the URLs the
+answer gives (`job_request`), as a new training's point under /predictions/.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar, cast
 
 import httpx
 
@@ -51,11 +56,14 @@ if TYPE_CHECKING:
     from generated.client import AuthenticatedClient, Client
     from generated.models.file import File
     from generated.models.prediction import Prediction
+    from generated.models.training import Training
 
     from ._stream import PredictionEvent
 
 # Called with each update; with AsyncClient it may also be an async function.
 Progress = Callable[["Prediction"], object]
+TrainingProgress = Callable[["Training"], object]
+JobT = TypeVar("JobT", bound="Prediction | Training")
 
 logger = logging.getLogger("replicate_ext")
 
@@ -103,7 +111,7 @@ def parse(ctx: Context, operation: ModuleType, response: httpx.Response) -> Any:
     return parsed
 
 
-def is_terminal(prediction: Prediction) -> bool:
+def is_terminal(prediction: Prediction | Training) -> bool:
     """Whether a prediction (or training) has ended.
 
     A status this client does not know counts as ended once the answer has a
@@ -118,27 +126,97 @@ def is_terminal(prediction: Prediction) -> bool:
     return isinstance(prediction.completed_at, datetime.datetime)
 
 
-def get_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
-    """Fetch a prediction."""
-    from generated.api.predictions import predictions_get
-
-    response = yield Send(predictions_get._get_kwargs(prediction_id))
-    return cast("Prediction", parse(ctx, predictions_get, response))
-
-
-def cancel_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
-    """Cancel a prediction and return it as the answer shows it."""
-    from generated.api.predictions import predictions_cancel
-
-    response = yield Send(predictions_cancel._get_kwargs(prediction_id))
-    return cast("Prediction", parse(ctx, predictions_cancel, response))
-
-
 def cancel_request(prediction_id: str) -> Send:
     """The best-effort request that cancels a prediction."""
     from generated.api.predictions import predictions_cancel
 
     return Send(predictions_cancel._get_kwargs(prediction_id), best_effort=True)
+
+
+class JobKind:
+    """What differs between waiting for a prediction and for a training: a word, endpoints."""
+
+    __slots__ = ("_api", "noun")
+
+    def __init__(self, noun: str, api: str) -> None:
+        self.noun = noun
+        self._api = api
+
+    def __repr__(self) -> str:
+        return f"JobKind({self.noun!r})"
+
+    def operation(self, action: Literal["get", "cancel"]) -> ModuleType:
+        """The generated module of this kind's `action` (`predictions_get`, say)."""
+        import importlib
+
+        return importlib.import_module(f"generated.api.{self._api}.{self._api}_{action}")
+
+
+PREDICTION = JobKind("prediction", "predictions")
+TRAINING = JobKind("training", "trainings")
+
+
+def kind_of(job: Prediction | Training) -> JobKind:
+    """`TRAINING` for a generated `Training`, else `PREDICTION`."""
+    from generated.models.training import Training
+
+    return TRAINING if isinstance(job, Training) else PREDICTION
+
+
+def by_id_flow(
+    ctx: Context, kind: JobKind, action: Literal["get", "cancel"], job_id: str
+) -> Flow[Any]:
+    """Fetch (or cancel) the prediction or training with this id; the parsed answer."""
+    operation = kind.operation(action)
+    response = yield Send(operation._get_kwargs(job_id))
+    return parse(ctx, operation, response)
+
+
+def get_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
+    """Fetch a prediction."""
+    return cast("Prediction", (yield from by_id_flow(ctx, PREDICTION, "get", prediction_id)))
+
+
+def cancel_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
+    """Cancel a prediction and return it as the answer shows it."""
+    return cast("Prediction", (yield from by_id_flow(ctx, PREDICTION, "cancel", prediction_id)))
+
+
+def job_request(
+    ctx: Context, job: Prediction | Training, action: Literal["get", "cancel"]
+) -> dict[str, Any]:
+    """The request that fetches (or cancels) `job`, at the URL its answer gave.
+
+    The API hands a new training URLs under /predictions/, and a fetched one
+    URLs under /trainings/: the answer knows where the job lives. Its URL is
+    followed when it is on this client's API (origin and base path) and names
+    this job; otherwise (the API behind a proxy of another address, a garbled
+    answer) the documented path of the job's kind is.
+    """
+    request: dict[str, Any] = kind_of(job).operation(action)._get_kwargs(job.id)
+    url = getattr(job.urls, action, None)
+    base = getattr(ctx.api, "_base_url", None)  # the generated client's own
+    if isinstance(url, str) and isinstance(base, str):
+        try:
+            target, root = httpx.URL(url), httpx.URL(base)
+        except httpx.InvalidURL:
+            return request
+        path = target.path.rstrip("/")
+        ending = f"/{job.id}/cancel" if action == "cancel" else f"/{job.id}"
+        if (
+            (target.scheme, target.host, target.port) == (root.scheme, root.host, root.port)
+            and path.startswith(root.path.rstrip("/") + "/")
+            and path.endswith(ending)
+        ):
+            request["url"] = url
+    return request
+
+
+def refresh_flow(ctx: Context, job: JobT) -> Flow[JobT]:
+    """`job` as it is now, fetched where its answer says it lives."""
+    operation = kind_of(job).operation("get")
+    response = yield Send(job_request(ctx, job, "get"))
+    return cast("JobT", parse(ctx, operation, response))
 
 
 class _Deadline:
@@ -153,11 +231,12 @@ class _Deadline:
     def remaining(self) -> float | None:
         return None if self.at is None else self.at - time.monotonic()
 
-    def check(self, prediction_id: str) -> float | None:
+    def check(self, prediction_id: str, kind: JobKind | None = None) -> float | None:
         """Seconds left; raises PredictionTimeout once none are."""
         left = self.remaining()
         if left is not None and left <= 0:
-            raise PredictionTimeout(prediction_id, cast(float, self.timeout))
+            noun = PREDICTION.noun if kind is None else kind.noun
+            raise PredictionTimeout(prediction_id, cast(float, self.timeout), kind=noun)
         return left
 
 
@@ -170,49 +249,51 @@ def _interrupted(error: BaseException) -> bool:
 
 def wait_flow(
     ctx: Context,
-    prediction: Prediction,
+    prediction: JobT,
     *,
     deadline: _Deadline,
-    progress: Progress | None = None,
+    progress: Callable[[JobT], object] | None = None,
     use_stream: bool = True,
     cancel_on: Callable[[BaseException], bool] = _interrupted,
-) -> Flow[Prediction]:
-    """Wait until `prediction` is terminal and return it in that state."""
+) -> Flow[JobT]:
+    """Wait until `prediction` (or a training) is terminal and return it in that state."""
+    kind = kind_of(prediction)
     try:
         yield from _report(progress, prediction)
         while not is_terminal(prediction):
-            left = deadline.check(prediction.id)
-            stream_url = prediction.urls.stream
-            if use_stream and isinstance(stream_url, str):
+            left = deadline.check(prediction.id, kind)
+            # Trainings have no event stream: they are polled.
+            stream_url = getattr(prediction.urls, "stream", None)
+            if use_stream and isinstance(stream_url, str) and kind is PREDICTION:
                 # One stream, resumed across dropped connections; if it cannot be
                 # followed, polling takes over.
                 use_stream = False
-                yield from _follow_stream(ctx, prediction, deadline, progress)
+                yield from _follow_stream(ctx, prediction, deadline, progress)  # type: ignore[arg-type]
             else:
                 yield Sleep(ctx.poll_interval if left is None else min(ctx.poll_interval, left))
-            deadline.check(prediction.id)
-            prediction = yield from get_flow(ctx, prediction.id)
+            deadline.check(prediction.id, kind)
+            prediction = yield from refresh_flow(ctx, prediction)
             yield from _report(progress, prediction)
     except BaseException as error:
         if not is_terminal(prediction):
             if isinstance(error, Exception) and not hasattr(error, "prediction_id"):
-                _name_prediction(error, prediction.id)
+                _name_prediction(error, prediction.id, kind)
             if cancel_on(error):
-                logger.debug("canceling prediction %s after %r", prediction.id, error)
-                yield cancel_request(prediction.id)
+                logger.debug("canceling %s %s after %r", kind.noun, prediction.id, error)
+                yield Send(job_request(ctx, prediction, "cancel"), best_effort=True)
         raise
     return prediction
 
 
-def _name_prediction(error: Exception, prediction_id: str) -> None:
+def _name_prediction(error: Exception, prediction_id: str, kind: JobKind = PREDICTION) -> None:
     # An error while waiting (an outage, say) must still say which prediction
     # was left: its result may be fetched later, or it may need canceling.
-    error.add_note(f"(while waiting for prediction {prediction_id})")
+    error.add_note(f"(while waiting for {kind.noun} {prediction_id})")
     with contextlib.suppress(AttributeError):
         error.prediction_id = prediction_id  # type: ignore[attr-defined]
 
 
-def _report(progress: Progress | None, prediction: Prediction) -> Flow[None]:
+def _report(progress: Callable[[JobT], object] | None, prediction: JobT) -> Flow[None]:
     """Call `progress(prediction)`; an async callback is awaited (with `AsyncClient`)."""
     if progress is not None:
         result = progress(prediction)
@@ -528,7 +609,7 @@ def result_flow(
     return (yield from output_flow(ctx, prediction, options.use_file_output))
 
 
-def _ended_by_deadline(prediction: Prediction, deadline: _Deadline) -> bool:
+def _ended_by_deadline(prediction: Prediction | Training, deadline: _Deadline) -> bool:
     """Whether our `Cancel-After` ended the prediction, before we canceled it ourselves.
 
     The server cancels (or, while queued, aborts) it at its `deadline`; both
@@ -539,7 +620,7 @@ def _ended_by_deadline(prediction: Prediction, deadline: _Deadline) -> bool:
     remaining = deadline.remaining()
     if remaining is not None and remaining <= 0:
         return True
-    ended, due = prediction.completed_at, prediction.deadline
+    ended, due = prediction.completed_at, getattr(prediction, "deadline", None)
     return (
         isinstance(ended, datetime.datetime)
         and isinstance(due, datetime.datetime)
@@ -567,7 +648,7 @@ def output_flow(ctx: Context, prediction: Prediction, use_file_output: bool) -> 
     return output
 
 
-def outcome_error(prediction: Prediction) -> PredictionError | None:
+def outcome_error(prediction: Prediction | Training) -> PredictionError | None:
     """The error a finished prediction (or training) stands for; None when it succeeded."""
     status = prediction.status
     if status == "succeeded":
@@ -636,31 +717,45 @@ def is_concatenated_output(schema: Any) -> bool:
 
 def wait_for_flow(
     ctx: Context,
-    prediction: Prediction | str,
+    prediction: Prediction | Training | str,
     *,
     timeout: float | None,
-    progress: Progress | None,
-) -> Flow[Prediction]:
-    """`wait()`: the prediction (or the one with this id), once terminal."""
+    progress: Callable[[Any], object] | None,
+    kind: JobKind = PREDICTION,
+) -> Flow[Any]:
+    """`wait()`: the prediction or training (or the one with this id), once terminal.
+
+    An id is looked up as `kind`; an object is followed as what it is.
+    """
     deadline = _Deadline(timeout)
+    job: Prediction | Training
     if isinstance(prediction, str):
-        prediction = yield from get_flow(ctx, prediction)
-    return (yield from wait_flow(ctx, prediction, deadline=deadline, progress=progress))
+        job = yield from by_id_flow(ctx, kind, "get", prediction)
+    else:
+        job = prediction
+    return (yield from wait_flow(ctx, job, deadline=deadline, progress=progress))
 
 
 __all__ = [
+    "PREDICTION",
+    "TRAINING",
     "Context",
+    "JobKind",
     "RunOptions",
+    "by_id_flow",
     "cancel_after",
     "cancel_flow",
     "create_flow",
     "get_flow",
     "is_concatenated_output",
     "is_terminal",
+    "job_request",
+    "kind_of",
     "outcome_error",
     "output_flow",
     "parse",
     "prefer_wait",
+    "refresh_flow",
     "result_flow",
     "run_flow",
     "upload_flow",

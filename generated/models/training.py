@@ -39,7 +39,8 @@ class Training:
     """ A `PredictionStatus`, or a status added since this document was written. """
     created_at: datetime.datetime
     urls: TrainingUrls
-    """ Links to act on a training. """
+    """ Links to act on a training. The creation answer gives them under `/v1/predictions/{id}` (which serve and
+    cancel trainings too), a fetched training under `/v1/trainings/{id}`: follow them rather than build paths. """
     model: str | Unset = UNSET
     """ `owner/name` of the model being trained. """
     destination: None | str | Unset = UNSET

@@ -19,7 +19,10 @@ T = TypeVar("T", bound="TrainingUrls")
 
 @_attrs_define
 class TrainingUrls:
-    """Links to act on a training."""
+    """Links to act on a training. The creation answer gives them under `/v1/predictions/{id}` (which serve and cancel
+    trainings too), a fetched training under `/v1/trainings/{id}`: follow them rather than build paths.
+
+    """
 
     get: str
     cancel: str

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from generated.models.prediction import Prediction
+    from generated.models.training import Training
 
 # A short hold on creation lets fast models answer in one round trip, while
 # slower ones still show their progress after a second.
@@ -76,7 +77,7 @@ def describe_progress(progress: LogProgress) -> str:
 
 
 class StatusReporter:
-    """Shows a running prediction on stderr.
+    """Shows a running prediction (or training, by `noun`) on stderr.
 
     On a terminal: the model's log lines as they arrive and, below them, one
     status line (state, elapsed time, id) with, while the logs report tqdm
@@ -87,11 +88,19 @@ class StatusReporter:
     which read well in CI logs.
     """
 
-    def __init__(self, console: Console, *, quiet: bool = False, plain: bool = False) -> None:
+    def __init__(
+        self,
+        console: Console,
+        *,
+        quiet: bool = False,
+        plain: bool = False,
+        noun: str = "prediction",
+    ) -> None:
         self._console = console
         self._silent = quiet
+        self._noun = noun
         self._started = time.monotonic()
-        self._prediction: Prediction | None = None
+        self._prediction: Prediction | Training | None = None
         self._status = ""
         self._progress: LogProgress | None = None
         self._logs_seen = 0
@@ -115,7 +124,7 @@ class StatusReporter:
             self._live.start()
 
     @property
-    def prediction(self) -> Prediction | None:
+    def prediction(self) -> Prediction | Training | None:
         """The last state of the prediction seen."""
         return self._prediction
 
@@ -143,7 +152,7 @@ class StatusReporter:
             renderable = Group(renderable, _bar(self._progress))
         return renderable
 
-    def update(self, prediction: Prediction) -> None:
+    def update(self, prediction: Prediction | Training) -> None:
         """Record a new state of the prediction (the `progress` callback)."""
         first = self._prediction is None
         self._prediction = prediction
@@ -171,7 +180,7 @@ class StatusReporter:
             return
         stamp = f"[{self.elapsed():5.1f}s]"
         if first:
-            self._console.print(f"{stamp} prediction {prediction.id}", markup=False)
+            self._console.print(f"{stamp} {self._noun} {prediction.id}", markup=False)
         for line in new:
             found = parse_progress(line)
             if found is None:

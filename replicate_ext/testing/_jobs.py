@@ -88,14 +88,22 @@ class Job:
         """The first part of this job's event ids."""
         return str(int(self.created_at.timestamp()))
 
-    @property
-    def api_path(self) -> str:
-        """The path of this job's GET route."""
-        return f"/v1/{self.kind}s/{self.id}"
+    def api_path(self, view: str | None = None) -> str:
+        """The path of this job's GET route under ``view`` (``predictions`` or ``trainings``).
 
-    def urls(self) -> dict[str, str]:
-        """The ``urls`` object: get, cancel, web and, for streaming models, stream."""
-        base = self.origin + self.api_path
+        A training is reachable under both, as on Replicate, where a training
+        is a prediction of the model's ``train()`` too.
+        """
+        return f"/v1/{view or self.kind + 's'}/{self.id}"
+
+    def urls(self, view: str | None = None) -> dict[str, str]:
+        """The ``urls`` object: get, cancel, web and, for streaming models, stream.
+
+        They point under ``view`` (default: the job's own kind): the API
+        answers the creation of a training with URLs under ``/predictions/``,
+        and ``GET /trainings/{id}`` with URLs under ``/trainings/``.
+        """
+        base = self.origin + self.api_path(view)
         urls = {
             "get": base,
             "cancel": base + "/cancel",
@@ -114,8 +122,8 @@ class Job:
             metrics["total_time"] = (self.completed_at - self.created_at).total_seconds()
         return metrics
 
-    def to_json(self) -> dict[str, Any]:
-        """The prediction or training object exactly as the API returns it."""
+    def to_json(self, view: str | None = None) -> dict[str, Any]:
+        """The prediction or training object exactly as the API returns it (`urls` under `view`)."""
         document: dict[str, Any] = {
             "id": self.id,
             "model": self.model,
@@ -131,7 +139,7 @@ class Job:
             "started_at": iso(self.started_at),
             "completed_at": iso(self.completed_at),
             "metrics": self.metrics(),
-            "urls": self.urls(),
+            "urls": self.urls(view),
         }
         if self.deadline is not None:
             document["deadline"] = iso(self.deadline)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -255,14 +257,29 @@ def trained_runner(destination: str, steps: int) -> Runner:
     return run
 
 
+def _training_files(ctx: RunContext, url: str) -> str:
+    """What the training data holds, in words; a ModelError unless it is a zip."""
+    resolved = ctx.resolve_file(url)
+    if resolved is None:
+        return f"{url} (not fetched)"
+    data, _ = resolved
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            count = sum(1 for info in archive.infolist() if not info.is_dir())
+    except zipfile.BadZipFile:
+        raise ModelError(f"train_data is not a zip file ({len(data)} bytes)") from None
+    digest = hashlib.sha256(data).hexdigest()
+    return f"{count} files in a zip of {len(data)} bytes (sha256 {digest})"
+
+
 async def _train(ctx: RunContext) -> Any:
     steps = int(ctx.input.get("steps", 3))
+    interval = float(ctx.input.get("step_interval", 0.2))
     data = ctx.input.get("train_data")
     if isinstance(data, str):
-        described = _describe_file(ctx, data)
-        await ctx.log(f"Training data: {described.get('size', 'remote')} bytes")
+        await ctx.log(f"Training data: {_training_files(ctx, data)}")
     for step in range(1, steps + 1):
-        await ctx.sleep(0.2)
+        await ctx.sleep(interval)
         loss = f"loss={1.0 / step:.4f}"
         await ctx.log(f"step {step}/{steps} {loss}")
         await ctx.log(tqdm_line(step, steps, step * 0.2, description="Training", postfix=loss))
@@ -552,12 +569,15 @@ BUNDLED_MODELS: tuple[BundledModel, ...] = (
             {"type": "string"},
             training=(
                 {
-                    "train_data": _prop(0, "string", "Training data", format="uri"),
+                    "train_data": _prop(0, "string", "A zip of training files", format="uri"),
                     "steps": _prop(
                         1, "integer", "Training steps", default=3, minimum=1, maximum=100
                     ),
                     "learning_rate": _prop(
                         2, "number", "Learning rate", default=0.0001, minimum=0, maximum=1
+                    ),
+                    "step_interval": _prop(
+                        3, "number", "Seconds per step", default=0.2, minimum=0, maximum=60
                     ),
                 },
                 {

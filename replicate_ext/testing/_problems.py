@@ -48,17 +48,15 @@ class Problem(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
-        self.title = title or default_title(status)
+        # title="" leaves it out, as some of the API's answers do.
+        self.title = default_title(status) if title is None else title
         self.invalid_fields = [dict(field) for field in invalid_fields or ()]
         self.headers = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
         """The JSON document."""
-        document: dict[str, Any] = {
-            "title": self.title,
-            "detail": self.detail,
-            "status": self.status,
-        }
+        document: dict[str, Any] = {"title": self.title} if self.title else {}
+        document.update({"detail": self.detail, "status": self.status})
         if self.invalid_fields:
             document["invalid_fields"] = self.invalid_fields
         return document

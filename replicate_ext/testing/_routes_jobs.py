@@ -195,22 +195,30 @@ def _job(store: dict[str, Job], request: Request, kind: str) -> Job:
     return job
 
 
+def _prediction_or_training(state: ServerState, request: Request) -> Job:
+    # The API hands a new training URLs under /predictions/: they work for it.
+    job = state.predictions.get(path_param(request, "id"))
+    return job if job is not None else _job(state.trainings, request, "prediction")
+
+
 async def get_prediction(request: Request) -> Response:
-    """GET /predictions/{id}."""
-    return json_response(_job(server_state(request).predictions, request, "prediction").to_json())
+    """GET /predictions/{id} (a training's id too)."""
+    job = _prediction_or_training(server_state(request), request)
+    return json_response(job.to_json(view="predictions"))
 
 
 async def cancel_job(request: Request) -> Response:
-    """POST /predictions/{id}/cancel and /trainings/{id}/cancel."""
+    """POST /predictions/{id}/cancel (a training's id too) and /trainings/{id}/cancel."""
     state = server_state(request)
-    kind = "prediction" if request.url.path.startswith("/v1/predictions") else "training"
-    store = state.predictions if kind == "prediction" else state.trainings
-    job = _job(store, request, kind)
+    if request.url.path.startswith("/v1/predictions"):
+        job, view = _prediction_or_training(state, request), "predictions"
+    else:
+        job, view = _job(state.trainings, request, "training"), "trainings"
     if not job.terminal:
         state.request_cancel(job)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(job.done.wait(), 5)
-    return json_response(job.to_json())
+    return json_response(job.to_json(view=view))
 
 
 def _created_filter(request: Request, name: str) -> datetime | None:
@@ -268,10 +276,9 @@ async def create_training(request: Request) -> Response:
     require_fields(body, {"destination": str, "input": dict})
     destination = state.models.get(body["destination"])
     if destination is None or destination.owner != state.username:
-        raise field_error(
-            "destination",
-            f"Destination {body['destination']} must be an existing model you own",
-        )
+        # Word for word what the API answers (recorded), untitled; a model of
+        # someone else's is no destination either, and is not told apart.
+        raise Problem(404, "The specified training destination does not exist", title="")
     if version.trainer is None:
         raise Problem(422, f"{model.full_name} does not support training")
     errors = validate_input(body["input"], version.openapi_schema, "TrainingInput")
@@ -293,7 +300,9 @@ async def create_training(request: Request) -> Response:
         "POST /v1/models/{model_owner}/{model_name}/versions/{version_id}/trainings"
     ] += 1
     state.launch(job, version.trainer, None)
-    return json_response(job.to_json(), 201, headers={"Location": job.urls()["get"]})
+    # As recorded: the new training's URLs point under /predictions/.
+    document = job.to_json(view="predictions")
+    return json_response(document, 201, headers={"Location": document["urls"]["get"]})
 
 
 async def get_training(request: Request) -> Response:

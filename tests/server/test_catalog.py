@@ -182,10 +182,19 @@ async def test_training_creates_a_version_on_the_destination(
     training = response.json()
     assert training["status"] == "starting"
     assert training["destination"] == "test-user/tuned"
-    assert training["urls"]["get"] == f"{server.base_url}/trainings/{training['id']}"
+    # As the API answers (recorded): the new training's URLs are under /predictions/,
+    # and they serve it; GET /trainings/{id} gives URLs under /trainings/.
+    under_predictions = f"{server.base_url}/predictions/{training['id']}"
+    assert training["urls"]["get"] == under_predictions
+    assert training["urls"]["cancel"] == f"{under_predictions}/cancel"
+    assert response.headers["location"] == under_predictions
     done = await wait_status(api, training["id"], kind="trainings")
     assert done["status"] == "succeeded"
+    assert done["urls"]["get"] == f"{server.base_url}/trainings/{training['id']}"
     assert "step 2/2" in done["logs"]
+    as_prediction = (await api.get(training["urls"]["get"])).json()
+    assert as_prediction["urls"]["get"] == under_predictions
+    assert {**as_prediction, "urls": None} == {**done, "urls": None}
     new_version = done["output"]["version"]
     assert new_version.startswith("test-user/tuned:")
     weights = await api.get(done["output"]["weights"])
@@ -214,8 +223,21 @@ async def test_training_validation_and_cancel(api: httpx.AsyncClient) -> None:
     await _create_model(api, "tuned")
     trainable = (await api.get("/models/replicate/trainable")).json()
     url = f"/models/replicate/trainable/versions/{trainable['latest_version']['id']}/trainings"
-    no_dest = await api.post(url, json={"destination": "nobody/nothing", "input": {}})
-    assert no_dest.status_code == 422
+    # Word for word the API's (recorded) answer.
+    for missing in ("nobody/nothing", "replicate/hello-world"):
+        no_dest = await api.post(url, json={"destination": missing, "input": {}})
+        assert no_dest.status_code == 404
+        assert no_dest.json() == {
+            "detail": "The specified training destination does not exist",
+            "status": 404,
+        }
+    not_a_zip = await api.post(
+        url,
+        json={"destination": "test-user/tuned", "input": {"train_data": "data:,plain"}},
+    )
+    failed = await wait_status(api, not_a_zip.json()["id"], kind="trainings")
+    assert failed["status"] == "failed"
+    assert failed["error"] == "train_data is not a zip file (5 bytes)"
     bad_input = await api.post(url, json={"destination": "test-user/tuned", "input": {"steps": 0}})
     assert bad_input.json()["invalid_fields"][0]["field"] == "input.steps"
     not_trainable = await api.post(
@@ -230,6 +252,13 @@ async def test_training_validation_and_cancel(api: httpx.AsyncClient) -> None:
     canceled = await api.post(f"/trainings/{long['id']}/cancel")
     assert canceled.json()["status"] == "canceled"
     assert (await api.get(f"/trainings/{long['id']}")).json()["status"] == "canceled"
+    other = (
+        await api.post(url, json={"destination": "test-user/tuned", "input": {"steps": 100}})
+    ).json()
+    by_its_url = await api.post(other["urls"]["cancel"])
+    assert by_its_url.json()["status"] == "canceled"
+    assert by_its_url.json()["urls"]["cancel"] == other["urls"]["cancel"]
+    assert (await api.get(f"/trainings/{other['id']}")).json()["status"] == "canceled"
     assert (await api.get("/trainings/nope")).status_code == 404
 
 

@@ -1,0 +1,263 @@
+"""Trainings: start one, follow it to its end, and name the version it made.
+
+A training runs a trainable model's `train()` on an input (often a zip of
+images, a file input uploaded as `run()` uploads them) and, if it succeeds,
+pushes a new version to the destination, a model of the caller's. The API
+starts trainings only at /models/{owner}/{name}/versions/{id}/trainings, so
+the reference must name the model and the version; the destination is
+checked for shape before anything is sent. Waiting, cancelling and progress
+are `_predictions.wait_flow`'s: the API runs a training as a prediction of
+`train()`, with the same statuses, and has no `Cancel-After` for it, so a
+`timeout` is kept by the client alone, which cancels the training when it
+passes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from ._checks import positive_seconds, webhook_events, webhook_url
+from ._errors import NotFoundError, PredictionTimeout, ReplicateError
+from ._files import FileEncoding, encode_input
+from ._flow import Flow, Send
+from ._predictions import (
+    _CLOCK_SKEW,
+    TERMINAL,
+    Context,
+    TrainingProgress,
+    _Deadline,
+    _ended_by_deadline,
+    outcome_error,
+    parse,
+    upload_flow,
+    wait_flow,
+)
+from ._refs import Ref, parse_ref
+
+if TYPE_CHECKING:
+    from generated.models.prediction import Prediction
+    from generated.models.training import Training
+
+__all__ = [
+    "TrainOptions",
+    "create_training_flow",
+    "destination_name",
+    "train_flow",
+    "trained_ref",
+    "training_ref",
+]
+
+logger = logging.getLogger("replicate_ext")
+
+
+def training_ref(ref: str) -> Ref:
+    """`ref` as the version to train: `owner/name:version`, else a ValueError saying why."""
+    parsed = parse_ref(ref)
+    if parsed.kind == "version" and parsed.owner is not None:
+        return parsed
+    if parsed.kind == "version":
+        reason = (
+            "a bare version id does not name its model, and the API starts trainings "
+            "under the model's name"
+        )
+    elif parsed.kind == "model":
+        reason = "a training needs the exact version to train"
+    else:
+        reason = "deployments cannot be trained"
+    raise ValueError(f"cannot train {ref!r}: {reason}; give 'owner/name:version'")
+
+
+def destination_name(destination: str) -> str:
+    """`destination` if it is shaped `owner/name`, else a ValueError naming the problem."""
+    if not isinstance(destination, str):
+        kind = type(destination).__name__
+        raise TypeError(f"destination must be 'owner/name' of a model of yours, not {kind}")
+    try:
+        parsed = parse_ref(destination)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.kind != "model":
+        raise ValueError(
+            f"destination must be 'owner/name' of a model of yours (the new version goes "
+            f"there), not {destination!r}"
+        )
+    return destination
+
+
+class TrainOptions:
+    """The options of `create_training()` and `train()`; checked on the way in."""
+
+    __slots__ = ("file_encoding", "progress", "timeout", "webhook", "webhook_events_filter")
+
+    def __init__(
+        self,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+        timeout: float | None = None,
+        progress: TrainingProgress | None = None,
+    ) -> None:
+        self.webhook = None if webhook is None else webhook_url(webhook)
+        self.webhook_events_filter = (
+            None if webhook_events_filter is None else webhook_events(webhook_events_filter)
+        )
+        self.file_encoding = file_encoding
+        self.timeout = None if timeout is None else positive_seconds("timeout", timeout)
+        self.progress = progress
+
+
+def create_training_flow(
+    ctx: Context,
+    ref: Ref,
+    destination: str,
+    input: Mapping[str, Any],
+    options: TrainOptions,
+) -> Flow[Training]:
+    """Upload the input's files, then start the training."""
+    from generated.api.trainings import trainings_create
+    from generated.models.training_request import TrainingRequest
+    from generated.models.training_request_input import TrainingRequestInput
+
+    if input is None:
+        raise TypeError("input is required: the inputs of the model's train(), as a mapping")
+    encoded, uploads = encode_input(input, options.file_encoding)
+    for upload in uploads:
+        file = yield from upload_flow(ctx, upload)
+        upload.container[upload.key] = file.urls.get
+    hooks: dict[str, Any] = {}
+    if options.webhook is not None:
+        hooks["webhook"] = options.webhook
+    if options.webhook_events_filter is not None:
+        hooks["webhook_events_filter"] = list(options.webhook_events_filter)
+    body = TrainingRequest(
+        destination=destination, input_=TrainingRequestInput.from_dict(encoded), **hooks
+    )
+    owner, name, version = cast(str, ref.owner), cast(str, ref.name), cast(str, ref.version)
+    started = time.time()
+    try:
+        response = yield Send(trainings_create._get_kwargs(owner, name, version, body=body))
+    except BaseException as error:
+        if not isinstance(error, GeneratorExit):
+            # Cut off before the answer: the training may exist without us knowing its id.
+            yield from _cancel_orphan(version, encoded, started)
+        raise
+    try:
+        return cast("Training", parse(ctx, trainings_create, response))
+    except NotFoundError as error:
+        if "destination" in (error.detail or "").lower():
+            raise _missing_destination(error, destination) from None
+        raise
+    except ReplicateError as error:
+        if error.status is not None and (error.status >= 500 or error.status < 300):
+            # A gateway's 5xx or an unreadable success: the training may exist all the same.
+            yield from _cancel_orphan(version, encoded, started)
+        raise
+
+
+def _missing_destination(error: NotFoundError, destination: str) -> NotFoundError:
+    return NotFoundError(
+        f"the training destination {destination} does not exist (or is not yours): create "
+        "that model first (on replicate.com, or with POST /models), then train into it "
+        f"({error.status}: {error.detail})",
+        status=error.status,
+        title=error.title,
+        detail=error.detail,
+        response=error.response,
+    )
+
+
+def _cancel_orphan(version: str, sent: dict[str, Any], started: float) -> Flow[None]:
+    """Best effort: find the training an interrupted creation made, and cancel it.
+
+    It is the newest unfinished training of the same version, created since
+    the request, with exactly the input sent (the list is newest first).
+    """
+    from generated.api.trainings import trainings_cancel, trainings_list
+    from generated.errors import ParseError
+    from generated.models.training import Training
+
+    response = yield Send(trainings_list._get_kwargs(), best_effort=True)
+    if response is None or response.status_code != 200:
+        return
+    results = response.json().get("results", [])
+    for item in results if isinstance(results, list) else []:
+        try:
+            found = Training.from_dict(item)
+        except ParseError:
+            continue
+        if found.created_at.timestamp() < started - _CLOCK_SKEW:
+            return
+        if found.status in TERMINAL or found.version != version or item.get("input") != sent:
+            continue
+        logger.debug("canceling training %s: its creation was interrupted", found.id)
+        yield Send(trainings_cancel._get_kwargs(found.id), best_effort=True)
+        return
+
+
+def train_flow(
+    ctx: Context, ref: Ref, destination: str, input: Mapping[str, Any], options: TrainOptions
+) -> Flow[Training]:
+    """Start a training and wait for it: the succeeded training, or the error it ended with."""
+    deadline = _Deadline(options.timeout)
+    training = yield from create_training_flow(ctx, ref, destination, input, options)
+    training = yield from wait_flow(
+        ctx,
+        training,
+        deadline=deadline,
+        progress=options.progress,
+        # train() owns the training, as run() owns its prediction: whatever stops
+        # it from returning cancels the training, which nobody would watch.
+        cancel_on=lambda error: not isinstance(error, GeneratorExit),
+    )
+    if options.timeout is not None and _ended_by_deadline(training, deadline):
+        raise PredictionTimeout(training.id, options.timeout, training)
+    error = outcome_error(training)
+    if error is not None:
+        raise error
+    return training
+
+
+def trained_ref(training: Training | Prediction | Mapping[str, Any]) -> str:
+    """The version a succeeded training made, as a reference `run()` takes.
+
+    `training` is a `Training` (as `train()` returns it), the same job fetched
+    as a `Prediction`, or its JSON (a webhook's body, say). The result is
+    `owner/name:version`; an output naming only the version id is completed
+    with the training's `destination` when the answer has one, and stays a
+    bare version id (which `run()` takes too) when it has none. Raises
+    ValueError when the training has not succeeded or its output names no
+    version.
+    """
+    if isinstance(training, Mapping):
+        status, output = training.get("status"), training.get("output")
+        destination, job_id = training.get("destination"), training.get("id")
+    else:
+        status, output = training.status, training.output
+        destination, job_id = getattr(training, "destination", None), training.id
+    if output is not None and hasattr(output, "to_dict"):
+        output = output.to_dict()  # a generated TrainingOutput
+    version = output.get("version") if isinstance(output, Mapping) else None
+    if not isinstance(version, str):
+        if status != "succeeded":
+            raise ValueError(
+                f"training {job_id} has status {status!r}: only a succeeded training "
+                "names a new version"
+            )
+        raise ValueError(
+            f"training {job_id} succeeded, but its output names no version: {output!r}"
+        )
+    try:
+        ref = parse_ref(version)
+    except ValueError:
+        ref = None
+    if ref is None or ref.kind != "version":
+        raise ValueError(f"training {job_id} names a version this client cannot read: {version!r}")
+    if ref.owner is None and isinstance(destination, str):
+        try:
+            return f"{destination_name(destination)}:{version}"
+        except ValueError:
+            pass  # an odd destination: the bare id still runs
+    return version
