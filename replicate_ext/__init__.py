@@ -76,6 +76,8 @@ if TYPE_CHECKING:
         RateLimitError,
         ReplicateError,
         ResponseParseError,
+        StreamInterrupted,
+        WebhookVerificationError,
         raise_for_response,
         unwrap,
     )
@@ -96,7 +98,6 @@ if TYPE_CHECKING:
         AsyncEventStream,
         EventStream,
         PredictionEvent,
-        StreamInterrupted,
     )
     from ._trainings import (
         trained_ref,
@@ -112,7 +113,6 @@ if TYPE_CHECKING:
         use,
     )
     from ._webhooks import (
-        WebhookVerificationError,
         sign_webhook,
         validate_webhook,
         verify_webhook,
@@ -180,7 +180,7 @@ _EXPORTS: dict[str, str] = {
     "AsyncEventStream": "._stream",
     "EventStream": "._stream",
     "PredictionEvent": "._stream",
-    "StreamInterrupted": "._stream",
+    "StreamInterrupted": "._errors",
     "trained_ref": "._trainings",
     "AsyncModelFunction": "._use",
     "AsyncModelRun": "._use",
@@ -190,7 +190,7 @@ _EXPORTS: dict[str, str] = {
     "ModelRun": "._use",
     "OutputStream": "._use",
     "use": "._use",
-    "WebhookVerificationError": "._webhooks",
+    "WebhookVerificationError": "._errors",
     "sign_webhook": "._webhooks",
     "validate_webhook": "._webhooks",
     "verify_webhook": "._webhooks",

@@ -15,8 +15,8 @@ prediction is a `ReplicateError`::
     │   ├── PredictionCanceled      ... it was canceled
     │   │   └── PredictionAborted   ... before it started
     │   └── PredictionTimeout       ... the run's `timeout` passed; it was canceled
-    ├── StreamInterrupted           (_stream) an event stream could not be resumed
-    └── WebhookVerificationError    (_webhooks) a webhook failed verification; also a ValueError
+    ├── StreamInterrupted           an event stream could not be resumed
+    └── WebhookVerificationError    a webhook failed verification; also a ValueError
 
 Bad arguments are `TypeError` or `ValueError` (`InputError` for a model's
 inputs), raised before any request.
@@ -66,6 +66,8 @@ __all__ = [
     "RateLimitError",
     "ReplicateError",
     "ResponseParseError",
+    "StreamInterrupted",
+    "WebhookVerificationError",
     "raise_for_response",
     "unwrap",
 ]
@@ -364,3 +366,42 @@ class InputError(ValueError):
     def __init__(self, message: str, input_name: str | None = None) -> None:
         super().__init__(message)
         self.input_name = input_name
+
+
+class StreamInterrupted(ReplicateError):
+    """The event stream broke off and could not be resumed; the prediction may still be running.
+
+    `prediction_id` names the prediction (to `wait()` for it or cancel it);
+    `last_event_id` is the id of the last event received, to resume later with
+    ``stream_prediction(..., last_event_id=...)``; `status` is the HTTP status of
+    the last attempt, if it got an answer.
+    """
+
+    def __init__(
+        self,
+        prediction_id: str,
+        last_event_id: str | None,
+        attempts: int,
+        cause: BaseException | None,
+        status: int | None = None,
+        *,
+        opened: bool = True,
+    ) -> None:
+        after = f" (last event id {last_event_id})" if last_event_id else ""
+        reason = f": {type(cause).__name__}: {cause}" if cause is not None else ""
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        what = (
+            f"broke off{after} and could not be resumed after {tries}"
+            if opened
+            else f"could not be opened ({tries})"
+        )
+        super().__init__(
+            f"the event stream of prediction {prediction_id} {what}{reason}", status=status
+        )
+        self.prediction_id = prediction_id
+        self.last_event_id = last_event_id
+        self.attempts = attempts
+
+
+class WebhookVerificationError(ReplicateError, ValueError):
+    """A webhook request failed verification; the message says why."""

@@ -40,6 +40,7 @@ from ._errors import (
     PredictionCanceled,
     PredictionError,
     ReplicateError,
+    StreamInterrupted,
 )
 from ._files import FileEncoding, FileOutput, is_file_url
 from ._flow import (
@@ -77,7 +78,6 @@ __all__ = [
     "Emit",
     "EventStream",
     "PredictionEvent",
-    "StreamInterrupted",
     "StreamKwargs",
     "StreamPredictionKwargs",
     "adrive_events",
@@ -118,41 +118,6 @@ class PredictionEvent(ServerSentEvent):
     """
 
     file: FileOutput | None = attrs.field(default=None, eq=False)
-
-
-class StreamInterrupted(ReplicateError):
-    """The event stream broke off and could not be resumed; the prediction may still be running.
-
-    `prediction_id` names the prediction (to `wait()` for it or cancel it);
-    `last_event_id` is the id of the last event received, to resume later with
-    ``stream_prediction(..., last_event_id=...)``; `status` is the HTTP status of
-    the last attempt, if it got an answer.
-    """
-
-    def __init__(
-        self,
-        prediction_id: str,
-        last_event_id: str | None,
-        attempts: int,
-        cause: BaseException | None,
-        status: int | None = None,
-        *,
-        opened: bool = True,
-    ) -> None:
-        after = f" (last event id {last_event_id})" if last_event_id else ""
-        reason = f": {type(cause).__name__}: {cause}" if cause is not None else ""
-        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-        what = (
-            f"broke off{after} and could not be resumed after {tries}"
-            if opened
-            else f"could not be opened ({tries})"
-        )
-        super().__init__(
-            f"the event stream of prediction {prediction_id} {what}{reason}", status=status
-        )
-        self.prediction_id = prediction_id
-        self.last_event_id = last_event_id
-        self.attempts = attempts
 
 
 # -- the flow --------------------------------------------------------------------------------

@@ -15,18 +15,14 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import TypeAlias
 
-from ._errors import ReplicateError
+from ._errors import WebhookVerificationError
 
-__all__ = ["WebhookVerificationError", "sign_webhook", "validate_webhook", "verify_webhook"]
+__all__ = ["sign_webhook", "validate_webhook", "verify_webhook"]
 
 Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
 
 _WHSEC = "whsec_"
 _DEFAULT_TOLERANCE = 300.0
-
-
-class WebhookVerificationError(ReplicateError, ValueError):
-    """A webhook request failed verification; the message says why."""
 
 
 def _key(secret: str) -> bytes:

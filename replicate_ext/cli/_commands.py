@@ -500,7 +500,8 @@ def webhooks_verify(
       replicate-ext webhooks verify --id msg_1 --timestamp 1700000000 \\
         --signature 'v1,...' --body-file body.json
     """  # noqa: D301 (click's \b keeps the example unwrapped)
-    from .._webhooks import WebhookVerificationError, verify_webhook
+    from .._errors import WebhookVerificationError
+    from .._webhooks import verify_webhook
 
     headers = _parse_headers(header_values)
     for name, value in (

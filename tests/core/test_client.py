@@ -7,11 +7,10 @@ import pytest
 
 from generated.api.predictions import predictions_get
 from generated.models.prediction import Prediction
-from replicate_ext import _default
+from replicate_ext import WebhookVerificationError, _default, sign_webhook
 from replicate_ext._client import USER_AGENT, AsyncClient, Client
 from replicate_ext._errors import AuthenticationError
 from replicate_ext._files import FileOutput
-from replicate_ext._webhooks import WebhookVerificationError, sign_webhook
 
 # -- the token --------------------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ def test_timeout_and_canceled_are_replicate_errors() -> None:
 
 
 def test_webhook_verification_error_is_a_replicate_error() -> None:
-    from replicate_ext._webhooks import WebhookVerificationError, verify_webhook
+    from replicate_ext import WebhookVerificationError, verify_webhook
 
     assert issubclass(WebhookVerificationError, ReplicateError)
     assert issubclass(WebhookVerificationError, ValueError)  # as it was

@@ -28,9 +28,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from replicate_ext import WebhookVerificationError, sign_webhook, verify_webhook
 from replicate_ext._files import FileOutput, decode_data_url, encode_input
 from replicate_ext._refs import ACCEPTED_FORMS, Ref, parse_ref
-from replicate_ext._webhooks import WebhookVerificationError, sign_webhook, verify_webhook
 
 from .conftest import examples
 

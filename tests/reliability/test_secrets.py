@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from replicate_ext import WebhookVerificationError, verify_webhook
 from replicate_ext._client import AsyncClient, Client
 from replicate_ext._errors import (
     APIConnectionError,
@@ -26,7 +27,6 @@ from replicate_ext._errors import (
     ReplicateError,
 )
 from replicate_ext._files import MAX_DATA_URL_SIZE, FileOutput
-from replicate_ext._webhooks import WebhookVerificationError, verify_webhook
 from replicate_ext.testing import LocalServer
 
 from ._elsewhere import Elsewhere

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
+from replicate_ext import StreamInterrupted
 from replicate_ext._errors import ModelError, ReplicateError
-from replicate_ext._stream import StreamInterrupted
 from replicate_ext.testing import LocalServer
 
 from .conftest import Reply, ScriptedServer, Streamer, prediction_at, sse

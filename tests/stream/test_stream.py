@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from replicate_ext import StreamInterrupted
 from replicate_ext._client import AsyncClient, Client
 from replicate_ext._errors import ModelError, PredictionCanceled, ReplicateError
 from replicate_ext._files import FileOutput
@@ -16,7 +17,6 @@ from replicate_ext._sse import ServerSentEvent
 from replicate_ext._stream import (
     AsyncEventStream,
     PredictionEvent,
-    StreamInterrupted,
     async_stream,
     stream,
 )
