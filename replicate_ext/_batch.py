@@ -43,19 +43,11 @@ import anyio
 import httpx
 from anyio.abc import TaskGroup
 
+from ._context import Context, Deadline
 from ._files import FileEncoding
 from ._flow import Flow, Send, Sleep, adrive
-from ._predictions import (
-    TERMINAL,
-    Context,
-    RunOptions,
-    _Deadline,
-    cancel_request,
-    create_flow,
-    is_terminal,
-    result_flow,
-    wait_flow,
-)
+from ._jobs import TERMINAL, cancel_request, is_terminal
+from ._predictions import RunOptions, create_flow, result_flow, wait_flow
 from ._refs import Ref, parse_ref
 from ._retry import parse_retry_after
 
@@ -314,7 +306,7 @@ def _sweep_flow(items: Sequence[_Item], known: set[str], ref: Ref) -> Flow[list[
 
 
 def _outcome_flow(
-    ctx: Context, prediction: Prediction, deadline: _Deadline, options: RunOptions
+    ctx: Context, prediction: Prediction, deadline: Deadline, options: RunOptions
 ) -> Flow[Any]:
     """What `run()` returns, or raises, for a created prediction once it finishes."""
     prediction = yield from wait_flow(
@@ -415,7 +407,7 @@ class _Batch:
     async def _run_item(self, item: _Item) -> BatchResult | None:
         """Run one input; None when an interruption stopped it before its prediction existed."""
         ctx, options = self._ctx, self._options
-        deadline = _Deadline(options.timeout)
+        deadline = Deadline(options.timeout)
         prediction: Prediction | None = None
         # Shielded so that an interruption cannot cut a creation request off and
         # lose the prediction it made; `_interrupt` lifts the shield in time.

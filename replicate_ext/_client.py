@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from generated.models.training import Training
 
     from ._batch import BatchOptions, BatchResult
+    from ._context import Context
     from ._files import FileEncoding, PendingUpload
     from ._flow import Flow
     from ._http import BearerAuth
     from ._pagination import AsyncPages, ListOperation, Pages
-    from ._predictions import Context, Progress, TrainingProgress
+    from ._predictions import Progress, TrainingProgress
     from ._retry import RetryPolicy
     from ._stream import (
         AsyncEventStream,
@@ -211,14 +212,15 @@ class _BaseClient:
     @property
     def _ctx(self) -> Context:
         if self._context is None:
+            from ._context import Context
             from ._files import Downloader
-            from ._predictions import Context
 
             self._context = Context(
                 api=self.api,
                 timeout=self.timeout,
                 poll_interval=self.poll_interval,
                 downloader=Downloader(self._sync_http, self._async_http),
+                base_url=self.base_url,
             )
         return self._context
 
@@ -305,7 +307,8 @@ class _BaseClient:
         progress: Any,
         training: bool,
     ) -> Flow[Any]:
-        from ._predictions import PREDICTION, TRAINING, wait_for_flow
+        from ._jobs import PREDICTION, TRAINING
+        from ._predictions import wait_for_flow
 
         kind = TRAINING if training else PREDICTION
         return wait_for_flow(self._ctx, prediction, timeout=timeout, progress=progress, kind=kind)
@@ -337,7 +340,7 @@ class _BaseClient:
         return start(self._ctx, target, destination, input, options)
 
     def _training_flow(self, action: Literal["get", "cancel"], training_id: str) -> Flow[Training]:
-        from ._predictions import TRAINING, by_id_flow
+        from ._jobs import TRAINING, by_id_flow
 
         return by_id_flow(self._ctx, TRAINING, action, training_id)
 
@@ -350,20 +353,21 @@ class _BaseClient:
         file_encoding: FileEncoding,
         cancel_after: float | None,
     ) -> Flow[Prediction]:
-        from ._predictions import RunOptions, _Deadline, create_flow
+        from ._context import Deadline
+        from ._predictions import RunOptions, create_flow
         from ._refs import parse_ref
 
         options = RunOptions(False, None, webhook, webhook_events_filter, True, file_encoding)
-        deadline = _Deadline(cancel_after, "cancel_after")
+        deadline = Deadline(cancel_after, "cancel_after")
         return create_flow(self._ctx, parse_ref(ref), input, options, deadline)
 
     def _get_flow(self, prediction_id: str) -> Flow[Prediction]:
-        from ._predictions import get_flow
+        from ._jobs import get_flow
 
         return get_flow(self._ctx, prediction_id)
 
     def _cancel_flow(self, prediction_id: str) -> Flow[Prediction]:
-        from ._predictions import cancel_flow
+        from ._jobs import cancel_flow
 
         return cancel_flow(self._ctx, prediction_id)
 
@@ -381,8 +385,8 @@ class _BaseClient:
     def _secret_flow(self) -> Flow[str]:
         from generated.api.webhooks import webhooks_default_secret_get
 
+        from ._context import parse
         from ._flow import Send
-        from ._predictions import parse
 
         response = yield Send(webhooks_default_secret_get._get_kwargs())
         return str(parse(self._ctx, webhooks_default_secret_get, response).key)

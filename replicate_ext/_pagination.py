@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from generated.client import Client as GeneratedClient
     from generated.models.problem import Problem
 
-    from ._predictions import Context
+    from ._context import Context
 
     class Page(Protocol[T_co]):
         """What every page model of `generated` has: `results`, and the `next` page's URL."""
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 def page_flow(ctx: Context, operation: ModuleType, request: dict[str, Any]) -> Flow[Any]:
     """Fetch one page and parse it with the generated `operation`."""
-    from ._predictions import parse
+    from ._context import parse
 
     response = yield Send(request)
     return parse(ctx, operation, response)

@@ -23,24 +23,14 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import httpx
 
-from generated.errors import ParseError
-
 from ._checks import MIN_CANCEL_AFTER, positive_seconds, webhook_events, webhook_url
-from ._errors import (
-    ModelError,
-    PredictionAborted,
-    PredictionCanceled,
-    PredictionError,
-    PredictionTimeout,
-    ReplicateError,
-    ResponseParseError,
-)
+from ._context import Context, Deadline, parse, with_read_timeout
+from ._errors import PredictionTimeout, ReplicateError
 from ._files import (
-    Downloader,
     FileEncoding,
     FileOutput,
     PendingUpload,
@@ -49,195 +39,52 @@ from ._files import (
     wrap_file_outputs,
 )
 from ._flow import Await, Flow, Send, Sleep
+from ._jobs import (
+    PREDICTION,
+    TERMINAL,
+    JobKind,
+    JobT,
+    by_id_flow,
+    cancel_request,
+    is_terminal,
+    job_request,
+    kind_of,
+    outcome_error,
+    refresh_flow,
+)
 from ._refs import Ref
 from ._schema import streams_text
 
 if TYPE_CHECKING:
-    from generated.client import AuthenticatedClient, Client
     from generated.models.file import File
     from generated.models.prediction import Prediction
     from generated.models.training import Training
 
     from ._stream import PredictionEvent
 
+__all__ = [
+    "Progress",
+    "RunOptions",
+    "TrainingProgress",
+    "cancel_after",
+    "create_flow",
+    "is_concatenated_output",
+    "output_flow",
+    "prefer_wait",
+    "result_flow",
+    "run_flow",
+    "upload_flow",
+    "wait_flow",
+    "wait_for_flow",
+]
+
 # Called with each update; with AsyncClient it may also be an async function.
 Progress = Callable[["Prediction"], object]
 TrainingProgress = Callable[["Training"], object]
-JobT = TypeVar("JobT", bound="Prediction | Training")
-
 logger = logging.getLogger("replicate_ext")
 
-TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
-"""The statuses a prediction or training ends in, as far as this client knows."""
-RUNNING = frozenset({"starting", "processing"})
 MAX_PREFER_WAIT = 60
 _WAIT_MARGIN = 10.0  # seconds of read timeout beyond the wait asked for with Prefer
-
-
-class Context:
-    """What flows need from the client that drives them."""
-
-    __slots__ = ("api", "concatenates", "downloader", "poll_interval", "timeout")
-
-    def __init__(
-        self,
-        api: AuthenticatedClient | Client,
-        timeout: httpx.Timeout,
-        poll_interval: float,
-        downloader: Downloader,
-    ) -> None:
-        self.api = api
-        self.timeout = timeout
-        self.poll_interval = poll_interval
-        self.downloader = downloader
-        # version id (or model name for hidden versions) -> its output is concatenated text
-        self.concatenates: dict[str, bool] = {}
-
-
-def parse(ctx: Context, operation: ModuleType, response: httpx.Response) -> Any:
-    """The answer parsed by the generated `operation`, or the `ReplicateError` it stands for.
-
-    An answer that is not what the API promises (a proxy's HTML page, JSON of
-    another shape) raises `ResponseParseError`, naming the field.
-    """
-    if response.status_code >= 300:
-        raise ReplicateError.from_response(response)
-    try:
-        parsed = operation._parse_response(client=ctx.api, response=response)
-    except ParseError as error:
-        raise ResponseParseError(error, response) from error
-    if parsed is None or type(parsed).__name__ == "Problem":
-        raise ReplicateError.from_response(response)
-    return parsed
-
-
-def is_terminal(prediction: Prediction | Training) -> bool:
-    """Whether a prediction (or training) has ended.
-
-    A status this client does not know counts as ended once the answer has a
-    `completed_at`: Replicate adds statuses without notice, and waiting on
-    one forever would be worse than reporting it.
-    """
-    status = prediction.status
-    if status in TERMINAL:
-        return True
-    if status in RUNNING:
-        return False
-    return isinstance(prediction.completed_at, datetime.datetime)
-
-
-def cancel_request(prediction_id: str) -> Send:
-    """The best-effort request that cancels a prediction."""
-    from generated.api.predictions import predictions_cancel
-
-    return Send(predictions_cancel._get_kwargs(prediction_id), best_effort=True)
-
-
-class JobKind:
-    """What differs between waiting for a prediction and for a training: a word, endpoints."""
-
-    __slots__ = ("_api", "noun")
-
-    def __init__(self, noun: str, api: str) -> None:
-        self.noun = noun
-        self._api = api
-
-    def __repr__(self) -> str:
-        return f"JobKind({self.noun!r})"
-
-    def operation(self, action: Literal["get", "cancel"]) -> ModuleType:
-        """The generated module of this kind's `action` (`predictions_get`, say)."""
-        import importlib
-
-        return importlib.import_module(f"generated.api.{self._api}.{self._api}_{action}")
-
-
-PREDICTION = JobKind("prediction", "predictions")
-TRAINING = JobKind("training", "trainings")
-
-
-def kind_of(job: Prediction | Training) -> JobKind:
-    """`TRAINING` for a generated `Training`, else `PREDICTION`."""
-    from generated.models.training import Training
-
-    return TRAINING if isinstance(job, Training) else PREDICTION
-
-
-def by_id_flow(
-    ctx: Context, kind: JobKind, action: Literal["get", "cancel"], job_id: str
-) -> Flow[Any]:
-    """Fetch (or cancel) the prediction or training with this id; the parsed answer."""
-    operation = kind.operation(action)
-    response = yield Send(operation._get_kwargs(job_id))
-    return parse(ctx, operation, response)
-
-
-def get_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
-    """Fetch a prediction."""
-    return cast("Prediction", (yield from by_id_flow(ctx, PREDICTION, "get", prediction_id)))
-
-
-def cancel_flow(ctx: Context, prediction_id: str) -> Flow[Prediction]:
-    """Cancel a prediction and return it as the answer shows it."""
-    return cast("Prediction", (yield from by_id_flow(ctx, PREDICTION, "cancel", prediction_id)))
-
-
-def job_request(
-    ctx: Context, job: Prediction | Training, action: Literal["get", "cancel"]
-) -> dict[str, Any]:
-    """The request that fetches (or cancels) `job`, at the URL its answer gave.
-
-    The API hands a new training URLs under /predictions/, and a fetched one
-    URLs under /trainings/: the answer knows where the job lives. Its URL is
-    followed when it is on this client's API (origin and base path) and names
-    this job; otherwise (the API behind a proxy of another address, a garbled
-    answer) the documented path of the job's kind is.
-    """
-    request: dict[str, Any] = kind_of(job).operation(action)._get_kwargs(job.id)
-    url = getattr(job.urls, action, None)
-    base = getattr(ctx.api, "_base_url", None)  # the generated client's own
-    if isinstance(url, str) and isinstance(base, str):
-        try:
-            target, root = httpx.URL(url), httpx.URL(base)
-        except httpx.InvalidURL:
-            return request
-        path = target.path.rstrip("/")
-        ending = f"/{job.id}/cancel" if action == "cancel" else f"/{job.id}"
-        if (
-            (target.scheme, target.host, target.port) == (root.scheme, root.host, root.port)
-            and path.startswith(root.path.rstrip("/") + "/")
-            and path.endswith(ending)
-        ):
-            request["url"] = url
-    return request
-
-
-def refresh_flow(ctx: Context, job: JobT) -> Flow[JobT]:
-    """`job` as it is now, fetched where its answer says it lives."""
-    operation = kind_of(job).operation("get")
-    response = yield Send(job_request(ctx, job, "get"))
-    return cast("JobT", parse(ctx, operation, response))
-
-
-class _Deadline:
-    __slots__ = ("at", "timeout")
-
-    def __init__(self, timeout: float | None, name: str = "timeout") -> None:
-        if timeout is not None:
-            timeout = positive_seconds(name, timeout)
-        self.timeout = timeout
-        self.at = None if timeout is None else time.monotonic() + timeout
-
-    def remaining(self) -> float | None:
-        return None if self.at is None else self.at - time.monotonic()
-
-    def check(self, prediction_id: str, kind: JobKind | None = None) -> float | None:
-        """Seconds left; raises PredictionTimeout once none are."""
-        left = self.remaining()
-        if left is not None and left <= 0:
-            noun = PREDICTION.noun if kind is None else kind.noun
-            raise PredictionTimeout(prediction_id, cast(float, self.timeout), kind=noun)
-        return left
 
 
 def _interrupted(error: BaseException) -> bool:
@@ -251,7 +98,7 @@ def wait_flow(
     ctx: Context,
     prediction: JobT,
     *,
-    deadline: _Deadline,
+    deadline: Deadline,
     progress: Callable[[JobT], object] | None = None,
     use_stream: bool = True,
     cancel_on: Callable[[BaseException], bool] = _interrupted,
@@ -261,7 +108,7 @@ def wait_flow(
     try:
         yield from _report(progress, prediction)
         while not is_terminal(prediction):
-            left = deadline.check(prediction.id, kind)
+            left = deadline.check(prediction.id, kind.noun)
             # Trainings have no event stream: they are polled.
             stream_url = getattr(prediction.urls, "stream", None)
             if use_stream and isinstance(stream_url, str) and kind is PREDICTION:
@@ -271,7 +118,7 @@ def wait_flow(
                 yield from _follow_stream(ctx, prediction, deadline, progress)  # type: ignore[arg-type]
             else:
                 yield Sleep(ctx.poll_interval if left is None else min(ctx.poll_interval, left))
-            deadline.check(prediction.id, kind)
+            deadline.check(prediction.id, kind.noun)
             prediction = yield from refresh_flow(ctx, prediction)
             yield from _report(progress, prediction)
     except BaseException as error:
@@ -304,7 +151,7 @@ def _report(progress: Callable[[JobT], object] | None, prediction: JobT) -> Flow
 def _follow_stream(
     ctx: Context,
     prediction: Prediction,
-    deadline: _Deadline,
+    deadline: Deadline,
     progress: Progress | None,
 ) -> Flow[bool]:
     """Read the prediction's events until `done`; False if the stream could not be followed.
@@ -318,7 +165,7 @@ def _follow_stream(
 
     left = deadline.remaining()
     read = ctx.timeout.read or 60.0
-    timeout = _with_read_timeout(ctx.timeout, read if left is None else min(read, left + 0.5))
+    timeout = with_read_timeout(ctx.timeout, read if left is None else min(read, left + 0.5))
     pieces: list[str] = []
     logs: list[str] = []
     # What `progress` was already shown: replayed events that are behind it
@@ -349,10 +196,6 @@ def _follow_stream(
         deadline.check(prediction.id)
 
     return (yield from follow_events_flow(ctx, prediction, on_event, tick=tick, timeout=timeout))
-
-
-def _with_read_timeout(timeout: httpx.Timeout, read: float) -> httpx.Timeout:
-    return httpx.Timeout(connect=timeout.connect, read=read, write=timeout.write, pool=timeout.pool)
 
 
 def prefer_wait(wait: bool | int, left: float | None) -> tuple[str | None, float]:
@@ -510,7 +353,7 @@ def _create_request(
                 owner, name, body=model_body, **extra
             )
     if holds:
-        request["timeout"] = _with_read_timeout(
+        request["timeout"] = with_read_timeout(
             timeout, max(timeout.read or 0.0, holds + _WAIT_MARGIN)
         )
     return operation, request
@@ -521,7 +364,7 @@ def create_flow(
     ref: Ref,
     input: Mapping[str, Any] | None,
     options: RunOptions,
-    deadline: _Deadline,
+    deadline: Deadline,
 ) -> Flow[Prediction]:
     """Upload the input's files, then create the prediction."""
     encoded, uploads = encode_input(input, options.file_encoding)
@@ -581,7 +424,7 @@ def run_flow(
     ctx: Context, ref: Ref, input: Mapping[str, Any] | None, options: RunOptions
 ) -> Flow[Any]:
     """Create a prediction, wait for it, and return its output as `run()` does."""
-    deadline = _Deadline(options.timeout)
+    deadline = Deadline(options.timeout)
     prediction = yield from create_flow(ctx, ref, input, options, deadline)
     prediction = yield from wait_flow(
         ctx,
@@ -597,7 +440,7 @@ def run_flow(
 
 
 def result_flow(
-    ctx: Context, prediction: Prediction, deadline: _Deadline, options: RunOptions
+    ctx: Context, prediction: Prediction, deadline: Deadline, options: RunOptions
 ) -> Flow[Any]:
     """What `run()` returns for a prediction that has ended, or the error it raises.
 
@@ -609,7 +452,7 @@ def result_flow(
     return (yield from output_flow(ctx, prediction, options.use_file_output))
 
 
-def _ended_by_deadline(prediction: Prediction | Training, deadline: _Deadline) -> bool:
+def _ended_by_deadline(prediction: Prediction | Training, deadline: Deadline) -> bool:
     """Whether our `Cancel-After` ended the prediction, before we canceled it ourselves.
 
     The server cancels (or, while queued, aborts) it at its `deadline`; both
@@ -646,20 +489,6 @@ def output_flow(ctx: Context, prediction: Prediction, use_file_output: bool) -> 
     if use_file_output:
         return wrap_file_outputs(output, lambda url: FileOutput(url, ctx.downloader))
     return output
-
-
-def outcome_error(prediction: Prediction | Training) -> PredictionError | None:
-    """The error a finished prediction (or training) stands for; None when it succeeded."""
-    status = prediction.status
-    if status == "succeeded":
-        return None
-    if status == "failed":
-        return ModelError(prediction)
-    if status == "canceled":
-        return PredictionCanceled(prediction)
-    if status == "aborted":
-        return PredictionAborted(prediction)
-    return PredictionError.unknown_status(prediction)
 
 
 def _concatenates(ctx: Context, prediction: Prediction) -> Flow[bool]:
@@ -727,38 +556,10 @@ def wait_for_flow(
 
     An id is looked up as `kind`; an object is followed as what it is.
     """
-    deadline = _Deadline(timeout)
+    deadline = Deadline(timeout)
     job: Prediction | Training
     if isinstance(prediction, str):
         job = yield from by_id_flow(ctx, kind, "get", prediction)
     else:
         job = prediction
     return (yield from wait_flow(ctx, job, deadline=deadline, progress=progress))
-
-
-__all__ = [
-    "PREDICTION",
-    "TRAINING",
-    "Context",
-    "JobKind",
-    "RunOptions",
-    "by_id_flow",
-    "cancel_after",
-    "cancel_flow",
-    "create_flow",
-    "get_flow",
-    "is_concatenated_output",
-    "is_terminal",
-    "job_request",
-    "kind_of",
-    "outcome_error",
-    "output_flow",
-    "parse",
-    "prefer_wait",
-    "refresh_flow",
-    "result_flow",
-    "run_flow",
-    "upload_flow",
-    "wait_flow",
-    "wait_for_flow",
-]

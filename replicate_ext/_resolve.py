@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from ._context import Context, parse
 from ._flow import Flow, Send
-from ._predictions import Context, is_concatenated_output, parse
+from ._predictions import is_concatenated_output
 from ._refs import Ref
 
 if TYPE_CHECKING:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 import attrs
 import httpx
 
+from ._context import Context, Deadline
 from ._errors import (
     ModelError,
     PredictionAborted,
@@ -55,16 +56,8 @@ from ._flow import (
     _perform,
     network_error,
 )
-from ._predictions import (
-    Context,
-    RunOptions,
-    _Deadline,
-    cancel_request,
-    create_flow,
-    get_flow,
-    is_terminal,
-    outcome_error,
-)
+from ._jobs import cancel_request, get_flow, is_terminal, outcome_error
+from ._predictions import RunOptions, create_flow
 from ._refs import Ref, parse_ref
 from ._sse import ServerSentEvent, SSEDecoder
 
@@ -502,7 +495,7 @@ def _create_and_stream_flow(
     options: StreamOptions,
     handle: _Handle,
 ) -> EventFlow:
-    prediction = yield from create_flow(ctx, ref, dict(input or {}), run_options, _Deadline(None))
+    prediction = yield from create_flow(ctx, ref, dict(input or {}), run_options, Deadline(None))
     yield from events_flow(ctx, prediction, options, handle)
 
 

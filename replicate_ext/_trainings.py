@@ -20,21 +20,12 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from ._checks import positive_seconds, webhook_events, webhook_url
+from ._context import Context, Deadline, parse
 from ._errors import NotFoundError, PredictionTimeout, ReplicateError
 from ._files import FileEncoding, encode_input
 from ._flow import Flow, Send
-from ._predictions import (
-    _CLOCK_SKEW,
-    TERMINAL,
-    Context,
-    TrainingProgress,
-    _Deadline,
-    _ended_by_deadline,
-    outcome_error,
-    parse,
-    upload_flow,
-    wait_flow,
-)
+from ._jobs import TERMINAL, outcome_error
+from ._predictions import _CLOCK_SKEW, TrainingProgress, _ended_by_deadline, upload_flow, wait_flow
 from ._refs import Ref, parse_ref
 
 if TYPE_CHECKING:
@@ -201,7 +192,7 @@ def train_flow(
     ctx: Context, ref: Ref, destination: str, input: Mapping[str, Any], options: TrainOptions
 ) -> Flow[Training]:
     """Start a training and wait for it: the succeeded training, or the error it ended with."""
-    deadline = _Deadline(options.timeout)
+    deadline = Deadline(options.timeout)
     training = yield from create_training_flow(ctx, ref, destination, input, options)
     training = yield from wait_flow(
         ctx,

@@ -34,19 +34,11 @@ from typing import (
     overload,
 )
 
+from ._context import Context, Deadline
 from ._files import FileOutput
 from ._flow import Flow, drive
-from ._predictions import (
-    Context,
-    RunOptions,
-    _Deadline,
-    cancel_flow,
-    create_flow,
-    get_flow,
-    output_flow,
-    run_flow,
-    wait_flow,
-)
+from ._jobs import cancel_flow, get_flow
+from ._predictions import RunOptions, create_flow, output_flow, run_flow, wait_flow
 from ._refs import Ref, parse_ref
 from ._resolve import ResolvedModel, resolve_flow
 from ._schema import (
@@ -284,7 +276,7 @@ class _Function(Generic[ClientT]):
         return (yield from run_flow(ctx, model.found.ref, sent, options))
 
     def _create_flow(
-        self, ctx: Context, inputs: dict[str, Any], deadline: _Deadline
+        self, ctx: Context, inputs: dict[str, Any], deadline: Deadline
     ) -> Flow[Prediction]:
         model = yield from self._load_flow(ctx)
         sent = model.prepare(inputs, self.strict)
@@ -293,7 +285,7 @@ class _Function(Generic[ClientT]):
         return (yield from create_flow(ctx, model.found.ref, sent, options, deadline))
 
     def _stream_flow(self, ctx: Context, inputs: dict[str, Any], handle: _Handle) -> EventFlow:
-        deadline = _Deadline(self.timeout)  # the server cancels at it (Cancel-After)
+        deadline = Deadline(self.timeout)  # the server cancels at it (Cancel-After)
         prediction = yield from self._create_flow(ctx, inputs, deadline)
         # The call owns the prediction: leaving the stream early cancels it.
         yield from _pieces_flow(ctx, prediction, handle, cancel_on_close=True)
@@ -312,7 +304,7 @@ def _pieces_flow(
         yield from events_flow(ctx, prediction, options, handle)
         return
     handle.prediction = prediction
-    final = yield from wait_flow(ctx, prediction, deadline=_Deadline(None))
+    final = yield from wait_flow(ctx, prediction, deadline=Deadline(None))
     handle.prediction = final
     output = yield from output_flow(ctx, final, True)
     if output is None:
@@ -368,7 +360,7 @@ class ModelFunction(_Function["Client"], Generic[P, R]):
         """Start a prediction (the input checked first) and return its `ModelRun`, at once."""
         _no_positional(f"{self.__name__}.create", args)
         client = self._client()
-        deadline = _Deadline(self.timeout)
+        deadline = Deadline(self.timeout)
         prediction = client._drive(self._create_flow(client._ctx, dict(inputs), deadline))
         return ModelRun(self, client, prediction, deadline)
 
@@ -398,7 +390,7 @@ class AsyncModelFunction(_Function["AsyncClient"], Generic[P, R]):
         """Start a prediction (the input checked first) and return its `AsyncModelRun`."""
         _no_positional(f"{self.__name__}.create", args)
         client = self._client()
-        deadline = _Deadline(self.timeout)
+        deadline = Deadline(self.timeout)
         prediction = await client._drive(self._create_flow(client._ctx, dict(inputs), deadline))
         return AsyncModelRun(self, client, prediction, deadline)
 
@@ -432,7 +424,7 @@ class AsyncStreamingModelFunction(_Function["AsyncClient"], Generic[P]):
         """Start a prediction and return its `AsyncModelRun`; its `output()` streams."""
         _no_positional(f"{self.__name__}.create", args)
         client = self._client()
-        deadline = _Deadline(self.timeout)
+        deadline = Deadline(self.timeout)
         prediction = await client._drive(self._create_flow(client._ctx, dict(inputs), deadline))
         return AsyncModelRun(self, client, prediction, deadline)
 
@@ -452,7 +444,7 @@ class _RunBase(Generic[ClientT]):
         function: _Function[ClientT],
         client: ClientT,
         prediction: Prediction,
-        deadline: _Deadline,
+        deadline: Deadline,
     ) -> None:
         self._function = function
         self._client = client

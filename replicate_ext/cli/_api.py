@@ -61,10 +61,11 @@ def create_prediction(
     `wait=False` returns at once; `timeout` also tells the API to cancel the
     prediction once it passes (`Cancel-After`), even if nobody is watching.
     """
-    from .._predictions import RunOptions, _Deadline, create_flow
+    from .._context import Deadline
+    from .._predictions import RunOptions, create_flow
 
     options = RunOptions(wait=wait, timeout=timeout)
-    flow = create_flow(client._ctx, ref, dict(model_input), options, _Deadline(timeout))
+    flow = create_flow(client._ctx, ref, dict(model_input), options, Deadline(timeout))
     return client._drive(flow)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .._errors import PredictionTimeout
-from .._predictions import outcome_error
+from .._jobs import outcome_error
 from .._trainings import destination_name, trained_ref, training_ref
 from ._api import resolve, to_json
 from ._app import EXIT_FAILED, EXIT_INTERRUPTED, cli, fail, settings

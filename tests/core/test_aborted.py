@@ -21,9 +21,10 @@ from click.testing import CliRunner
 import replicate_ext
 from generated.api.predictions import predictions_list
 from generated.client import Client as GeneratedClient
+from replicate_ext._context import Context
 from replicate_ext._files import Downloader
 from replicate_ext._flow import Send, Sleep
-from replicate_ext._predictions import Context, RunOptions, run_flow, wait_for_flow
+from replicate_ext._predictions import RunOptions, run_flow, wait_for_flow
 from replicate_ext._refs import parse_ref
 from replicate_ext.cli._main import cli
 from replicate_ext.testing import LocalServer

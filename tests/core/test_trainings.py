@@ -514,12 +514,13 @@ def training_answer(status: str, urls_under: str, get: str | None = None) -> dic
 
 
 def test_waiting_polls_and_cancels_at_the_urls_the_answers_give() -> None:
+    from replicate_ext._context import Deadline
     from replicate_ext._flow import Send, Sleep
-    from replicate_ext._predictions import _Deadline, wait_flow
+    from replicate_ext._predictions import wait_flow
 
     ctx = Client("t", base_url=API)._ctx
     created = Training.from_dict(training_answer("starting", "predictions"))
-    flow = wait_flow(ctx, created, deadline=_Deadline(None))
+    flow = wait_flow(ctx, created, deadline=Deadline(None))
     assert isinstance(next(flow), Sleep)
     poll = flow.send(None)
     assert isinstance(poll, Send)
@@ -553,7 +554,7 @@ def test_waiting_polls_and_cancels_at_the_urls_the_answers_give() -> None:
     ],
 )
 def test_urls_off_this_api_are_not_followed(url: str) -> None:
-    from replicate_ext._predictions import job_request
+    from replicate_ext._jobs import job_request
 
     ctx = Client("t", base_url=API)._ctx
     job = Training.from_dict(training_answer("processing", "", get=url))

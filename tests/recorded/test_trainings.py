@@ -6,7 +6,7 @@ import pytest
 
 import replicate_ext
 from generated.models.training import Training
-from replicate_ext._predictions import job_request, outcome_error
+from replicate_ext._jobs import job_request, outcome_error
 
 from .conftest import BASE_URL, Recorded, Replay, in_cassette
 
