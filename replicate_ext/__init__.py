@@ -81,6 +81,7 @@ if TYPE_CHECKING:
         raise_for_response,
         unwrap,
     )
+    from ._events import PredictionEvent
     from ._files import (
         FileOutput,
     )
@@ -94,11 +95,7 @@ if TYPE_CHECKING:
     from ._sse import (
         ServerSentEvent,
     )
-    from ._stream import (
-        AsyncEventStream,
-        EventStream,
-        PredictionEvent,
-    )
+    from ._stream import AsyncEventStream, EventStream
     from ._trainings import (
         trained_ref,
     )
@@ -179,7 +176,7 @@ _EXPORTS: dict[str, str] = {
     "ServerSentEvent": "._sse",
     "AsyncEventStream": "._stream",
     "EventStream": "._stream",
-    "PredictionEvent": "._stream",
+    "PredictionEvent": "._events",
     "StreamInterrupted": "._errors",
     "trained_ref": "._trainings",
     "AsyncModelFunction": "._use",

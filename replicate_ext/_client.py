@@ -679,29 +679,46 @@ class Client(_BaseClient):
         """Run a model and iterate over its output events as they are produced.
 
         ``with client.stream(ref, input) as events: for event in events: ...``
-        gives `PredictionEvent`s: ``output`` (text, or a file URL also as
-        ``event.file``) and ``logs``; ``str(event)`` is the output text. It ends
-        after ``done`` and raises `ModelError` or `PredictionCanceled` when the
-        prediction fails or is canceled. Dropped connections are resumed
-        (``Last-Event-ID``). Options: `webhook`, `webhook_events_filter`,
-        `file_encoding` as for `run()`; `use_file_output`; `cancel_on_close`
-        (leaving early also cancels the prediction); `max_reconnects`.
-        `run()` instead returns the whole output at the end.
-        """
-        from ._stream import stream
+        gives `PredictionEvent`s: ``output`` (a piece of text, or a file URL,
+        also as ``event.file`` unless ``use_file_output=False``) and ``logs``;
+        ``str(event)`` is the output text, so ``"".join(map(str, events))`` is
+        the whole text. It ends after the ``done`` event, which is not given.
+        `ref`, `input`, `webhook`, `webhook_events_filter` and `file_encoding`
+        are as for `run()`.
 
-        return stream(self, ref, input, **options)
+        Raises `ModelError` when the model fails (after the events before the
+        failure), `PredictionCanceled` when the prediction is canceled, and
+        `ReplicateError` when the model does not stream or opening its stream
+        gets an HTTP error (`status`). A dropped connection is resumed where it
+        broke off (``Last-Event-ID``, honouring the server's ``retry`` hint),
+        with no event lost or repeated, even from a server that starts over;
+        after `max_reconnects` attempts in a row without a new event,
+        `StreamInterrupted` names the prediction. With `cancel_on_close`,
+        stopping early (``break``, an exception, closing or dropping the
+        stream, Ctrl-C) also cancels the prediction. `run()` instead returns
+        the whole output at the end.
+        """
+        from ._flow import drive_events
+        from ._stream import EventStream, new_stream_flow
+
+        flow, handle = new_stream_flow(self._ctx, ref, input, **options)
+        return EventStream(drive_events(flow, self._sync_http()), handle)
 
     def stream_prediction(
         self, prediction: Prediction | str, **options: Unpack[StreamPredictionKwargs]
     ) -> EventStream:
         """Iterate over the events of an existing prediction (or the one with this id).
 
-        As `stream()`; `last_event_id` starts after that event.
+        As `stream()`, for a prediction created elsewhere (`create_prediction`,
+        a webhook, another process). The server replays the events from the
+        start, or from after `last_event_id` (e.g. a browser's
+        ``Last-Event-ID`` when relaying the stream to it).
         """
-        from ._stream import stream_prediction
+        from ._flow import drive_events
+        from ._stream import EventStream, prediction_stream_flow
 
-        return stream_prediction(self, prediction, **options)
+        flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
+        return EventStream(drive_events(flow, self._sync_http()), handle)
 
     def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""
@@ -1027,17 +1044,21 @@ class AsyncClient(_BaseClient):
         Cancelling the iterating task closes the connection (and, with
         `cancel_on_close`, cancels the prediction).
         """
-        from ._stream import async_stream
+        from ._flow import adrive_events
+        from ._stream import AsyncEventStream, new_stream_flow
 
-        return async_stream(self, ref, input, **options)
+        flow, handle = new_stream_flow(self._ctx, ref, input, **options)
+        return AsyncEventStream(adrive_events(flow, self._async_http()), handle)
 
     def stream_prediction(
         self, prediction: Prediction | str, **options: Unpack[StreamPredictionKwargs]
     ) -> AsyncEventStream:
         """Iterate (``async for``) over a prediction's events; see `Client.stream_prediction`."""
-        from ._stream import async_stream_prediction
+        from ._flow import adrive_events
+        from ._stream import AsyncEventStream, prediction_stream_flow
 
-        return async_stream_prediction(self, prediction, **options)
+        flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
+        return AsyncEventStream(adrive_events(flow, self._async_http()), handle)
 
     async def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""

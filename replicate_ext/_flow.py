@@ -1,11 +1,14 @@
-"""I/O-free flows and the two drivers that run them, one sync and one async.
+"""I/O-free flows and the drivers that run them, sync and async.
 
 A flow is a generator that yields what it needs done (`Send` a request,
 `ReadChunk` from a streamed answer, `Sleep`, `Await` a callback) and receives
 the outcome: the answer, or the exception raised while doing it, thrown in at
 the `yield`. The logic of running and waiting for predictions, uploading and
-paging is written once as flows; `drive` and `adrive` are the only places that
-do I/O.
+paging is written once as flows; the drivers here are the only places that
+do I/O. `drive` and `adrive` run a flow to its return value; `drive_events`
+and `adrive_events` run one that also `Emit`s values (an event stream) and
+hand each to their caller as it comes, letting the flow clean up (close its
+connection, cancel its prediction) when the caller stops listening.
 
 Flows see httpx's own exceptions (and may handle them: reconnect, look for an
 orphaned prediction); one that ends a flow leaves the driver as the
@@ -15,7 +18,7 @@ orphaned prediction); one that ends a flow leaves the driver as the
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Generator
 from typing import Any, TypeAlias, TypeVar
 
 import httpx
@@ -92,8 +95,19 @@ class Close:
         self.stream = stream
 
 
+class Emit:
+    """Hand `event` to the caller iterating over the flow (see `drive_events`); answers None."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: Any) -> None:
+        self.event = event
+
+
 Op: TypeAlias = Send | Sleep | ReadChunk | Close | Await
 Flow: TypeAlias = Generator[Op, Any, T]
+EventFlow: TypeAlias = Generator[Op | Emit, Any, None]
+"""A flow that also emits values: run it with `drive_events` or `adrive_events`."""
 
 
 def drive(flow: Flow[T], http: httpx.Client) -> T:
@@ -138,6 +152,114 @@ async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:
     finally:
         for stream in streams:
             await stream.response.aclose()
+
+
+class _CallerLeft(BaseException):
+    """Thrown into an event flow when its caller stops iterating (break, close, GC).
+
+    A BaseException, so that no ``except Exception`` in a flow takes it for a
+    failure to handle; unlike GeneratorExit, it lets the flow still yield
+    operations (close the connection, cancel the prediction) before it ends.
+    """
+
+
+class _Steps:
+    """The bookkeeping the two drivers share: what goes into the flow next."""
+
+    __slots__ = ("answer", "error", "flow", "left")
+
+    def __init__(self, flow: EventFlow) -> None:
+        self.flow = flow
+        self.answer: Any = None
+        self.error: BaseException | None = None
+        self.left = False
+
+    def next(self) -> Op | Emit | None:
+        """The flow's next operation, or None once it has ended."""
+        while True:
+            try:
+                if self.error is None:
+                    op = self.flow.send(self.answer)
+                else:
+                    op = self.flow.throw(self.error)
+            except StopIteration:
+                return None
+            except _CallerLeft:
+                if self.left:
+                    return None
+                raise
+            except httpx.RequestError as failure:  # the caller gets a ReplicateError
+                raise network_error(failure) from failure
+            self.answer, self.error = None, None
+            if not (self.left and isinstance(op, Emit)):
+                return op
+            self.error = _CallerLeft()  # nobody is listening any more
+
+    def thrown(self, error: BaseException) -> None:
+        """The caller threw `error` (GeneratorExit when it closed us) at an emitted event."""
+        if isinstance(error, GeneratorExit):
+            self.left = True
+            error = _CallerLeft()
+        self.error = error
+
+
+def drive_events(flow: EventFlow, http: httpx.Client) -> Generator[Any, None, None]:
+    """Run `flow` with blocking I/O on `http`, yielding what it emits.
+
+    Closing the generator (or dropping it) lets the flow clean up: its
+    connection is closed and, if it asks to, its prediction canceled.
+    """
+    steps = _Steps(flow)
+    streams: list[Stream] = []
+    try:
+        while (op := steps.next()) is not None:
+            if isinstance(op, Emit):
+                try:
+                    yield op.event
+                except BaseException as error:  # noqa: BLE001 (thrown into the flow, which decides)
+                    steps.thrown(error)
+                continue
+            try:
+                steps.answer = _perform(op, http, streams)
+            except BaseException as error:  # noqa: BLE001 (thrown into the flow, which decides)
+                steps.error = error
+    finally:
+        flow.close()
+        for stream in streams:
+            stream.response.close()
+
+
+async def adrive_events(flow: EventFlow, http: httpx.AsyncClient) -> AsyncGenerator[Any, None]:
+    """Run `flow` with async I/O on `http`, yielding what it emits; see `drive_events`."""
+    steps = _Steps(flow)
+    streams: list[Stream] = []
+    try:
+        while (op := steps.next()) is not None:
+            if isinstance(op, Emit):
+                try:
+                    yield op.event
+                except BaseException as error:  # noqa: BLE001 (thrown into the flow, which decides)
+                    steps.thrown(error)
+                continue
+            try:
+                if isinstance(op, Close):
+                    await _aclose(op.stream.response)
+                else:
+                    steps.answer = await _aperform(op, http, streams)
+            except BaseException as error:  # noqa: BLE001 (thrown into the flow, which decides)
+                steps.error = error
+    finally:
+        flow.close()
+        for stream in streams:
+            await _aclose(stream.response)
+
+
+async def _aclose(response: httpx.Response) -> None:
+    import anyio
+
+    # Closing must finish even in a task being cancelled, or the connection leaks.
+    with anyio.CancelScope(shield=True):
+        await response.aclose()
 
 
 def network_error(error: httpx.RequestError) -> APIConnectionError:

@@ -35,8 +35,9 @@ from typing import (
 )
 
 from ._context import Context, Deadline
+from ._events import PredictionEvent, StreamHandle, StreamOptions, events_flow
 from ._files import FileOutput
-from ._flow import Flow, drive
+from ._flow import Emit, EventFlow, Flow, adrive_events, drive, drive_events
 from ._jobs import cancel_flow, get_flow
 from ._predictions import RunOptions, create_flow, output_flow, run_flow, wait_flow
 from ._refs import Ref, parse_ref
@@ -49,16 +50,6 @@ from ._schema import (
     output_annotation,
     output_schema,
     python_name,
-)
-from ._stream import (
-    Emit,
-    EventFlow,
-    PredictionEvent,
-    StreamOptions,
-    _Handle,
-    adrive_events,
-    drive_events,
-    events_flow,
 )
 
 if TYPE_CHECKING:
@@ -284,7 +275,7 @@ class _Function(Generic[ClientT]):
         options = RunOptions(wait=False)
         return (yield from create_flow(ctx, model.found.ref, sent, options, deadline))
 
-    def _stream_flow(self, ctx: Context, inputs: dict[str, Any], handle: _Handle) -> EventFlow:
+    def _stream_flow(self, ctx: Context, inputs: dict[str, Any], handle: StreamHandle) -> EventFlow:
         deadline = Deadline(self.timeout)  # the server cancels at it (Cancel-After)
         prediction = yield from self._create_flow(ctx, inputs, deadline)
         # The call owns the prediction: leaving the stream early cancels it.
@@ -296,7 +287,7 @@ class _Function(Generic[ClientT]):
 
 
 def _pieces_flow(
-    ctx: Context, prediction: Prediction, handle: _Handle, *, cancel_on_close: bool
+    ctx: Context, prediction: Prediction, handle: StreamHandle, *, cancel_on_close: bool
 ) -> EventFlow:
     """Emit the prediction's output pieces: from its stream, or at its end when it has none."""
     if isinstance(prediction.urls.stream, str):
@@ -350,7 +341,7 @@ class ModelFunction(_Function["Client"], Generic[P, R]):
             # Checked now, so that a bad input fails here, not at the first piece.
             model = client._drive(self._load_flow(client._ctx))
             model.prepare(dict(inputs), self.strict)
-            handle = _Handle()
+            handle = StreamHandle()
             flow = self._stream_flow(client._ctx, dict(inputs), handle)
             stream = OutputStream(drive_events(flow, client._sync_http()), handle, self._piece)
             return stream  # type: ignore[return-value]
@@ -416,7 +407,7 @@ class AsyncStreamingModelFunction(_Function["AsyncClient"], Generic[P]):
     def __call__(self, *args: P.args, **inputs: P.kwargs) -> AsyncOutputStream:
         _no_positional(self.__name__, args)
         client = self._client()
-        handle = _Handle()
+        handle = StreamHandle()
         flow = self._stream_flow(client._ctx, dict(inputs), handle)
         return AsyncOutputStream(adrive_events(flow, client._async_http()), handle, self._piece)
 
@@ -475,7 +466,7 @@ class _RunBase(Generic[ClientT]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} of {self._function.ref}: {self.status}>"
 
-    def _stream(self, handle: _Handle) -> EventFlow:
+    def _stream(self, handle: StreamHandle) -> EventFlow:
         return _pieces_flow(self._client._ctx, self._prediction, handle, cancel_on_close=False)
 
 
@@ -497,7 +488,7 @@ class ModelRun(_RunBase["Client"], Generic[R]):
     def output(self) -> R:
         """Wait, then return the output as the function's call does (or stream it)."""
         if self._function._streaming:
-            handle = _Handle()
+            handle = StreamHandle()
             events = drive_events(self._stream(handle), self._client._sync_http())
             return OutputStream(events, handle, self._function._piece)  # type: ignore[return-value]
         prediction = self.wait()
@@ -527,7 +518,7 @@ class AsyncModelRun(_RunBase["AsyncClient"], Generic[R]):
     async def output(self) -> R:
         """Wait, then return the output (or, for a streaming function, its stream)."""
         if self._function._streaming:
-            handle = _Handle()
+            handle = StreamHandle()
             events = adrive_events(self._stream(handle), self._client._async_http())
             return AsyncOutputStream(events, handle, self._function._piece)  # type: ignore[return-value]
         prediction = await self.wait()
@@ -561,7 +552,7 @@ class OutputStream(Iterator[Any]):
     def __init__(
         self,
         events: Generator[PredictionEvent, None, None],
-        handle: _Handle,
+        handle: StreamHandle,
         piece: Callable[[PredictionEvent], Any],
     ) -> None:
         self._events = events
@@ -609,7 +600,7 @@ class AsyncOutputStream(AsyncIterator[Any]):
     def __init__(
         self,
         events: AsyncGenerator[PredictionEvent, None],
-        handle: _Handle,
+        handle: StreamHandle,
         piece: Callable[[PredictionEvent], Any],
     ) -> None:
         self._events = events

@@ -67,18 +67,7 @@ class Ours:
             # For comparison: the SSE decoder alone, without stream()'s layers.
             yield from self._stream_fallback(client, ref, input)
             return
-        if hasattr(client, "stream"):
-            events = client.stream(ref, input)
-        else:
-            try:
-                from replicate_ext._stream import stream
-            except ImportError:
-                yield from self._stream_fallback(client, ref, input)
-                return
-            self.stream_note = (
-                "Client.stream() not wired up yet: measured replicate_ext._stream.stream"
-            )
-            events = stream(client, ref, input)
+        events = client.stream(ref, input)
         with events:
             for event in events:
                 if event.event == "output":

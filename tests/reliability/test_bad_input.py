@@ -92,10 +92,8 @@ async def test_references_that_are_not_strings(
 @pytest.mark.parametrize("ref", ["hello-world", f"deployments/a/b:{HELLO_WORLD_VERSION}"])
 @pytest.mark.bad_input
 def test_wrong_reference_forms_for_streams(client: Client, server: LocalServer, ref: str) -> None:
-    from replicate_ext._stream import stream
-
     with pytest.raises(ValueError, match="invalid model reference"):
-        stream(client, ref, {"prompt": "x"})
+        client.stream(ref, {"prompt": "x"})
     nothing_sent(server)
 
 

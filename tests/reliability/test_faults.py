@@ -443,10 +443,6 @@ def test_stream_cut_mid_event_falls_back_and_loses_nothing(
     assert creations(server) == 1
 
 
-def _stream_module() -> Any:
-    return pytest.importorskip("replicate_ext._stream", reason="client streaming not installed")
-
-
 def stream_requests(server: LocalServer) -> list[Any]:
     return [r for r in server.state.requests if STREAM_URL.fullmatch(r.path)]
 
@@ -454,10 +450,9 @@ def stream_requests(server: LocalServer) -> list[Any]:
 def test_stream_cut_mid_event_resumes_without_loss_or_repeats(
     server: LocalServer, proxied: Proxy, make_client: Callable[..., Client], fault_log: FaultLog
 ) -> None:
-    streaming = _stream_module()
     proxied.cut_response_when(cut_inside_first_event(), request=r"GET /v1/predictions/\w+/stream ")
     client = proxy_client(proxied, make_client)
-    with streaming.stream(client, "replicate/stream-tokens", {"prompt": PROMPT}) as events:
+    with client.stream("replicate/stream-tokens", {"prompt": PROMPT}) as events:
         pieces = [str(event) for event in events if event.event == "output"]
     assert "".join(pieces) == PROMPT
     assert proxied.cuts == 1
@@ -471,12 +466,9 @@ def test_stream_cut_mid_event_resumes_without_loss_or_repeats(
 async def test_stream_cut_between_events_twice_resumes_async(
     server: LocalServer, make_async_client: Callable[..., AsyncClient]
 ) -> None:
-    streaming = _stream_module()
     server.state.inject_fault("drop_stream", STREAM_URL, after_events=2, times=2)
     client = make_async_client()
-    async with streaming.async_stream(
-        client, "replicate/stream-tokens", {"prompt": PROMPT}
-    ) as events:
+    async with client.stream("replicate/stream-tokens", {"prompt": PROMPT}) as events:
         pieces = [str(event) async for event in events if event.event == "output"]
     assert "".join(pieces) == PROMPT
     assert len(server.state.fired_faults) == 2
@@ -487,10 +479,9 @@ async def test_stream_cut_between_events_twice_resumes_async(
 def test_a_stream_slower_than_the_read_timeout_is_reopened(
     server: LocalServer, make_client: Callable[..., Client]
 ) -> None:
-    streaming = _stream_module()
     server.state.inject_fault("slow", STREAM_URL, delay=0.8)
     client = make_client(timeout=0.3)
-    with streaming.stream(client, "replicate/stream-tokens", {"prompt": PROMPT}) as events:
+    with client.stream("replicate/stream-tokens", {"prompt": PROMPT}) as events:
         pieces = [str(event) for event in events if event.event == "output"]
     assert "".join(pieces) == PROMPT
     assert len(server.state.fired_faults) == 1
@@ -501,10 +492,9 @@ def test_a_stream_slower_than_the_read_timeout_is_reopened(
 def test_a_stream_left_early_cancels_the_prediction(
     server: LocalServer, make_client: Callable[..., Client]
 ) -> None:
-    streaming = _stream_module()
     client = make_client()
     slow = {"prompt": PROMPT, "interval": 60}  # 0.6 s a token: runs for seconds
-    with streaming.stream(client, "replicate/stream-tokens", slow, cancel_on_close=True) as events:
+    with client.stream("replicate/stream-tokens", slow, cancel_on_close=True) as events:
         first = next(event for event in events if event.event == "logs")
     assert first.data.startswith("Generating")
     status_becomes(server, "canceled")

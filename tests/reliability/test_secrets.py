@@ -99,8 +99,6 @@ async def test_the_async_paths_log_no_token_either(
     caplog: pytest.LogCaptureFixture,
     tmp_path: Path,
 ) -> None:
-    from replicate_ext._stream import async_stream
-
     caplog.set_level(1)
     for name in ("httpx", "httpcore", "replicate_ext"):
         logging.getLogger(name).setLevel(1)
@@ -113,7 +111,7 @@ async def test_the_async_paths_log_no_token_either(
         output = await client.run("replicate/echo", {"file": big}, use_file_output=False)
         assert output["files"]["file"]["size"] == MAX_DATA_URL_SIZE + 1
         assert await client.run("replicate/sleep", {"seconds": 3}, wait=False)
-        async with async_stream(client, "replicate/stream-tokens", {"prompt": "a b c"}) as events:
+        async with client.stream("replicate/stream-tokens", {"prompt": "a b c"}) as events:
             assert "".join([str(event) async for event in events]) == "a b c"
             assert server.token not in repr(events)
     finally:

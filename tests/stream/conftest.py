@@ -21,7 +21,7 @@ import pytest
 from replicate_ext import _stream
 from replicate_ext._client import AsyncClient, Client
 from replicate_ext._errors import ReplicateError
-from replicate_ext._stream import PredictionEvent
+from replicate_ext._events import PredictionEvent
 from replicate_ext.testing import LocalServer
 
 TERMINAL = {"succeeded", "failed", "canceled", "aborted"}
@@ -80,7 +80,7 @@ class Streamer:
     def __call__(self, name: str, *args: Any, **kwargs: Any) -> Outcome:
         if self.mode == "sync":
             with make_client(self.server) as client:
-                events = getattr(_stream, name)(client, *args, **kwargs)
+                events = getattr(client, name)(*args, **kwargs)
                 return self._collect(events)
         return asyncio.run(self._acall(name, *args, **kwargs))
 
@@ -97,7 +97,7 @@ class Streamer:
 
     async def _acall(self, name: str, *args: Any, **kwargs: Any) -> Outcome:
         async with make_async_client(self.server) as client:
-            events = getattr(_stream, f"async_{name}")(client, *args, **kwargs)
+            events = getattr(client, name)(*args, **kwargs)
             got: list[PredictionEvent] = []
             async with events:
                 try:

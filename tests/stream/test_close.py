@@ -9,13 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from replicate_ext._client import AsyncClient, Client
-from replicate_ext._stream import (
-    PredictionEvent,
-    async_stream,
-    async_stream_prediction,
-    stream,
-    stream_prediction,
-)
+from replicate_ext._events import PredictionEvent
 from replicate_ext.testing import LocalServer
 
 from .conftest import Reply, ScriptedServer, prediction_at, sse, wait_status
@@ -31,7 +25,7 @@ def cancels(server: LocalServer, prediction_id: str) -> list[object]:
 
 def test_break_closes_the_connection(client: Client, scripted: Scripted) -> None:
     server = scripted(HELD)
-    for event in stream_prediction(client, prediction_at(server.url)):
+    for event in client.stream_prediction(prediction_at(server.url)):
         assert event.data == "a"
         break
     assert server.hung_up.wait(5)
@@ -41,7 +35,7 @@ def test_an_exception_in_the_loop_closes_the_connection(client: Client, scripted
     server = scripted(HELD)
 
     def consume() -> None:
-        with stream_prediction(client, prediction_at(server.url)) as events:
+        with client.stream_prediction(prediction_at(server.url)) as events:
             for _ in events:
                 raise KeyError("stop")
 
@@ -52,7 +46,7 @@ def test_an_exception_in_the_loop_closes_the_connection(client: Client, scripted
 
 def test_dropping_the_stream_closes_the_connection(client: Client, scripted: Scripted) -> None:
     server = scripted(HELD)
-    events = stream_prediction(client, prediction_at(server.url))
+    events = client.stream_prediction(prediction_at(server.url))
     assert next(events).data == "a"
     del events
     gc.collect()
@@ -63,7 +57,7 @@ async def test_async_break_closes_the_connection(
     async_client: AsyncClient, scripted: Scripted
 ) -> None:
     server = scripted(HELD)
-    async with async_stream_prediction(async_client, prediction_at(server.url)) as events:
+    async with async_client.stream_prediction(prediction_at(server.url)) as events:
         async for _ in events:
             break
     assert await asyncio.to_thread(server.hung_up.wait, 5)
@@ -73,7 +67,7 @@ async def test_async_break_without_a_with_block_closes_the_connection(
     async_client: AsyncClient, scripted: Scripted
 ) -> None:
     server = scripted(HELD)
-    async for _ in async_stream_prediction(async_client, prediction_at(server.url)):
+    async for _ in async_client.stream_prediction(prediction_at(server.url)):
         break
     # the dropped async generator is closed by the event loop
     assert await asyncio.to_thread(server.hung_up.wait, 5)
@@ -89,7 +83,7 @@ async def test_cancelling_the_task_closes_the_connection(
     second = asyncio.Event()
 
     async def consume() -> None:
-        events = async_stream_prediction(async_client, prediction, cancel_on_close=cancel_on_close)
+        events = async_client.stream_prediction(prediction, cancel_on_close=cancel_on_close)
         async for event in events:
             got.append(event)
             if len(got) == 2:
@@ -108,7 +102,7 @@ async def test_cancelling_the_task_closes_the_connection(
 def test_cancel_on_close_cancels_the_prediction_at_break(
     client: Client, server: LocalServer
 ) -> None:
-    with stream(client, "replicate/stream-tokens", SLOW, cancel_on_close=True) as events:
+    with client.stream("replicate/stream-tokens", SLOW, cancel_on_close=True) as events:
         for event in events:
             if event.event == "output":
                 break
@@ -121,7 +115,7 @@ def test_cancel_on_close_cancels_the_prediction_at_break(
 async def test_cancel_on_close_cancels_the_prediction_at_break_async(
     async_client: AsyncClient, server: LocalServer
 ) -> None:
-    events = async_stream(async_client, "replicate/stream-tokens", SLOW, cancel_on_close=True)
+    events = async_client.stream("replicate/stream-tokens", SLOW, cancel_on_close=True)
     async with events:
         async for event in events:
             if event.event == "output":
@@ -136,7 +130,7 @@ async def test_cancel_on_close_cancels_the_prediction_at_break_async(
 def test_without_cancel_on_close_the_prediction_keeps_running(
     client: Client, server: LocalServer
 ) -> None:
-    with stream(client, "replicate/stream-tokens", SLOW) as events:
+    with client.stream("replicate/stream-tokens", SLOW) as events:
         for _ in events:
             break
         assert events.prediction is not None
@@ -150,7 +144,7 @@ def test_without_cancel_on_close_the_prediction_keeps_running(
 
 
 def test_a_finished_stream_cancels_nothing(client: Client, server: LocalServer) -> None:
-    with stream(client, "replicate/stream-tokens", {"prompt": "a b"}, cancel_on_close=True) as ev:
+    with client.stream("replicate/stream-tokens", {"prompt": "a b"}, cancel_on_close=True) as ev:
         assert "".join(map(str, ev)) == "a b"
         assert ev.prediction is not None
         prediction_id = ev.prediction.id
@@ -160,7 +154,7 @@ def test_a_finished_stream_cancels_nothing(client: Client, server: LocalServer) 
 def test_a_keyboard_interrupt_while_reading_cancels_with_cancel_on_close(
     client: Client, server: LocalServer
 ) -> None:
-    events = stream(client, "replicate/stream-tokens", SLOW, cancel_on_close=True)
+    events = client.stream("replicate/stream-tokens", SLOW, cancel_on_close=True)
     next(events)
     # what Ctrl-C does to a generator suspended in the caller's loop body
     with pytest.raises(KeyboardInterrupt):

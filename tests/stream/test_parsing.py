@@ -11,9 +11,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replicate_ext import _stream
+from replicate_ext import _events
 from replicate_ext._client import Client
-from replicate_ext._stream import stream
 
 from .conftest import Reply, ScriptedServer, Streamer, prediction_at
 
@@ -108,7 +107,7 @@ class MockApi:
 
     def events(self, chunks_for: Callable[[httpx.Request], Iterator[bytes]]) -> list[Any]:
         self.chunks_for = chunks_for
-        with stream(self.client, "replicate/stream-tokens", use_file_output=False) as events:
+        with self.client.stream("replicate/stream-tokens", use_file_output=False) as events:
             return list(events)
 
 
@@ -169,7 +168,7 @@ def test_a_drop_at_any_byte_loses_and_repeats_nothing(
         resumed = encode(rest, newline, bom=False)
         yield _renumber(resumed, int(last or 0))
 
-    with mock.patch.object(_stream, "RECONNECT_DELAY", 0.0):
+    with mock.patch.object(_events, "RECONNECT_DELAY", 0.0):
         got = MOCK.events(chunks_for)
     assert [(e.event, e.data, e.id) for e in got] == [x[:3] for x in expected(plain)]
     # one connection when the cut only lost the end of the last line after done

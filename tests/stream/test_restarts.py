@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from generated.client import Client as GeneratedClient
 from replicate_ext._context import Context
+from replicate_ext._events import StreamOptions, events_flow
 from replicate_ext._files import Downloader
-from replicate_ext._flow import Close, ReadChunk, Send, Sleep, Stream
-from replicate_ext._stream import Emit, StreamOptions, events_flow
+from replicate_ext._flow import Close, Emit, ReadChunk, Send, Sleep, Stream
 from replicate_ext.testing import LocalServer
 
 from .conftest import Streamer, make_client

@@ -12,14 +12,10 @@ import pytest
 from replicate_ext import StreamInterrupted
 from replicate_ext._client import AsyncClient, Client
 from replicate_ext._errors import ModelError, PredictionCanceled, ReplicateError
+from replicate_ext._events import PredictionEvent
 from replicate_ext._files import FileOutput
 from replicate_ext._sse import ServerSentEvent
-from replicate_ext._stream import (
-    AsyncEventStream,
-    PredictionEvent,
-    async_stream,
-    stream,
-)
+from replicate_ext._stream import AsyncEventStream
 from replicate_ext.testing import LocalServer
 
 from .conftest import Streamer, add_streaming_model, make_client, wait_status
@@ -140,7 +136,7 @@ def test_http_error_opening_the_stream_has_its_status(
 
 
 def test_file_outputs_become_file_outputs(client: Client) -> None:
-    with stream(client, "replicate/make-image", {"num_outputs": 2, "color": "blue"}) as events:
+    with client.stream("replicate/make-image", {"num_outputs": 2, "color": "blue"}) as events:
         outputs = [event for event in events if event.event == "output"]
         assert len(outputs) == 2
         for event in outputs:
@@ -150,7 +146,7 @@ def test_file_outputs_become_file_outputs(client: Client) -> None:
 
 
 async def test_file_outputs_become_file_outputs_async(async_client: AsyncClient) -> None:
-    events = async_stream(async_client, "replicate/make-image", {"num_outputs": 2})
+    events = async_client.stream("replicate/make-image", {"num_outputs": 2})
     async with events:
         got = [event async for event in events]
     files = [event.file for event in got if event.event == "output"]
@@ -189,7 +185,7 @@ def test_streaming_an_existing_prediction_by_object_or_id(
 
 
 def test_prediction_is_known_once_the_stream_opens(client: Client) -> None:
-    events = stream(client, "replicate/stream-tokens", {"prompt": "a"})
+    events = client.stream("replicate/stream-tokens", {"prompt": "a"})
     assert events.prediction is None  # nothing is sent before the first next()
     with events:
         first = next(events)
@@ -202,19 +198,19 @@ def test_prediction_is_known_once_the_stream_opens(client: Client) -> None:
 
 def test_bad_arguments_fail_at_the_call(client: Client) -> None:
     with pytest.raises(ValueError, match="max_reconnects"):
-        stream(client, "replicate/stream-tokens", max_reconnects=-1)
+        client.stream("replicate/stream-tokens", max_reconnects=-1)
     with pytest.raises(ValueError, match="not a ref"):
-        stream(client, "not a ref at all!")
+        client.stream("not a ref at all!")
     with pytest.raises(ValueError, match="webhook"):
-        stream(client, "replicate/stream-tokens", webhook="ftp://example.com/hook")
+        client.stream("replicate/stream-tokens", webhook="ftp://example.com/hook")
     with pytest.raises(ValueError, match="webhook_events_filter"):
-        stream(client, "replicate/stream-tokens", webhook_events_filter=["sometimes"])
+        client.stream("replicate/stream-tokens", webhook_events_filter=["sometimes"])
 
 
 async def test_async_stream_can_be_awaited_like_replicates_own_client(
     async_client: AsyncClient,
 ) -> None:
-    events = await async_stream(async_client, "replicate/stream-tokens", {"prompt": "x y"})
+    events = await async_client.stream("replicate/stream-tokens", {"prompt": "x y"})
     assert isinstance(events, AsyncEventStream)
     async with events:
         text = "".join([str(event) async for event in events])
@@ -249,7 +245,7 @@ async def test_resumption_failure_names_the_prediction(
     server.state.inject_fault("drop_stream", STREAM_PATH, after_events=1)
     server.state.inject_fault("status", STREAM_PATH, status=404, times=None)
     got: list[PredictionEvent] = []
-    events = async_stream(async_client, "replicate/stream-tokens", {"prompt": "a b c"})
+    events = async_client.stream("replicate/stream-tokens", {"prompt": "a b c"})
 
     async def consume() -> None:
         async with events:
@@ -281,8 +277,8 @@ def test_follow_events_flow_runs_under_the_plain_drivers(
     client: Client, server: LocalServer
 ) -> None:
     # what run()'s wait can use: the same flow, events to a callback, under _flow.drive
+    from replicate_ext._events import follow_events_flow
     from replicate_ext._flow import drive
-    from replicate_ext._stream import follow_events_flow
     from replicate_ext.testing import ModelError as Fail
 
     async def breaks(ctx: Any) -> None:
@@ -309,8 +305,8 @@ def test_follow_events_flow_runs_under_the_plain_drivers(
 
 
 def test_follow_events_flow_lets_a_tick_stop_it(client: Client, scripted: Any) -> None:
+    from replicate_ext._events import follow_events_flow
     from replicate_ext._flow import drive
-    from replicate_ext._stream import follow_events_flow
 
     from .conftest import Reply, prediction_at, sse
 
@@ -332,8 +328,7 @@ def test_follow_events_flow_lets_a_tick_stop_it(client: Client, scripted: Any) -
 
 def test_webhook_options_reach_the_prediction(client: Client, server: LocalServer) -> None:
     hook = f"{server.origin}/hooks/stream"
-    with stream(
-        client,
+    with client.stream(
         "replicate/stream-tokens",
         {"prompt": "w"},
         webhook=hook,
@@ -348,7 +343,7 @@ def test_webhook_options_reach_the_prediction(client: Client, server: LocalServe
 
 async def test_concurrent_streams_on_one_client_stay_apart(async_client: AsyncClient) -> None:
     async def text(prompt: str) -> str:
-        events = async_stream(async_client, "replicate/stream-tokens", {"prompt": prompt})
+        events = async_client.stream("replicate/stream-tokens", {"prompt": prompt})
         async with events:
             return "".join([str(event) async for event in events])
 
@@ -359,8 +354,8 @@ async def test_concurrent_streams_on_one_client_stay_apart(async_client: AsyncCl
 async def test_follow_events_flow_awaits_an_async_callback(
     async_client: AsyncClient, server: LocalServer
 ) -> None:
+    from replicate_ext._events import follow_events_flow
     from replicate_ext._flow import adrive
-    from replicate_ext._stream import follow_events_flow
 
     with make_client(server) as client:
         created = _created(client, "stream-tokens", {"prompt": "async pieces"})
@@ -384,7 +379,7 @@ def test_forwarding_kwargs_match_the_functions() -> None:
         parameters = inspect.signature(function).parameters.values()
         return {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
 
-    for function in (_stream.stream, _stream.async_stream):
-        assert keyword_only(function) == set(_stream.StreamKwargs.__annotations__)
-    for function in (_stream.stream_prediction, _stream.async_stream_prediction):
-        assert keyword_only(function) == set(_stream.StreamPredictionKwargs.__annotations__)
+    assert keyword_only(_stream.new_stream_flow) == set(_stream.StreamKwargs.__annotations__)
+    assert keyword_only(_stream.prediction_stream_flow) == set(
+        _stream.StreamPredictionKwargs.__annotations__
+    )

@@ -1,0 +1,494 @@
+"""A prediction's event stream as one I/O-free flow, resumed across dropped connections.
+
+`events_flow` opens the prediction's ``urls.stream``, hands each event to the
+caller with an `Emit` as soon as it is decoded, reconnects with
+``Last-Event-ID`` when the connection drops, and ends at ``done``; run it with
+`_flow.drive_events` or `adrive_events`. `follow_events_flow` is the same
+stream read as a plain flow, for waiting on a prediction (`_predictions`).
+
+Nothing documents that Replicate honours ``Last-Event-ID``, nor that every
+stream ends with ``done``: a reconnection may start over (events already
+received are skipped, whatever their ids look like), and a stream that closes
+without ``done`` is followed while it brings new events, then the prediction
+is asked how it ended.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import httpx
+
+from ._context import Context
+from ._errors import (
+    ModelError,
+    PredictionAborted,
+    PredictionCanceled,
+    PredictionError,
+    ReplicateError,
+    StreamInterrupted,
+)
+from ._files import FileOutput, is_file_url
+from ._flow import Await, Close, Emit, EventFlow, Op, ReadChunk, Send, Sleep, Stream
+from ._jobs import cancel_request, get_flow, is_terminal, outcome_error
+from ._sse import ServerSentEvent, SSEDecoder
+
+if TYPE_CHECKING:
+    from generated.models.prediction import Prediction
+
+__all__ = [
+    "DEFAULT_MAX_RECONNECTS",
+    "PredictionEvent",
+    "StreamHandle",
+    "StreamOptions",
+    "events_flow",
+    "follow_events_flow",
+]
+
+DEFAULT_MAX_RECONNECTS = 5
+"""Reconnections tried in a row, without an event in between, before giving up."""
+RECONNECT_DELAY = 0.25
+"""Seconds before the first reconnection when the server sent no ``retry`` hint."""
+MAX_RECONNECT_DELAY = 10.0
+"""The backoff between reconnections stops growing here (a longer server hint wins)."""
+MAX_RETRY_HINT = 60.0
+"""Seconds: a server's ``retry`` hint longer than this is taken as this."""
+
+_STREAM_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+# Statuses worth reconnecting after: the stream may well be back a moment later.
+_TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+_ERROR_BODY_LIMIT = 64 * 1024
+
+
+@attrs.frozen
+class PredictionEvent(ServerSentEvent):
+    """An event of a prediction's stream: ``output``, ``logs`` or one this client does not know.
+
+    ``str(event)`` is the data of an ``output`` event (a piece of text, or a
+    file's URL) and ``""`` for the others, so ``"".join(map(str, events))`` is
+    the whole text. ``data`` is always the text as sent. When an ``output``
+    event's data is a file URL (and ``use_file_output`` is on), ``file`` is that
+    file as a `FileOutput`, ready to ``read()`` or ``save()``; it is None
+    otherwise.
+    """
+
+    file: FileOutput | None = attrs.field(default=None, eq=False)
+
+
+class StreamOptions:
+    """How `events_flow` behaves; see `stream()` for each option."""
+
+    __slots__ = ("cancel_on_close", "last_event_id", "max_reconnects", "timeout", "use_file_output")
+
+    def __init__(
+        self,
+        *,
+        use_file_output: bool = True,
+        cancel_on_close: bool = False,
+        max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+        last_event_id: str | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> None:
+        if isinstance(max_reconnects, bool) or not isinstance(max_reconnects, int):
+            raise TypeError(f"max_reconnects must be a whole number, not {max_reconnects!r}")
+        if max_reconnects < 0:
+            raise ValueError(f"max_reconnects must be 0 or more, not {max_reconnects}")
+        self.use_file_output = use_file_output
+        self.cancel_on_close = cancel_on_close
+        self.max_reconnects = max_reconnects
+        self.last_event_id = last_event_id
+        self.timeout = timeout  # for the stream's requests; the client's by default
+
+
+class StreamHandle:
+    """Where a flow leaves the prediction it streams, for `EventStream.prediction`."""
+
+    __slots__ = ("prediction",)
+
+    def __init__(self) -> None:
+        self.prediction: Prediction | None = None
+
+
+class _Reader:
+    """What one stream remembers across reconnections, and what each event means.
+
+    After a reconnection the server may start over instead of resuming after
+    ``Last-Event-ID`` (nothing documents that Replicate honours it). Whatever
+    the id format, an event whose id was already seen is skipped; a stream
+    without ids cannot resume at all, so the events already received are
+    skipped by count.
+    """
+
+    __slots__ = (
+        "ctx",
+        "decoder",
+        "finished",
+        "last_id",
+        "logs",
+        "prediction",
+        "received",
+        "replaying",
+        "seen",
+        "skip",
+        "start_id",
+        "unclear",
+        "use_file_output",
+    )
+
+    def __init__(self, ctx: Context, prediction: Prediction, options: StreamOptions) -> None:
+        self.ctx = ctx
+        self.prediction = prediction
+        self.use_file_output = options.use_file_output
+        self.decoder = SSEDecoder()
+        self.last_id = options.last_event_id
+        self.start_id = options.last_event_id  # the caller's: events up to it are not wanted
+        self.logs: list[str] = []
+        self.seen: set[str] = set()  # ids of the events received
+        self.received = 0  # events received, ids or not
+        self.skip = 0  # events to pass over after a reconnection that cannot resume
+        self.finished = False  # the prediction is known to be terminal
+        self.unclear = False  # ``done`` with a reason this client does not know
+        self.replaying = options.last_event_id is not None  # the server may resend events
+
+    def reconnecting(self) -> None:
+        """Get ready for the events of a new connection."""
+        self.decoder.close()  # drop a half-received event: it comes again
+        self.replaying = True
+        self.skip = self.received if self.last_id is None else 0
+
+    def accept(self, event: ServerSentEvent) -> PredictionEvent | None:
+        """The event to hand out, or None; raises for a failed or canceled prediction."""
+        if self.replaying:
+            if self._repeated(event):
+                return None
+            self.replaying = False
+        self.received += 1
+        if event.id is not None:
+            self.last_id = event.id
+            self.seen.add(event.id)
+        kind = event.event
+        if kind == "done":
+            reason = _json_field(event.data, "reason")
+            if reason in (None, "", "succeeded"):
+                self.finished = True
+                return None
+            error = _DONE_ERRORS.get(reason)
+            if error is None:
+                self.unclear = True  # the prediction itself will say how it ended
+                return None
+            self.finished = True
+            raise error(self._final(_DONE_STATUS.get(reason, reason), None))
+        if kind == "error":
+            self.finished = True
+            detail = _json_field(event.data, "detail")
+            raise ModelError(self._final("failed", detail if detail is not None else event.data))
+        if kind == "logs":
+            self.logs.append(event.data)
+        file = None
+        if kind == "output" and self.use_file_output and is_file_url(event.data):
+            file = FileOutput(event.data, self.ctx.downloader)
+        return PredictionEvent(kind, event.data, event.id, event.retry, file=file)
+
+    def _repeated(self, event: ServerSentEvent) -> bool:
+        if event.id is None:
+            if self.skip > 0:
+                self.skip -= 1
+                return True
+            return False
+        return event.id in self.seen or _not_after(event.id, self.start_id)
+
+    def _final(self, status: str, error: str | None) -> Prediction:
+        changes: dict[str, Any] = {"status": status}
+        if error is not None:
+            changes["error"] = error
+        if self.logs:
+            changes["logs"] = "".join(f"{line}\n" for line in self.logs)
+        return attrs.evolve(self.prediction, **changes)
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before reconnection `attempt` (1, 2, ...)."""
+        hint = self.decoder.retry
+        base = RECONNECT_DELAY if hint is None else min(hint / 1000, MAX_RETRY_HINT)
+        return float(min(base * 2 ** (attempt - 1), max(MAX_RECONNECT_DELAY, base)))
+
+
+_DONE_ERRORS: dict[str, Callable[[Prediction], ReplicateError]] = {
+    "canceled": PredictionCanceled,
+    "aborted": PredictionAborted,
+    "error": ModelError,
+    "failed": ModelError,
+}
+_DONE_STATUS = {"error": "failed"}
+
+
+def _not_after(event_id: str, start_id: str | None) -> bool:
+    """Whether `event_id` comes no later than `start_id`, when both have a known order.
+
+    Ids made of numbers (``42``, Replicate's ``1690212292:0``, ``1690212292-0``)
+    compare part by part; any other id is trusted to be new.
+    """
+    if start_id is None:
+        return False
+    key, start = _order_key(event_id), _order_key(start_id)
+    return key is not None and start is not None and key <= start
+
+
+def _order_key(event_id: str) -> tuple[int, ...] | None:
+    parts = event_id.replace("-", ":").split(":")
+    # ASCII only ("²".isdigit() is true) and short, so that int() cannot fail.
+    if all(part.isascii() and part.isdigit() and len(part) < 40 for part in parts):
+        return tuple(int(part) for part in parts)
+    return None
+
+
+def _json_field(data: str, name: str) -> str | None:
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    found = value.get(name) if isinstance(value, dict) else None
+    return None if found is None else str(found)
+
+
+def _no_stream_error(prediction: Prediction) -> ReplicateError:
+    model = f" ({prediction.model})" if isinstance(prediction.model, str) else ""
+    return ReplicateError(
+        f"prediction {prediction.id} has no stream URL: its model{model} does not "
+        "stream its output. Use run() or wait() for its output instead."
+    )
+
+
+def events_flow(
+    ctx: Context,
+    prediction: Prediction,
+    options: StreamOptions,
+    handle: StreamHandle | None = None,
+) -> EventFlow:
+    """Emit the events of `prediction`'s stream until ``done``, resuming after drops.
+
+    Raises `ModelError` at an ``error`` event (or a ``done`` with reason
+    ``error``), `PredictionCanceled` at a ``done`` with reason ``canceled``,
+    `ReplicateError` when the prediction has no stream or the first connection
+    gets an HTTP error, and `StreamInterrupted` once `options.max_reconnects`
+    reconnections in a row brought no event. With `options.cancel_on_close`,
+    anything that ends the flow before the prediction is known to be finished
+    (the caller leaving, an interruption, an error) cancels it, best effort.
+    """
+    if handle is not None:
+        handle.prediction = prediction
+    reader = _Reader(ctx, prediction, options)
+    stream: Stream | None = None
+    try:
+        url = prediction.urls.stream
+        if not isinstance(url, str):
+            raise _no_stream_error(prediction)
+        opened = False
+        failures = 0  # connection attempts in a row that brought no event
+        while True:
+            cause: BaseException | None = None
+            status: int | None = None
+            fresh = False
+            try:
+                request = _stream_request(url, reader.last_id, options.timeout)
+                stream = yield Send(request, stream=True)
+            except httpx.TransportError as error:
+                cause = error
+            if stream is not None:
+                status = stream.response.status_code
+                if status == 200:
+                    _check_content_type(stream.response)
+                    opened = True
+                    fresh, cause = yield from _pump(stream, reader)
+                    if fresh:
+                        failures = 0
+                else:
+                    failure = ReplicateError.from_response((yield from _read_error(stream)))
+                    if not opened:  # an HTTP error like any other
+                        raise failure
+                    if status not in _TRANSIENT_STATUSES:  # e.g. 404: the stream is gone
+                        raise StreamInterrupted(
+                            prediction.id, reader.last_id, failures, failure, status
+                        ) from failure
+                    cause = failure
+                yield Close(stream)
+                stream = None
+                if reader.finished:
+                    return
+                # Closed cleanly with nothing new (events sent again do not count),
+                # or with a done this client cannot read: a server that does so for
+                # a finished prediction would do it on every reconnection. Ask how
+                # it ended. After new events, reconnecting first drains the rest.
+                clean = status == 200 and cause is None
+                if clean and (reader.unclear or not fresh) and (yield from _ended(ctx, reader)):
+                    return
+            reader.reconnecting()
+            failures += 1
+            if failures > options.max_reconnects:
+                # Counted: reconnections after a drop, every try when it never opened.
+                tries = failures - 1 if opened else failures
+                raise StreamInterrupted(
+                    prediction.id, reader.last_id, tries, cause, status, opened=opened
+                ) from cause
+            yield Sleep(reader.delay(failures))
+    except BaseException as error:
+        # GeneratorExit: the flow is being discarded and may not yield any more.
+        if isinstance(error, GeneratorExit):
+            raise
+        if stream is not None:
+            yield Close(stream)
+        if options.cancel_on_close and not reader.finished:
+            yield cancel_request(prediction.id)
+        raise
+
+
+def _ended(ctx: Context, reader: _Reader) -> Generator[Op, Any, bool]:
+    """Whether the prediction is over (raising if it did not succeed)."""
+    reader.unclear = False
+    try:
+        current = yield from get_flow(ctx, reader.prediction.id)
+    except (ReplicateError, httpx.TransportError):
+        return False  # unknown: keep reconnecting
+    if not is_terminal(current):
+        return False
+    reader.finished = True
+    error = outcome_error(current)
+    if error is not None:
+        raise error
+    return True
+
+
+def _pump(
+    stream: Stream, reader: _Reader
+) -> Generator[Op | Emit, Any, tuple[bool, BaseException | None]]:
+    """Emit the new events of one connection.
+
+    Returns whether any came (events sent again after a reconnection do not
+    count), and why the connection ended if not at ``done``.
+    """
+    fresh = False
+    while True:
+        try:
+            chunk = yield ReadChunk(stream)
+        except httpx.TransportError as error:  # dropped, or silent past the read timeout
+            return fresh, error
+        if not chunk:
+            return fresh, None  # ended cleanly but without done: resume to be sure
+        for raw in reader.decoder.feed(chunk):
+            event = reader.accept(raw)
+            if reader.finished:
+                return True, None
+            if reader.unclear:
+                return fresh, None
+            if event is not None:
+                fresh = True
+                yield Emit(event)
+
+
+def _check_content_type(response: httpx.Response) -> None:
+    content_type = response.headers.get("content-type", "text/event-stream")
+    if not content_type.lower().startswith("text/event-stream"):
+        raise ReplicateError(
+            f"expected an event stream from {response.url}, got {content_type!r}",
+            status=response.status_code,
+        )
+
+
+def _read_error(stream: Stream) -> Generator[Op, Any, httpx.Response]:
+    """The (bounded) body of an error answer, as a read `httpx.Response` for `from_response`."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < _ERROR_BODY_LIMIT:
+        try:
+            chunk = yield ReadChunk(stream)
+        except httpx.TransportError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    original = stream.response
+    # The chunks are already decoded: drop the headers that describe the wire encoding.
+    headers = [
+        (name, value)
+        for name, value in original.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        original.status_code,
+        headers=headers,
+        content=b"".join(chunks),
+        request=original.request,
+    )
+
+
+def _stream_request(
+    url: str, last_event_id: str | None, timeout: httpx.Timeout | None
+) -> dict[str, Any]:
+    headers = dict(_STREAM_HEADERS)
+    if last_event_id:
+        headers["Last-Event-ID"] = last_event_id
+    request: dict[str, Any] = {"method": "GET", "url": url, "headers": headers}
+    if timeout is not None:
+        request["timeout"] = timeout
+    return request
+
+
+def follow_events_flow(
+    ctx: Context,
+    prediction: Prediction,
+    on_event: Callable[[PredictionEvent], object] | None = None,
+    *,
+    tick: Callable[[], object] | None = None,
+    timeout: httpx.Timeout | None = None,
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> Generator[Op, Any, bool]:
+    """Follow `prediction`'s stream to its end as a plain flow, for waiting on it.
+
+    True once the stream says the prediction ended (``done``, also after an
+    ``error`` or for a cancellation); False when the stream could not be
+    followed (no stream, an HTTP error, broken beyond resumption). Either way
+    the caller fetches the prediction for its final state. Each event goes to
+    `on_event` (an awaitable it returns is awaited, under the async driver);
+    `tick` is called before each read and each wait, e.g. to check
+    a deadline (`timeout`, for the stream's requests, bounds how long a read
+    can wait). What these callbacks raise ends the flow, connection closed,
+    and propagates. The prediction is never canceled here.
+    """
+    options = StreamOptions(use_file_output=False, max_reconnects=max_reconnects, timeout=timeout)
+    flow = events_flow(ctx, prediction, options)
+    answer: Any = None
+    error: BaseException | None = None
+    own: BaseException | None = None  # raised by a callback: thrown in, then out again
+    while True:
+        try:
+            op = flow.send(answer) if error is None else flow.throw(error)
+        except StopIteration:
+            return True
+        except PredictionError as ended:
+            if ended is own:
+                raise
+            return True
+        except ReplicateError as failed:
+            if failed is own:
+                raise
+            return False
+        answer, error = None, None
+        try:
+            if isinstance(op, Emit):
+                result = None if on_event is None else on_event(op.event)
+                if inspect.isawaitable(result):
+                    yield Await(result)
+                continue
+            if tick is not None and isinstance(op, (ReadChunk, Sleep)):
+                tick()
+        except BaseException as exc:  # noqa: BLE001 (thrown into the flow, so it cleans up)
+            error = own = exc
+            continue
+        try:
+            answer = yield op
+        except BaseException as exc:  # noqa: BLE001 (thrown into the flow, which decides)
+            error = exc
