@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         stream_prediction,
         train,
         upload_file,
+        use,
         wait,
     )
     from ._errors import (
@@ -107,7 +108,6 @@ if TYPE_CHECKING:
         ModelFunction,
         ModelRun,
         OutputStream,
-        use,
     )
     from ._webhooks import (
         sign_webhook,
@@ -169,7 +169,7 @@ _EXPORTS: dict[str, str] = {
     "ResponseParseError": "._errors",
     "raise_for_response": "._errors",
     "unwrap": "._errors",
-    "FileOutput": "._files",
+    "FileOutput": "._default",
     "LogProgress": "._progress",
     "parse_progress": "._progress",
     "FileInput": "._schema",
@@ -186,7 +186,7 @@ _EXPORTS: dict[str, str] = {
     "ModelFunction": "._use",
     "ModelRun": "._use",
     "OutputStream": "._use",
-    "use": "._use",
+    "use": "._default",
     "WebhookVerificationError": "._errors",
     "sign_webhook": "._webhooks",
     "validate_webhook": "._webhooks",

@@ -33,7 +33,6 @@ import math
 import queue
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,7 +53,7 @@ from ._retry import parse_retry_after
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
 
-    from ._client import AsyncClient, Client, _BaseClient
+    from ._session import AsyncSession
 
 T = TypeVar("T")
 
@@ -165,27 +164,32 @@ class RateLimiter:
             self._held_until = max(self._held_until, self._clock() + seconds)
 
 
-_shared_limiters: weakref.WeakKeyDictionary[_BaseClient, dict[float, RateLimiter]] = (
-    weakref.WeakKeyDictionary()
-)
-_shared_lock = threading.Lock()
+class SharedLimiters:
+    """The rate limiters of one client's batches, one per rate.
 
+    The limit is the account's: batches of one client running side by side at
+    the same rate share one bucket rather than each taking the full rate.
+    """
 
-def _limiter_for(client: _BaseClient, rate_limit: object) -> RateLimiter | None:
-    if rate_limit is None or isinstance(rate_limit, RateLimiter):
-        return rate_limit
-    if isinstance(rate_limit, (int, float)) and not isinstance(rate_limit, bool):
-        # The limit is the account's: batches of one client running side by side
-        # at the same rate share one bucket rather than each taking the full rate.
-        with _shared_lock:
-            limiters = _shared_limiters.setdefault(client, {})
-            limiter = limiters.get(float(rate_limit))
-            if limiter is None:
-                limiter = limiters[float(rate_limit)] = RateLimiter(rate_limit)
-            return limiter
-    raise TypeError(
-        f"rate_limit must be creations per minute, a RateLimiter or None, not {rate_limit!r}"
-    )
+    __slots__ = ("_by_rate", "_lock")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_rate: dict[float, RateLimiter] = {}
+
+    def get(self, rate_limit: object) -> RateLimiter | None:
+        """The limiter for `rate_limit`: creations per minute, a `RateLimiter`, or None."""
+        if rate_limit is None or isinstance(rate_limit, RateLimiter):
+            return rate_limit
+        if isinstance(rate_limit, (int, float)) and not isinstance(rate_limit, bool):
+            with self._lock:
+                limiter = self._by_rate.get(float(rate_limit))
+                if limiter is None:
+                    limiter = self._by_rate[float(rate_limit)] = RateLimiter(rate_limit)
+                return limiter
+        raise TypeError(
+            f"rate_limit must be creations per minute, a RateLimiter or None, not {rate_limit!r}"
+        )
 
 
 # -- the flows of one input -------------------------------------------------------------------
@@ -496,7 +500,7 @@ class _Batch:
 
 
 def _prepare(
-    client: _BaseClient,
+    limiters: SharedLimiters,
     ref: str,
     inputs: Iterable[Mapping[str, Any]],
     concurrency: int,
@@ -509,7 +513,7 @@ def _prepare(
             raise TypeError(f"input {index} is a {type(value).__name__}, not a mapping")
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
-    return parsed, items, _limiter_for(client, rate_limit)
+    return parsed, items, limiters.get(rate_limit)
 
 
 class BatchOptions(TypedDict, total=False):
@@ -527,7 +531,8 @@ class BatchOptions(TypedDict, total=False):
 
 
 async def async_run_batch(
-    client: AsyncClient,
+    session: AsyncSession,
+    limiters: SharedLimiters,
     ref: str,
     inputs: Iterable[Mapping[str, Any]],
     *,
@@ -541,14 +546,8 @@ async def async_run_batch(
     webhook: str | None = None,
     webhook_events_filter: Sequence[str] | None = None,
 ) -> list[BatchResult]:
-    """Run the model `ref` once per input; see `run_batch`.
-
-    Cancelling the task cancels the predictions the batch started and have not
-    finished, then propagates. `progress` is called on the event loop. The
-    client's connection pool (100 connections unless its transport says
-    otherwise) caps the requests in flight, whatever `concurrency` says.
-    """
-    parsed, items, limiter = _prepare(client, ref, inputs, concurrency, rate_limit)
+    """`AsyncClient.run_batch` on `session`, sharing `limiters` with the client's other batches."""
+    parsed, items, limiter = _prepare(limiters, ref, inputs, concurrency, rate_limit)
     options = RunOptions(
         wait=wait,
         timeout=timeout,
@@ -559,8 +558,8 @@ async def async_run_batch(
         progress=None,
     )
     batch = _Batch(
-        ctx=client._ctx,
-        http=client._async_http(),
+        ctx=session.ctx,
+        http=session.http(),
         ref=parsed,
         inputs=items,
         options=options,
@@ -572,7 +571,9 @@ async def async_run_batch(
 
 
 def run_batch(
-    client: Client,
+    ctx: Context,
+    private_http: Callable[[int], httpx.AsyncClient],
+    limiters: SharedLimiters,
     ref: str,
     inputs: Iterable[Mapping[str, Any]],
     *,
@@ -586,34 +587,12 @@ def run_batch(
     webhook: str | None = None,
     webhook_events_filter: Sequence[str] | None = None,
 ) -> list[BatchResult]:
-    """Run the model `ref` once per input, `concurrency` at a time; one result per input, in order.
+    """`Client.run_batch`: the async engine on a private loop in a worker thread.
 
-    Each input goes as in `run()` (`ref` forms, file inputs, `wait`,
-    `use_file_output`, `webhook`); `timeout` is each input's deadline, counted
-    from when it starts, its wait for a creation slot included. Throughput is
-    about `min(rate, concurrency / model seconds)`: raise `concurrency` for
-    slow models.
-
-    `rate_limit` spaces creation requests: creations per minute, a
-    `RateLimiter` (share one between batches that use the same API token), or
-    None for no client-side limit; the default is Replicate's 600 a minute.
-    Batches of one client running side by side at the same rate share one
-    bucket, since the limit is the account's. A 429 from the API holds every
-    creation of the batch for its `Retry-After`, then the creation is sent
-    again.
-
-    An input that fails does not stop the others: its `BatchResult` carries the
-    error. `progress(BatchProgress)` is called in this thread each time an
-    input finishes, with the counts so far and that input's result (write
-    results out there to keep them through an interruption).
-
-    Ctrl-C, or an exception raised by `progress`, cancels every prediction the
-    batch started and has not seen finish, then propagates. A creation request
-    sent within the last second gets that second to answer, so that its
-    prediction is canceled too; one abandoned earlier is found in the
-    account's recent predictions by its input and canceled.
+    `private_http(connections)` makes the engine's httpx client, configured
+    like the client's (whose own async pool belongs to another loop).
     """
-    parsed, items, limiter = _prepare(client, ref, inputs, concurrency, rate_limit)
+    parsed, items, limiter = _prepare(limiters, ref, inputs, concurrency, rate_limit)
     options = RunOptions(
         wait=wait,
         timeout=timeout,
@@ -628,9 +607,9 @@ def run_batch(
     events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
 
     async def main() -> list[BatchResult]:
-        async with _private_http(client, concurrency) as http:
+        async with private_http(max(100, concurrency + 4)) as http:
             batch = _Batch(
-                ctx=client._ctx,
+                ctx=ctx,
                 http=http,
                 ref=parsed,
                 inputs=items,
@@ -704,26 +683,11 @@ class _LoopThread(threading.Thread):
                 loop.call_soon_threadsafe(task.cancel)
 
 
-def _private_http(client: _BaseClient, concurrency: int) -> httpx.AsyncClient:
-    """An async httpx client configured like `client`'s, for the sync batch's private loop.
-
-    Connections belong to the loop that opened them, so the sync batch cannot
-    borrow the client's own async pool; this one lives as long as the batch.
-    """
-    from ._http import async_http, make_limits
-
-    return async_http(
-        client._async_transport(),
-        client._retry_policy,
-        client._http_options(),
-        make_limits(max(100, concurrency + 4)),
-    )
-
-
 __all__ = [
     "BatchProgress",
     "BatchResult",
     "RateLimiter",
+    "SharedLimiters",
     "async_run_batch",
     "run_batch",
 ]

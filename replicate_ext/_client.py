@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from generated.models.prediction import Prediction
     from generated.models.training import Training
 
-    from ._batch import BatchOptions, BatchResult
+    from ._batch import BatchOptions, BatchResult, SharedLimiters
     from ._context import Context
     from ._files import FileEncoding, PendingUpload
     from ._flow import Flow
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ._pagination import AsyncPages, ListOperation, Pages
     from ._predictions import Progress, TrainingProgress
     from ._retry import RetryPolicy
+    from ._session import AsyncSession, Session
     from ._stream import (
         AsyncEventStream,
         EventStream,
@@ -116,6 +117,8 @@ class _BaseClient:
         self._auth_cache: BearerAuth | None = None
         self._timeout_cache: httpx.Timeout | None = None
         self._context: Context | None = None
+        self._session_cache: Session | AsyncSession | None = None
+        self._limiters_cache: SharedLimiters | None = None
         self._webhook_secret: str | None = None
         _clients.add(self)
 
@@ -265,6 +268,32 @@ class _BaseClient:
                             self._async_transport(), self._retry_policy, options
                         )
         return self._async
+
+    @property
+    def _limiters(self) -> SharedLimiters:
+        if self._limiters_cache is None:
+            from ._batch import SharedLimiters
+
+            with self._lock:
+                if self._limiters_cache is None:
+                    self._limiters_cache = SharedLimiters()
+        return self._limiters_cache
+
+    def _batch_http(self, connections: int) -> httpx.AsyncClient:
+        """An async httpx client configured like this client's, for a sync batch's own loop.
+
+        Connections belong to the loop that opened them, so the sync batch
+        cannot borrow the client's async pool; this one lives as long as the
+        batch.
+        """
+        from ._http import async_http, make_limits
+
+        return async_http(
+            self._async_transport(),
+            self._retry_policy,
+            self._http_options(),
+            make_limits(connections),
+        )
 
     def _sync_transport(self) -> Any:
         # A sync transport for the sync side: `Client`'s own; `AsyncClient`'s is
@@ -471,10 +500,16 @@ class Client(_BaseClient):
     business).
     """
 
-    def _drive(self, flow: Flow[T]) -> T:
-        from ._flow import drive
+    @property
+    def _session(self) -> Session:
+        if self._session_cache is None:
+            from ._session import Session
 
-        return drive(flow, self._sync_http())
+            self._session_cache = Session(self._ctx, self._sync_http)
+        return self._session_cache  # type: ignore[return-value]
+
+    def _drive(self, flow: Flow[T]) -> T:
+        return self._session.run(flow)
 
     def close(self) -> None:
         """Close the connections (an `http_client` given is left open: it is yours to close)."""
@@ -698,11 +733,10 @@ class Client(_BaseClient):
         stream, Ctrl-C) also cancels the prediction. `run()` instead returns
         the whole output at the end.
         """
-        from ._flow import drive_events
         from ._stream import EventStream, new_stream_flow
 
         flow, handle = new_stream_flow(self._ctx, ref, input, **options)
-        return EventStream(drive_events(flow, self._sync_http()), handle)
+        return EventStream(self._session.events(flow), handle)
 
     def stream_prediction(
         self, prediction: Prediction | str, **options: Unpack[StreamPredictionKwargs]
@@ -714,11 +748,10 @@ class Client(_BaseClient):
         start, or from after `last_event_id` (e.g. a browser's
         ``Last-Event-ID`` when relaying the stream to it).
         """
-        from ._flow import drive_events
         from ._stream import EventStream, prediction_stream_flow
 
         flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
-        return EventStream(drive_events(flow, self._sync_http()), handle)
+        return EventStream(self._session.events(flow), handle)
 
     def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""
@@ -752,18 +785,36 @@ class Client(_BaseClient):
         /,
         **options: Unpack[BatchOptions],
     ) -> list[BatchResult]:
-        """Run the model `ref` once per input, a bounded number at a time, under a rate limit.
+        """Run the model `ref` once per input, `concurrency` at a time; results in input order.
 
-        Returns one `BatchResult` per input, in input order, with its output or
-        its error: one failing input does not stop the others. Creations stay
-        under `rate_limit` per minute (600, Replicate's limit, by default), at
-        most `concurrency` run at once, and `progress(BatchProgress)` is called
-        as each input finishes. An interruption cancels every prediction the
-        batch started and has not finished, then propagates.
+        Each input goes as in `run()` (`ref` forms, file inputs, `wait`,
+        `use_file_output`, `webhook`); `timeout` is each input's deadline, counted
+        from when it starts, its wait for a creation slot included. Throughput is
+        about `min(rate, concurrency / model seconds)`: raise `concurrency` for
+        slow models.
+
+        `rate_limit` spaces creation requests: creations per minute, a
+        `RateLimiter` (share one between batches that use the same API token), or
+        None for no client-side limit; the default is Replicate's 600 a minute.
+        Batches of one client running side by side at the same rate share one
+        bucket, since the limit is the account's. A 429 from the API holds every
+        creation of the batch for its `Retry-After`, then the creation is sent
+        again.
+
+        An input that fails does not stop the others: its `BatchResult` carries the
+        error. `progress(BatchProgress)` is called in this thread each time an
+        input finishes, with the counts so far and that input's result (write
+        results out there to keep them through an interruption).
+
+        Ctrl-C, or an exception raised by `progress`, cancels every prediction the
+        batch started and has not seen finish, then propagates. A creation request
+        sent within the last second gets that second to answer, so that its
+        prediction is canceled too; one abandoned earlier is found in the
+        account's recent predictions by its input and canceled.
         """
         from ._batch import run_batch
 
-        return run_batch(self, ref, inputs, **options)
+        return run_batch(self._ctx, self._batch_http, self._limiters, ref, inputs, **options)
 
     def upload_file(
         self,
@@ -862,7 +913,10 @@ class Client(_BaseClient):
         """A model as a Python function running on this client; see `replicate_ext.use`."""
         from ._use import ModelFunction
 
-        return ModelFunction(ref, lambda: self, streaming=streaming, strict=strict, timeout=timeout)
+        session = self._session
+        return ModelFunction(
+            ref, lambda: session, streaming=streaming, strict=strict, timeout=timeout
+        )
 
 
 class AsyncClient(_BaseClient):
@@ -875,10 +929,16 @@ class AsyncClient(_BaseClient):
     _transport_kind = "AsyncBaseTransport"
     _http_client_kind = "AsyncClient"
 
-    async def _drive(self, flow: Flow[T]) -> T:
-        from ._flow import adrive
+    @property
+    def _session(self) -> AsyncSession:
+        if self._session_cache is None:
+            from ._session import AsyncSession
 
-        return await adrive(flow, self._async_http())
+            self._session_cache = AsyncSession(self._ctx, self._sync_http, self._async_http)
+        return self._session_cache  # type: ignore[return-value]
+
+    async def _drive(self, flow: Flow[T]) -> T:
+        return await self._session.run(flow)
 
     async def aclose(self) -> None:
         """Close the connections (an `http_client` given is left open: it is yours to close)."""
@@ -1044,21 +1104,19 @@ class AsyncClient(_BaseClient):
         Cancelling the iterating task closes the connection (and, with
         `cancel_on_close`, cancels the prediction).
         """
-        from ._flow import adrive_events
         from ._stream import AsyncEventStream, new_stream_flow
 
         flow, handle = new_stream_flow(self._ctx, ref, input, **options)
-        return AsyncEventStream(adrive_events(flow, self._async_http()), handle)
+        return AsyncEventStream(self._session.events(flow), handle)
 
     def stream_prediction(
         self, prediction: Prediction | str, **options: Unpack[StreamPredictionKwargs]
     ) -> AsyncEventStream:
         """Iterate (``async for``) over a prediction's events; see `Client.stream_prediction`."""
-        from ._flow import adrive_events
         from ._stream import AsyncEventStream, prediction_stream_flow
 
         flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
-        return AsyncEventStream(adrive_events(flow, self._async_http()), handle)
+        return AsyncEventStream(self._session.events(flow), handle)
 
     async def get_prediction(self, prediction_id: str) -> Prediction:
         """Fetch a prediction's current state."""
@@ -1091,11 +1149,13 @@ class AsyncClient(_BaseClient):
         """Run the model `ref` once per input; see `Client.run_batch`.
 
         Cancelling the task cancels the predictions the batch started and have
-        not finished, then propagates.
+        not finished, then propagates. `progress` is called on the event loop.
+        The client's connection pool (100 connections unless its transport says
+        otherwise) caps the requests in flight, whatever `concurrency` says.
         """
         from ._batch import async_run_batch
 
-        return await async_run_batch(self, ref, inputs, **options)
+        return await async_run_batch(self._session, self._limiters, ref, inputs, **options)
 
     async def upload_file(
         self,
@@ -1194,8 +1254,10 @@ class AsyncClient(_BaseClient):
         from ._use import AsyncModelFunction, AsyncStreamingModelFunction
 
         if streaming:
-            return AsyncStreamingModelFunction(ref, lambda: self, strict=strict, timeout=timeout)
-        return AsyncModelFunction(ref, lambda: self, strict=strict, timeout=timeout)
+            return AsyncStreamingModelFunction(
+                ref, lambda: self._session, strict=strict, timeout=timeout
+            )
+        return AsyncModelFunction(ref, lambda: self._session, strict=strict, timeout=timeout)
 
 
 __all__ = ["AsyncClient", "Client"]

@@ -351,6 +351,19 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
         raise
 
 
+_default_downloader: Callable[[], Downloader] | None = None
+
+
+def set_default_downloader(find: Callable[[], Downloader]) -> None:
+    """Where a `FileOutput` made without a downloader gets its bytes: the default client's.
+
+    Set by `_default` when it is imported (as `replicate_ext.FileOutput` is),
+    so that this module needs nothing above it.
+    """
+    global _default_downloader
+    _default_downloader = find
+
+
 class FileOutput:
     """A file a model produced: `url`, and methods to get its bytes.
 
@@ -382,11 +395,14 @@ class FileOutput:
         return decode_data_url(self.url) if self.url.startswith("data:") else None
 
     def _get_downloader(self) -> Downloader:
-        if self._downloader is None:
-            from ._default import default_downloader
-
-            return default_downloader()
-        return self._downloader
+        if self._downloader is not None:
+            return self._downloader
+        if _default_downloader is None:
+            raise TypeError(
+                "this FileOutput has no client to download with: make it with "
+                "replicate_ext.FileOutput(url), or FileOutput(url, client._ctx.downloader)"
+            )
+        return _default_downloader()
 
     def __iter__(self) -> Iterator[bytes]:
         return self.iter_bytes()

@@ -25,19 +25,17 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Generic,
-    Literal,
     Optional,
     ParamSpec,
     Protocol,
     Self,
     TypeVar,
-    overload,
 )
 
 from ._context import Context, Deadline
 from ._events import PredictionEvent, StreamHandle, StreamOptions, events_flow
 from ._files import FileOutput
-from ._flow import Emit, EventFlow, Flow, adrive_events, drive, drive_events
+from ._flow import Emit, EventFlow, Flow
 from ._jobs import cancel_flow, get_flow
 from ._predictions import RunOptions, create_flow, output_flow, run_flow, wait_flow
 from ._refs import Ref, parse_ref
@@ -51,11 +49,11 @@ from ._schema import (
     output_schema,
     python_name,
 )
+from ._session import AsyncSession, Session
 
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
 
-    from ._client import AsyncClient, Client, _BaseClient  # noqa: F401 (named in strings)
 
 __all__ = [
     "AsyncModelFunction",
@@ -65,12 +63,11 @@ __all__ = [
     "ModelFunction",
     "ModelRun",
     "OutputStream",
-    "use",
 ]
 
 P = ParamSpec("P")
 R = TypeVar("R")
-ClientT = TypeVar("ClientT", bound="_BaseClient")
+SessionT = TypeVar("SessionT", bound="Session | AsyncSession")
 
 _JSON_PIECES = frozenset({"integer", "number", "boolean", "object", "array"})
 
@@ -196,13 +193,13 @@ class _ModelDoc:
             return f"Run {function.ref}. (Its schema could not be read: {error})"
 
 
-class _Function(Generic[ClientT]):
+class _Function(Generic[SessionT]):
     """What the sync and async functions share: the reference, the schema, the flows."""
 
     def __init__(
         self,
         ref: str | NamedModel,
-        client: Callable[[], ClientT],
+        session: Callable[[], SessionT],
         *,
         strict: bool = True,
         timeout: float | None = None,
@@ -223,7 +220,7 @@ class _Function(Generic[ClientT]):
         self.strict = strict
         self.timeout = timeout
         self._parsed: Ref = parsed
-        self._client = client
+        self._session: Callable[[], SessionT] = session  # the client's, at each call
         self._model: _Model | None = None
         self._lock = threading.Lock()
         self.__name__ = self.__qualname__ = python_name(str(parsed.name))
@@ -246,10 +243,10 @@ class _Function(Generic[ClientT]):
     def _loaded(self) -> _Model:
         """The model, its schema fetched with blocking I/O if no call has fetched it yet."""
         if self._model is None:
-            client = self._client()
+            session = self._session()
             with self._lock:
                 if self._model is None:
-                    drive(self._load_flow(client._ctx), client._sync_http())
+                    session.blocking(self._load_flow(session.ctx))
         assert self._model is not None
         return self._model
 
@@ -308,7 +305,7 @@ def _pieces_flow(
         yield Emit(event)
 
 
-class ModelFunction(_Function["Client"], Generic[P, R]):
+class ModelFunction(_Function[Session], Generic[P, R]):
     """A model as a function: call it with the model's inputs as keyword arguments.
 
     Made by `use()` or `Client.use()`. Calling it runs the model and returns
@@ -325,42 +322,42 @@ class ModelFunction(_Function["Client"], Generic[P, R]):
     def __init__(
         self,
         ref: str | NamedModel,
-        client: Callable[[], Client],
+        session: Callable[[], Session],
         *,
         streaming: bool = False,
         strict: bool = True,
         timeout: float | None = None,
     ) -> None:
-        super().__init__(ref, client, strict=strict, timeout=timeout)
+        super().__init__(ref, session, strict=strict, timeout=timeout)
         self._streaming = streaming
 
     def __call__(self, *args: P.args, **inputs: P.kwargs) -> R:
         _no_positional(self.__name__, args)
-        client = self._client()
+        session = self._session()
         if self._streaming:
             # Checked now, so that a bad input fails here, not at the first piece.
-            model = client._drive(self._load_flow(client._ctx))
+            model = session.run(self._load_flow(session.ctx))
             model.prepare(dict(inputs), self.strict)
             handle = StreamHandle()
-            flow = self._stream_flow(client._ctx, dict(inputs), handle)
-            stream = OutputStream(drive_events(flow, client._sync_http()), handle, self._piece)
+            flow = self._stream_flow(session.ctx, dict(inputs), handle)
+            stream = OutputStream(session.events(flow), handle, self._piece)
             return stream  # type: ignore[return-value]
-        return client._drive(self._call_flow(client._ctx, dict(inputs)))  # type: ignore[no-any-return]
+        return session.run(self._call_flow(session.ctx, dict(inputs)))  # type: ignore[no-any-return]
 
     def create(self, *args: P.args, **inputs: P.kwargs) -> ModelRun[R]:
         """Start a prediction (the input checked first) and return its `ModelRun`, at once."""
         _no_positional(f"{self.__name__}.create", args)
-        client = self._client()
+        session = self._session()
         deadline = Deadline(self.timeout)
-        prediction = client._drive(self._create_flow(client._ctx, dict(inputs), deadline))
-        return ModelRun(self, client, prediction, deadline)
+        prediction = session.run(self._create_flow(session.ctx, dict(inputs), deadline))
+        return ModelRun(self, session, prediction, deadline)
 
     def openapi_schema(self) -> dict[str, Any]:
         """The version's OpenAPI schema (`components.schemas.Input`, `Output`), fetched once."""
         return dict(self._loaded().found.openapi_schema or {})
 
 
-class AsyncModelFunction(_Function["AsyncClient"], Generic[P, R]):
+class AsyncModelFunction(_Function[AsyncSession], Generic[P, R]):
     """The async twin of `ModelFunction`: ``await`` a call, or ``await create()``.
 
     Made by ``use(..., use_async=True)`` or `AsyncClient.use()`. Cancelling
@@ -374,25 +371,26 @@ class AsyncModelFunction(_Function["AsyncClient"], Generic[P, R]):
         return self._call(dict(inputs))
 
     async def _call(self, inputs: dict[str, Any]) -> R:
-        client = self._client()
-        return await client._drive(self._call_flow(client._ctx, inputs))
+        session = self._session()
+        output: R = await session.run(self._call_flow(session.ctx, inputs))
+        return output
 
     async def create(self, *args: P.args, **inputs: P.kwargs) -> AsyncModelRun[R]:
         """Start a prediction (the input checked first) and return its `AsyncModelRun`."""
         _no_positional(f"{self.__name__}.create", args)
-        client = self._client()
+        session = self._session()
         deadline = Deadline(self.timeout)
-        prediction = await client._drive(self._create_flow(client._ctx, dict(inputs), deadline))
-        return AsyncModelRun(self, client, prediction, deadline)
+        prediction = await session.run(self._create_flow(session.ctx, dict(inputs), deadline))
+        return AsyncModelRun(self, session, prediction, deadline)
 
     async def openapi_schema(self) -> dict[str, Any]:
         """The version's OpenAPI schema, fetched once."""
-        client = self._client()
-        model = await client._drive(self._load_flow(client._ctx))
+        session = self._session()
+        model = await session.run(self._load_flow(session.ctx))
         return dict(model.found.openapi_schema or {})
 
 
-class AsyncStreamingModelFunction(_Function["AsyncClient"], Generic[P]):
+class AsyncStreamingModelFunction(_Function[AsyncSession], Generic[P]):
     """A model as an async function that streams: ``async for piece in function(...)``.
 
     Made by ``use(..., streaming=True, use_async=True)``. A call returns an
@@ -406,39 +404,39 @@ class AsyncStreamingModelFunction(_Function["AsyncClient"], Generic[P]):
 
     def __call__(self, *args: P.args, **inputs: P.kwargs) -> AsyncOutputStream:
         _no_positional(self.__name__, args)
-        client = self._client()
+        session = self._session()
         handle = StreamHandle()
-        flow = self._stream_flow(client._ctx, dict(inputs), handle)
-        return AsyncOutputStream(adrive_events(flow, client._async_http()), handle, self._piece)
+        flow = self._stream_flow(session.ctx, dict(inputs), handle)
+        return AsyncOutputStream(session.events(flow), handle, self._piece)
 
     async def create(self, *args: P.args, **inputs: P.kwargs) -> AsyncModelRun[AsyncOutputStream]:
         """Start a prediction and return its `AsyncModelRun`; its `output()` streams."""
         _no_positional(f"{self.__name__}.create", args)
-        client = self._client()
+        session = self._session()
         deadline = Deadline(self.timeout)
-        prediction = await client._drive(self._create_flow(client._ctx, dict(inputs), deadline))
-        return AsyncModelRun(self, client, prediction, deadline)
+        prediction = await session.run(self._create_flow(session.ctx, dict(inputs), deadline))
+        return AsyncModelRun(self, session, prediction, deadline)
 
     async def openapi_schema(self) -> dict[str, Any]:
         """The version's OpenAPI schema, fetched once."""
-        client = self._client()
-        model = await client._drive(self._load_flow(client._ctx))
+        session = self._session()
+        model = await session.run(self._load_flow(session.ctx))
         return dict(model.found.openapi_schema or {})
 
 
 # -- handles on a started prediction -------------------------------------------------------------
 
 
-class _RunBase(Generic[ClientT]):
+class _RunBase(Generic[SessionT]):
     def __init__(
         self,
-        function: _Function[ClientT],
-        client: ClientT,
+        function: _Function[SessionT],
+        session: SessionT,
         prediction: Prediction,
         deadline: Deadline,
     ) -> None:
-        self._function = function
-        self._client = client
+        self._function: _Function[SessionT] = function
+        self._session: SessionT = session
         self._prediction = prediction
         self._deadline = deadline
 
@@ -467,10 +465,10 @@ class _RunBase(Generic[ClientT]):
         return f"<{type(self).__name__} {self.id} of {self._function.ref}: {self.status}>"
 
     def _stream(self, handle: StreamHandle) -> EventFlow:
-        return _pieces_flow(self._client._ctx, self._prediction, handle, cancel_on_close=False)
+        return _pieces_flow(self._session.ctx, self._prediction, handle, cancel_on_close=False)
 
 
-class ModelRun(_RunBase["Client"], Generic[R]):
+class ModelRun(_RunBase[Session], Generic[R]):
     """A prediction started by `ModelFunction.create()`.
 
     `output()` waits and returns the output (an `OutputStream` for a streaming
@@ -480,58 +478,59 @@ class ModelRun(_RunBase["Client"], Generic[R]):
 
     def wait(self) -> Prediction:
         """Wait for the prediction to finish and return it (canceled on Ctrl-C or the timeout)."""
-        ctx = self._client._ctx
+        ctx = self._session.ctx
         flow = wait_flow(ctx, self._prediction, deadline=self._deadline)
-        self._prediction = self._client._drive(flow)
+        self._prediction = self._session.run(flow)
         return self._prediction
 
     def output(self) -> R:
         """Wait, then return the output as the function's call does (or stream it)."""
         if self._function._streaming:
             handle = StreamHandle()
-            events = drive_events(self._stream(handle), self._client._sync_http())
+            events = self._session.events(self._stream(handle))
             return OutputStream(events, handle, self._function._piece)  # type: ignore[return-value]
         prediction = self.wait()
-        return self._client._drive(output_flow(self._client._ctx, prediction, True))  # type: ignore[no-any-return]
+        return self._session.run(output_flow(self._session.ctx, prediction, True))  # type: ignore[no-any-return]
 
     def reload(self) -> Prediction:
         """Fetch the prediction's current state (status, logs, output so far)."""
-        self._prediction = self._client._drive(get_flow(self._client._ctx, self.id))
+        self._prediction = self._session.run(get_flow(self._session.ctx, self.id))
         return self._prediction
 
     def cancel(self) -> Prediction:
         """Cancel the prediction and return it."""
-        self._prediction = self._client._drive(cancel_flow(self._client._ctx, self.id))
+        self._prediction = self._session.run(cancel_flow(self._session.ctx, self.id))
         return self._prediction
 
 
-class AsyncModelRun(_RunBase["AsyncClient"], Generic[R]):
+class AsyncModelRun(_RunBase[AsyncSession], Generic[R]):
     """The async twin of `ModelRun`: ``await`` its methods."""
 
     async def wait(self) -> Prediction:
         """Wait for the prediction to finish and return it; see `ModelRun.wait`."""
-        ctx = self._client._ctx
+        ctx = self._session.ctx
         flow = wait_flow(ctx, self._prediction, deadline=self._deadline)
-        self._prediction = await self._client._drive(flow)
+        self._prediction = await self._session.run(flow)
         return self._prediction
 
     async def output(self) -> R:
         """Wait, then return the output (or, for a streaming function, its stream)."""
         if self._function._streaming:
             handle = StreamHandle()
-            events = adrive_events(self._stream(handle), self._client._async_http())
+            events = self._session.events(self._stream(handle))
             return AsyncOutputStream(events, handle, self._function._piece)  # type: ignore[return-value]
         prediction = await self.wait()
-        return await self._client._drive(output_flow(self._client._ctx, prediction, True))
+        output: R = await self._session.run(output_flow(self._session.ctx, prediction, True))
+        return output
 
     async def reload(self) -> Prediction:
         """Fetch the prediction's current state."""
-        self._prediction = await self._client._drive(get_flow(self._client._ctx, self.id))
+        self._prediction = await self._session.run(get_flow(self._session.ctx, self.id))
         return self._prediction
 
     async def cancel(self) -> Prediction:
         """Cancel the prediction and return it."""
-        self._prediction = await self._client._drive(cancel_flow(self._client._ctx, self.id))
+        self._prediction = await self._session.run(cancel_flow(self._session.ctx, self.id))
         return self._prediction
 
 
@@ -641,145 +640,3 @@ class AsyncOutputStream(AsyncIterator[Any]):
         prediction = self._handle.prediction
         name = prediction.id if prediction is not None else "(not started)"
         return f"<AsyncOutputStream {name}>"
-
-
-# -- use() ---------------------------------------------------------------------------------------
-
-
-@overload
-def use(  # type: ignore[overload-overlap]
-    ref: str | NamedModel,
-    *,
-    hint: Callable[P, R],
-    streaming: Literal[False] = False,
-    use_async: Literal[False] = False,
-    strict: bool = True,
-    timeout: float | None = None,
-) -> ModelFunction[P, R]: ...
-@overload
-def use(
-    ref: str | NamedModel,
-    *,
-    hint: Callable[P, Any],
-    streaming: Literal[True],
-    use_async: Literal[False] = False,
-    strict: bool = True,
-    timeout: float | None = None,
-) -> ModelFunction[P, OutputStream]: ...
-@overload
-def use(  # type: ignore[overload-overlap]
-    ref: str | NamedModel,
-    *,
-    hint: Callable[P, R],
-    streaming: Literal[False] = False,
-    use_async: Literal[True],
-    strict: bool = True,
-    timeout: float | None = None,
-) -> AsyncModelFunction[P, R]: ...
-@overload
-def use(
-    ref: str | NamedModel,
-    *,
-    hint: Callable[P, Any],
-    streaming: Literal[True],
-    use_async: Literal[True],
-    strict: bool = True,
-    timeout: float | None = None,
-) -> AsyncStreamingModelFunction[P]: ...
-@overload
-def use(
-    ref: str | NamedModel,
-    *,
-    streaming: Literal[False] = False,
-    use_async: Literal[False] = False,
-    strict: bool = True,
-    timeout: float | None = None,
-) -> ModelFunction[..., Any]: ...
-@overload
-def use(
-    ref: str | NamedModel,
-    *,
-    streaming: Literal[True],
-    use_async: Literal[False] = False,
-    strict: bool = True,
-    timeout: float | None = None,
-) -> ModelFunction[..., OutputStream]: ...
-@overload
-def use(
-    ref: str | NamedModel,
-    *,
-    streaming: Literal[False] = False,
-    use_async: Literal[True],
-    strict: bool = True,
-    timeout: float | None = None,
-) -> AsyncModelFunction[..., Any]: ...
-@overload
-def use(
-    ref: str | NamedModel,
-    *,
-    streaming: Literal[True],
-    use_async: Literal[True],
-    strict: bool = True,
-    timeout: float | None = None,
-) -> AsyncStreamingModelFunction[...]: ...
-@overload
-def use(
-    ref: str | NamedModel,
-    *,
-    hint: Callable[..., Any] | None = None,
-    streaming: bool = False,
-    use_async: bool = False,
-    strict: bool = True,
-    timeout: float | None = None,
-) -> ModelFunction[..., Any] | AsyncModelFunction[..., Any] | AsyncStreamingModelFunction[...]: ...
-def use(
-    ref: str | NamedModel,
-    *,
-    hint: Callable[..., Any] | None = None,
-    streaming: bool = False,
-    use_async: bool = False,
-    strict: bool = True,
-    timeout: float | None = None,
-) -> ModelFunction[..., Any] | AsyncModelFunction[..., Any] | AsyncStreamingModelFunction[...]:
-    """A model as a Python function, e.g. ``hello = replicate_ext.use("replicate/hello-world")``.
-
-    `ref` is ``owner/name`` (the latest version, looked up once; an official
-    model runs by name), ``owner/name:version`` or ``deployments/owner/name``.
-    Call the function with the model's inputs as keyword arguments: it runs
-    the model and returns the output as `run()` shapes it (an iterator of
-    text pieces joined into one string, other iterators as lists, files as
-    `FileOutput`). ``function.create(...)`` starts a prediction and returns a
-    handle (`ModelRun`) with `output()`, `wait()`, `cancel()`, `logs` and
-    `prediction`.
-
-    The version's schema is fetched once, at the first call (or the first
-    look at its signature): ``inspect.signature()`` and ``help()`` show its
-    inputs with their types, defaults and descriptions, and each call's input
-    is checked against it before any prediction is created. A wrong name
-    (with the closest one suggested), type, choice or bound, or a missing
-    required input, raises `InputError` (a ValueError) naming the input;
-    ``strict=False`` sends inputs unchecked. ``None`` for an optional input
-    means leaving it out.
-
-    With ``streaming=True`` a call gives the output's pieces as they are
-    produced (an `OutputStream`; leaving it early cancels the prediction);
-    with ``use_async=True`` the function is awaited, or with both, iterated
-    with ``async for``. `timeout` (seconds) is a deadline for each prediction:
-    it is canceled when it passes. `hint` is a function whose signature
-    types the result for type checkers (as ``replicate-ext types`` writes
-    them); it is never called.
-
-    Runs on the default client; `Client.use` and `AsyncClient.use` run on yours.
-    """
-    from ._default import default_async_client, default_client
-
-    del hint  # for type checkers only
-    if not use_async:
-        return ModelFunction(
-            ref, default_client, streaming=streaming, strict=strict, timeout=timeout
-        )
-    if streaming:
-        return AsyncStreamingModelFunction(
-            ref, default_async_client, strict=strict, timeout=timeout
-        )
-    return AsyncModelFunction(ref, default_async_client, strict=strict, timeout=timeout)

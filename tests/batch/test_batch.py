@@ -10,9 +10,6 @@ from replicate_ext._batch import (
     BatchProgress,
     BatchResult,
     RateLimiter,
-    _limiter_for,
-    async_run_batch,
-    run_batch,
 )
 from replicate_ext._errors import ModelError, PredictionTimeout, ReplicateError
 from replicate_ext.testing._models import HELLO_WORLD_VERSION
@@ -32,7 +29,7 @@ def test_results_come_in_input_order_whatever_the_finishing_order(
     # The first inputs sleep longest, so they finish last.
     seconds = [40, 30, 20, 10, 0, 35, 5]
     inputs = [{"seconds": s} for s in seconds]
-    results = run_batch(client, "replicate/sleep", inputs, concurrency=7, rate_limit=UNLIMITED)
+    results = client.run_batch("replicate/sleep", inputs, concurrency=7, rate_limit=UNLIMITED)
     assert [r.index for r in results] == list(range(len(seconds)))
     assert [r.input for r in results] == inputs
     assert [r.output for r in results] == [f"slept for {s} seconds" for s in seconds]
@@ -52,8 +49,8 @@ async def test_failing_inputs_get_their_error_and_the_others_their_output(
         {"prompt": "refused", "repeat": 1000},  # the API refuses the input (422)
         {"prompt": "four five", "interval": 0.01},
     ]
-    results = await async_run_batch(
-        async_client, "replicate/stream-tokens", inputs, concurrency=3, rate_limit=UNLIMITED
+    results = await async_client.run_batch(
+        "replicate/stream-tokens", inputs, concurrency=3, rate_limit=UNLIMITED
     )
     assert [r.ok for r in results] == [True, False, True, False, True]
     assert [r.output for r in results] == ["one two", None, "three", None, "four five"]
@@ -72,8 +69,8 @@ def test_no_more_predictions_run_at_once_than_the_concurrency(
     server: LocalServer, client: Client, concurrency: int
 ) -> None:
     inputs = [{"seconds": 10} for _ in range(10)]
-    results = run_batch(
-        client, "replicate/sleep", inputs, concurrency=concurrency, rate_limit=UNLIMITED
+    results = client.run_batch(
+        "replicate/sleep", inputs, concurrency=concurrency, rate_limit=UNLIMITED
     )
     assert all(r.ok for r in results)
     assert len(jobs(server)) == 10
@@ -85,8 +82,8 @@ async def test_async_concurrency_is_bounded_too(
     server: LocalServer, async_client: AsyncClient
 ) -> None:
     inputs = [{"seconds": 10} for _ in range(9)]
-    results = await async_run_batch(
-        async_client, "replicate/sleep", inputs, concurrency=3, rate_limit=UNLIMITED
+    results = await async_client.run_batch(
+        "replicate/sleep", inputs, concurrency=3, rate_limit=UNLIMITED
     )
     assert [r.output for r in results] == ["slept for 10 seconds"] * 9
     assert max_in_flight(server) == 3
@@ -99,8 +96,8 @@ def test_progress_reports_each_finished_input_with_the_counts(
     inputs = [{"message": "x"} if i % 3 == 0 else {"message": "y"} for i in range(6)]
     # replicate/fail fails every input; mix in refused ones to count both kinds.
     inputs[1] = {"message": 5}  # not a string: refused with 422
-    results = run_batch(
-        client, "replicate/fail", inputs, concurrency=2, rate_limit=UNLIMITED, progress=seen.append
+    results = client.run_batch(
+        "replicate/fail", inputs, concurrency=2, rate_limit=UNLIMITED, progress=seen.append
     )
     assert [p.done for p in seen] == [1, 2, 3, 4, 5, 6]
     assert [p.total for p in seen] == [6] * 6
@@ -116,8 +113,7 @@ async def test_async_progress_counts_successes_and_failures(
     seen: list[tuple[int, int, int]] = []
     inputs = [{"prompt": "a b", "fail_after": 1 if i % 2 else None} for i in range(8)]
     inputs = [{k: v for k, v in item.items() if v is not None} for item in inputs]
-    await async_run_batch(
-        async_client,
+    await async_client.run_batch(
         "replicate/stream-tokens",
         inputs,
         concurrency=4,
@@ -133,8 +129,8 @@ def test_timeout_is_per_input_and_cancels_its_prediction(
     server: LocalServer, client: Client
 ) -> None:
     inputs = [{"seconds": 0}, {"seconds": 3000}, {"seconds": 0}]
-    results = run_batch(
-        client, "replicate/sleep", inputs, concurrency=3, rate_limit=UNLIMITED, timeout=0.5
+    results = client.run_batch(
+        "replicate/sleep", inputs, concurrency=3, rate_limit=UNLIMITED, timeout=0.5
     )
     assert [r.ok for r in results] == [True, False, True]
     slow = results[1]
@@ -145,7 +141,7 @@ def test_timeout_is_per_input_and_cancels_its_prediction(
 
 def test_wait_false_polls_and_returns_the_same_results(server: LocalServer, client: Client) -> None:
     inputs = [{"text": name} for name in ("ann", "bo", "cy")]
-    results = run_batch(client, "replicate/hello-world", inputs, wait=False, rate_limit=UNLIMITED)
+    results = client.run_batch("replicate/hello-world", inputs, wait=False, rate_limit=UNLIMITED)
     assert [r.output for r in results] == ["hello ann", "hello bo", "hello cy"]
     creations = server.state.requests_to("/v1/models/replicate/hello-world/predictions", "POST")
     assert creations
@@ -153,8 +149,8 @@ def test_wait_false_polls_and_returns_the_same_results(server: LocalServer, clie
 
 
 def test_file_outputs_come_back_as_in_run(server: LocalServer, client: Client) -> None:
-    results = run_batch(
-        client, "replicate/make-image", [{"color": "blue"}, {"color": "red"}], rate_limit=None
+    results = client.run_batch(
+        "replicate/make-image", [{"color": "blue"}, {"color": "red"}], rate_limit=None
     )
     assert all(r.ok for r in results)
     first = results[0].output[0]
@@ -165,22 +161,22 @@ def test_a_version_reference_creates_through_the_versioned_route(
     server: LocalServer, client: Client
 ) -> None:
     ref = f"replicate/hello-world:{HELLO_WORLD_VERSION}"
-    results = run_batch(client, ref, [{"text": "v"}] * 3, rate_limit=None)
+    results = client.run_batch(ref, [{"text": "v"}] * 3, rate_limit=None)
     assert [r.output for r in results] == ["hello v"] * 3
     assert len(server.state.requests_to("/v1/predictions", "POST")) == 3
     assert {job.version for job in jobs(server)} == {HELLO_WORLD_VERSION}
 
 
 def test_empty_batch_and_bad_arguments(client: Client) -> None:
-    assert run_batch(client, "replicate/hello-world", []) == []
+    assert client.run_batch("replicate/hello-world", []) == []
     with pytest.raises(ValueError, match="concurrency"):
-        run_batch(client, "replicate/hello-world", [{"text": "a"}], concurrency=0)
+        client.run_batch("replicate/hello-world", [{"text": "a"}], concurrency=0)
     with pytest.raises(TypeError, match="input 1"):
-        run_batch(client, "replicate/hello-world", [{"text": "a"}, "b"])  # type: ignore[list-item]
+        client.run_batch("replicate/hello-world", [{"text": "a"}, "b"])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="invalid model reference"):
-        run_batch(client, "not a ref", [{"text": "a"}])
+        client.run_batch("not a ref", [{"text": "a"}])
     with pytest.raises(TypeError, match="rate_limit"):
-        run_batch(client, "replicate/hello-world", [{"text": "a"}], rate_limit="fast")  # type: ignore[arg-type]
+        client.run_batch("replicate/hello-world", [{"text": "a"}], rate_limit="fast")  # type: ignore[arg-type]
 
 
 def test_batch_result_ok_reflects_the_error() -> None:
@@ -189,9 +185,9 @@ def test_batch_result_ok_reflects_the_error() -> None:
 
 
 def test_a_numeric_rate_limit_is_shared_by_the_batches_of_one_client(client: Client) -> None:
-    shared = _limiter_for(client, 600)
-    assert _limiter_for(client, 600.0) is shared
-    assert _limiter_for(client, 300) is not shared
+    shared = client._limiters.get(600)
+    assert client._limiters.get(600.0) is shared
+    assert client._limiters.get(300) is not shared
     own = RateLimiter(60)
-    assert _limiter_for(client, own) is own
-    assert _limiter_for(client, None) is None
+    assert client._limiters.get(own) is own
+    assert client._limiters.get(None) is None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import anyio
 import pytest
 
-from replicate_ext._batch import BatchProgress, async_run_batch, run_batch
+from replicate_ext._batch import BatchProgress
 
 from .conftest import jobs, running
 
@@ -54,8 +54,8 @@ async def test_cancelling_the_task_cancels_the_started_predictions(
     inputs = [SLOW] * 8
     async with anyio.create_task_group() as group:
         group.start_soon(
-            lambda: async_run_batch(
-                async_client, "replicate/sleep", inputs, concurrency=4, rate_limit=None, wait=wait
+            lambda: async_client.run_batch(
+                "replicate/sleep", inputs, concurrency=4, rate_limit=None, wait=wait
             )
         )
         await until_running(server, 4)
@@ -72,8 +72,7 @@ async def test_an_exception_in_the_progress_callback_cancels_and_propagates(
 
     inputs = [{"seconds": 0}, SLOW, SLOW, SLOW, SLOW]
     with pytest.raises(Stop) as raised:
-        await async_run_batch(
-            async_client,
+        await async_client.run_batch(
             "replicate/sleep",
             inputs,
             concurrency=3,
@@ -98,8 +97,7 @@ def test_a_sync_progress_callback_that_raises_cancels_and_propagates(
         raise Stop
 
     with pytest.raises(Stop):
-        run_batch(
-            client,
+        client.run_batch(
             "replicate/sleep",
             [{"seconds": 0}, SLOW, SLOW],
             concurrency=3,
@@ -121,7 +119,7 @@ def test_ctrl_c_cancels_the_started_predictions_then_propagates(
     presser.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            run_batch(client, "replicate/sleep", [SLOW] * 6, concurrency=3, rate_limit=None)
+            client.run_batch("replicate/sleep", [SLOW] * 6, concurrency=3, rate_limit=None)
     finally:
         presser.join()
     assert len(jobs(server)) == 3
@@ -140,7 +138,7 @@ def test_ctrl_c_while_waiting_for_the_rate_limit_creates_nothing_more(
     try:
         with pytest.raises(KeyboardInterrupt):
             # One creation a second: the others are waiting for their slot.
-            run_batch(client, "replicate/sleep", [SLOW] * 4, concurrency=4, rate_limit=60)
+            client.run_batch("replicate/sleep", [SLOW] * 4, concurrency=4, rate_limit=60)
     finally:
         presser.join()
     assert len(jobs(server)) == 1

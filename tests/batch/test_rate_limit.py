@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from replicate_ext._batch import RateLimiter, run_batch
+from replicate_ext._batch import RateLimiter
 from replicate_ext._client import Client
 
 from .conftest import jobs
@@ -110,8 +110,7 @@ def test_the_batch_spaces_its_creations_at_the_configured_rate(
 ) -> None:
     rate, burst, count = 1200.0, 2, 14  # 20 a second
     inputs = [{"text": str(i)} for i in range(count)]
-    results = run_batch(
-        client,
+    results = client.run_batch(
         "replicate/hello-world",
         inputs,
         concurrency=count,  # the rate, not the concurrency, is what holds the batch back
@@ -135,7 +134,7 @@ def test_the_batch_spaces_its_creations_at_the_configured_rate(
 def test_a_server_that_throttles_is_honoured(server: LocalServer, client: Client) -> None:
     server.state.set_rate_limit("creations", 600, burst=3)
     inputs = [{"text": str(i)} for i in range(6)]
-    results = run_batch(client, "replicate/hello-world", inputs, concurrency=6, rate_limit=None)
+    results = client.run_batch("replicate/hello-world", inputs, concurrency=6, rate_limit=None)
     assert [r.output for r in results] == [f"hello {i}" for i in range(6)]
     assert len(jobs(server)) == 6
     attempts = server.state.requests_to(CREATE, "POST")
@@ -148,8 +147,8 @@ def test_a_429_past_the_transport_holds_the_limiter_and_resends(server: LocalSer
         server.state.inject_fault("429", CREATE, method="POST", times=2, retry_after=0.2)
         limiter = RateLimiter(60_000, burst=50)
         inputs = [{"text": str(i)} for i in range(4)]
-        results = run_batch(
-            client, "replicate/hello-world", inputs, concurrency=4, rate_limit=limiter
+        results = client.run_batch(
+            "replicate/hello-world", inputs, concurrency=4, rate_limit=limiter
         )
     assert all(r.ok for r in results)
     assert len(jobs(server)) == 4  # each input created once
@@ -165,7 +164,7 @@ def test_a_429_past_the_transport_holds_the_limiter_and_resends(server: LocalSer
 def test_an_input_throttled_too_often_fails_alone(server: LocalServer) -> None:
     with Client(server.token, base_url=server.base_url, max_retries=0) as client:
         server.state.inject_fault("429", CREATE, method="POST", times=None, retry_after=0.001)
-        results = run_batch(client, "replicate/hello-world", [{"text": "a"}], rate_limit=None)
+        results = client.run_batch("replicate/hello-world", [{"text": "a"}], rate_limit=None)
     error = results[0].error
     assert isinstance(error, Exception)
     assert getattr(error, "status", None) == 429
