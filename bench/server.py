@@ -17,6 +17,12 @@ Commands (``{"op": ...}``):
 
 The replicate_ext.testing server has no endpoint to read its counters from
 another process yet; this side channel stands in for one.
+
+With ``--http2`` the same application runs under hypercorn instead of uvicorn
+(uvicorn speaks HTTP/1.1 only): plain-text HTTP/2 with prior knowledge
+(``httpx.AsyncClient(http1=False, http2=True)``) as well as HTTP/1.1, on one
+port. `bench/run.py` runs it from a virtualenv of its own that has hypercorn
+(``bench/.venvs/replicate-ext-h2``), since the project's does not.
 """
 
 from __future__ import annotations
@@ -24,19 +30,78 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import sys
+import threading
 from collections import Counter
 from typing import Any
 
 from replicate_ext.testing import LocalServer
 from replicate_ext.testing import _sse as server_sse
+from replicate_ext.testing._app import create_app
+from replicate_ext.testing._server import bind_socket, origin_of
 
 _ID = re.compile(r"/[a-z0-9]{26}(?=/|$)")
 
 
 def _route(method: str, path: str) -> str:
     return f"{method} {_ID.sub('/{id}', path)}"
+
+
+class Http2Server(LocalServer):
+    """`LocalServer`'s application and state under hypercorn, which speaks HTTP/2 too."""
+
+    def start(self) -> Http2Server:
+        from hypercorn.asyncio import serve
+        from hypercorn.config import Config
+
+        sock = bind_socket(self._host, self._port)
+        self._socket = sock
+        self.state.set_origin(origin_of(sock))
+        config = Config()
+        # hypercorn closes the descriptor it is given: give it a copy of ours.
+        config.bind = [f"fd://{os.dup(sock.fileno())}"]
+        config.accesslog = None
+        config.errorlog = None
+        config.graceful_timeout = 2
+        # Every stream of a 200-stream run on one connection.
+        config.h2_max_concurrent_streams = 1000
+        loop = asyncio.new_event_loop()
+        stop = asyncio.Event()
+        ready = threading.Event()
+
+        async def main() -> None:
+            loop.call_soon(ready.set)
+            await serve(create_app(self.state), config, shutdown_trigger=stop.wait)  # type: ignore[arg-type]
+
+        def stop_serving() -> None:
+            # Open event streams would otherwise hold the graceful shutdown.
+            self.state.closing = True
+            self._touches = [
+                loop.create_task(job.touch()) for job in list(self.state.predictions.values())
+            ]
+            stop.set()
+
+        self._stop_serving = lambda: loop.call_soon_threadsafe(stop_serving)
+        self._thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+        self._thread.start()
+        ready.wait()
+        # The application's lifespan startup hands the state its loop.
+        for _ in range(1000):
+            if self.state.loop is not None:
+                break
+            threading.Event().wait(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stop_serving()
+            self._thread.join(timeout=15)
+        if self._socket is not None:
+            self._socket.close()
+        self._thread = None
+        self._socket = None
 
 
 def _on_loop(server: LocalServer, make: Any) -> Any:
@@ -140,10 +205,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--speed", type=float, default=1e6)
     parser.add_argument("--token", default="r8_benchmark-token")
+    parser.add_argument("--http2", action="store_true", help="serve with hypercorn (HTTP/2)")
     args = parser.parse_args()
     # Keep-alives far apart: a benchmark stream never idles that long.
     patched = _linear_pump()
-    server = LocalServer(token=args.token, speed=args.speed, keepalive_interval=3600)
+    kind = Http2Server if args.http2 else LocalServer
+    server = kind(token=args.token, speed=args.speed, keepalive_interval=3600)
     server.start()
     out = sys.stdout
     try:

@@ -38,6 +38,7 @@ logger = logging.getLogger("replicate_ext")
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_CONNECTIONS = 100
+DEFAULT_MAX_KEEPALIVE = 20  # httpx's own default, and the official clients'
 
 
 def make_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -50,12 +51,22 @@ def make_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
 
 
 def make_limits(max_connections: int = DEFAULT_MAX_CONNECTIONS) -> httpx.Limits:
-    """Connection limits for our own transports: as many may stay idle as may be open.
+    """Connection limits for our own transports: up to `max_connections` open, 20 kept idle.
 
-    httpx keeps 20 idle by default; a client running more requests than that at
-    once would close and reopen connections all the time.
+    httpcore's pool walks all its connections at every request's start and end,
+    and counts them all again for each idle one, so what it costs per request
+    grows with the square of the connections it keeps: with 64 requests at once,
+    keeping every connection (as this client once did) cost ~5 ms of CPU per
+    request against ~1-2 ms with httpx's default of 20 (bench/ANALYSIS.md).
+    httpcore counts open connections, not idle ones, against that limit
+    (encode/httpcore#1000): above 20 open, a connection that turns idle is
+    closed. A program with many slow requests at once over a long round trip
+    can keep more with `http_client=` and `httpx.Limits` of its own.
     """
-    return httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+    return httpx.Limits(
+        max_connections=max_connections,
+        max_keepalive_connections=min(max_connections, DEFAULT_MAX_KEEPALIVE),
+    )
 
 
 class BearerAuth(httpx.Auth):

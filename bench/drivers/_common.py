@@ -17,7 +17,12 @@ An adapter is an object with:
 * ``stream(client, ref, input)``: an iterator over the output tokens of a
   streaming model as the client's streaming API hands them out;
 * ``stream_kind``: how it streams (``"sse"``, or ``"polling"``), or None if it
-  cannot (then ``stream_missing`` says why); ``stream_note``: what to say about it.
+  cannot (then ``stream_missing`` says why); ``stream_note``: what to say about it;
+* for many streams at once (scenario 8): ``make_async_streams(connections, http2)``,
+  an async client with room for ``connections`` connections (HTTP/2 with prior
+  knowledge if ``http2``), or None if the client cannot (then ``streams_missing``
+  says why), and ``astream(client, ref, input)``, an async iterator over the output
+  tokens; ``await aclose(client)`` closes that client too.
 """
 
 from __future__ import annotations
@@ -172,6 +177,46 @@ def stream(adapter: Any, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def streams(adapter: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """Scenario 8: many event streams at once in one process, async; CPU per event."""
+    count, http2 = params["streams"], params.get("http2", False)
+    client = None
+    if getattr(adapter, "astream", None) is not None:
+        client = adapter.make_async_streams(count + 4, http2)
+    if client is None:
+        return {"missing": adapter.streams_missing}
+
+    async def main() -> dict[str, Any]:
+        ref = params["ref"]
+        # Warm up: lazy imports and one connection, outside the measurement.
+        async for _ in adapter.astream(client, ref, params["small_input"]):
+            pass
+        counts = [0] * count
+
+        async def one(index: int) -> None:
+            async for _ in adapter.astream(client, ref, params["big_input"]):
+                counts[index] += 1
+
+        cpu = time.process_time()
+        wall = time.perf_counter()
+        await asyncio.gather(*(one(index) for index in range(count)))
+        wall = time.perf_counter() - wall
+        cpu = time.process_time() - cpu
+        versions = sorted(getattr(adapter, "http_versions", ()))
+        await adapter.aclose(client)
+        events = sum(counts)
+        return {
+            "streams": count,
+            "events": events,
+            "cpu_us_per_event": cpu / max(events, 1) * 1e6,
+            "events_per_s": events / wall,
+            "wall_s": wall,
+            "http_versions": versions,
+        }
+
+    return asyncio.run(main())
+
+
 def rss(adapter: Any, params: dict[str, Any]) -> dict[str, Any]:
     """Scenario 7: peak RSS over a warmed-up baseline while running with big file inputs."""
     client = adapter.make_sync()
@@ -195,6 +240,7 @@ SCENARIOS = {
     "completion": completion,
     "requests": requests,
     "stream": stream,
+    "streams": streams,
     "rss": rss,
 }
 

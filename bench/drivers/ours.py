@@ -29,7 +29,7 @@ if __name__ == "__main__" and sys.argv[1:2] == ["import"]:
     print("RESULT " + json.dumps(result), flush=True)
     sys.exit(0)
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import _common
@@ -39,9 +39,12 @@ class Ours:
     stream_kind: str | None = "sse"
     stream_missing = ""
     stream_note = ""
+    streams_missing = ""
 
     def __init__(self) -> None:
         self.base_url, self.origin, self.token = _common.env()
+        self.http_versions: set[str] = set()
+        self._own_http: Any = None
 
     def make_sync(self) -> Any:
         from replicate_ext._client import Client
@@ -59,8 +62,33 @@ class Ours:
     async def arun(self, client: Any, ref: str, input: dict[str, Any]) -> Any:
         return await client.run(ref, input)
 
+    def make_async_streams(self, connections: int, http2: bool) -> Any:
+        # Through http_client=, as a user wanting more connections (or HTTP/2) would.
+        import httpx
+
+        from replicate_ext._client import AsyncClient
+
+        async def note_version(response: httpx.Response) -> None:
+            self.http_versions.add(response.http_version)
+
+        self._own_http = httpx.AsyncClient(
+            http1=not http2,
+            http2=http2,
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=20),
+            event_hooks={"response": [note_version]},
+        )
+        return AsyncClient(api_token=self.token, base_url=self.base_url, http_client=self._own_http)
+
     async def aclose(self, client: Any) -> None:
         await client.aclose()
+        if self._own_http is not None:
+            await self._own_http.aclose()
+
+    async def astream(self, client: Any, ref: str, input: dict[str, Any]) -> AsyncIterator[str]:
+        async with client.stream(ref, input) as events:
+            async for event in events:
+                if event.event == "output":
+                    yield event.data
 
     def stream(self, client: Any, ref: str, input: dict[str, Any]) -> Iterator[str]:
         if os.environ.get("BENCH_OURS_STREAM") == "decoder":

@@ -26,7 +26,7 @@ if __name__ == "__main__" and sys.argv[1:2] == ["import"]:
     print("RESULT " + json.dumps(result), flush=True)
     sys.exit(0)
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import _common
@@ -36,6 +36,7 @@ class ReplicateV1:
     stream_kind: str | None = "sse"
     stream_missing = ""
     stream_note = ""
+    streams_missing = "HTTP/2 not measured for the official clients"
 
     def __init__(self) -> None:
         # 1.x takes the origin: its paths start with /v1.
@@ -57,6 +58,25 @@ class ReplicateV1:
     async def aclose(self, client: Any) -> None:
         # 1.x has no public close; release its pool like a careful user would.
         await client._async_client.aclose()
+
+    def make_async_streams(self, connections: int, http2: bool) -> Any:
+        if http2:
+            return None
+        import httpx
+        import replicate
+
+        # 1.x hands its keyword arguments to httpx; limits go with the transport it wraps.
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=20)
+        return replicate.Client(
+            api_token=self.token,
+            base_url=self.origin,
+            transport=httpx.AsyncHTTPTransport(limits=limits),
+        )
+
+    async def astream(self, client: Any, ref: str, input: dict[str, Any]) -> AsyncIterator[str]:
+        async for event in await client.async_stream(ref, input=input):
+            if event.event.value == "output":
+                yield event.data
 
     def stream(self, client: Any, ref: str, input: dict[str, Any]) -> Iterator[str]:
         for event in client.stream(ref, input=input):

@@ -42,6 +42,8 @@ class ReplicateV2:
         "2.x has no SSE client for predictions: its stream() (deprecated) and "
         "use(streaming=True) poll GET /predictions/{id} every 0.5 s"
     )
+    streams_missing = "no event stream (its stream() polls)"
+    astream = None
 
     def __init__(self) -> None:
         self.base_url, self.origin, self.token = _common.env()
