@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
@@ -94,9 +95,10 @@ TRAINING = JobKind("training", "trainings")
 
 def kind_of(job: Prediction | Training) -> JobKind:
     """`TRAINING` for a generated `Training`, else `PREDICTION`."""
-    from generated.models.training import Training
-
-    return TRAINING if isinstance(job, Training) else PREDICTION
+    # No training can exist before its model's module is loaded: asking
+    # sys.modules spares every prediction's run the import.
+    trainings = sys.modules.get("generated.models.training")
+    return TRAINING if trainings is not None and isinstance(job, trainings.Training) else PREDICTION
 
 
 def by_id_flow(

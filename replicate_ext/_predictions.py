@@ -30,7 +30,6 @@ import httpx
 from ._checks import MIN_CANCEL_AFTER, positive_seconds, webhook_events, webhook_url
 from ._context import Context, Deadline, parse, with_read_timeout
 from ._errors import PredictionTimeout, ReplicateError
-from ._events import PredictionEvent, follow_events_flow
 from ._files import (
     FileEncoding,
     FileOutput,
@@ -61,6 +60,7 @@ if TYPE_CHECKING:
     from generated.models.prediction import Prediction
     from generated.models.training import Training
 
+    from ._events import PredictionEvent
 
 __all__ = [
     "Progress",
@@ -156,11 +156,14 @@ def _follow_stream(
 ) -> Flow[bool]:
     """Read the prediction's events until `done`; False if the stream could not be followed.
 
-    Dropped connections are resumed (`_events.follow_events_flow`). The stream
+    Dropped connections are resumed (`_events.follow_events_flow`, imported
+    here: a run answered within its `Prefer: wait` never needs the stream). The stream
     starts from the beginning of the run; its output and log events rebuild
     `prediction.output` and `.logs` for `progress`. The caller fetches the
     final state afterwards.
     """
+    from ._events import follow_events_flow
+
     left = deadline.remaining()
     read = ctx.timeout.read or 60.0
     timeout = with_read_timeout(ctx.timeout, read if left is None else min(read, left + 0.5))
