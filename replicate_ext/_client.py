@@ -14,7 +14,13 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, overload
 
-from ._checks import clean_token, positive_seconds, timeout_option, token_problem
+from ._checks import (
+    cancel_after_seconds,
+    clean_token,
+    positive_seconds,
+    timeout_option,
+    token_problem,
+)
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -387,7 +393,9 @@ class _BaseClient:
         from ._refs import parse_ref
 
         options = RunOptions(False, None, webhook, webhook_events_filter, True, file_encoding)
-        deadline = Deadline(cancel_after, "cancel_after")
+        # Checked here, before anything is sent: the API takes 5 s at the least.
+        seconds = None if cancel_after is None else cancel_after_seconds(cancel_after)
+        deadline = Deadline(seconds, "cancel_after")
         return create_flow(self._ctx, parse_ref(ref), input, options, deadline)
 
     def _get_flow(self, prediction_id: str) -> Flow[Prediction]:
@@ -630,7 +638,8 @@ class Client(_BaseClient):
         """Start a prediction without waiting for it; `wait()` for it later.
 
         Takes the references and file inputs `run()` does. `cancel_after`
-        (seconds) makes the server cancel it if it has not finished by then.
+        (seconds, 5 at least: the API's minimum) makes the server cancel it if
+        it has not finished by then.
         """
         flow = self._create_flow(
             ref, input, webhook, webhook_events_filter, file_encoding, cancel_after

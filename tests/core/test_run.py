@@ -378,3 +378,12 @@ def test_wait_above_sixty_is_capped(client: Client, server) -> None:
     assert client.run("replicate/hello-world", {"text": "x"}, wait=3600) == "hello x"
     (creation,) = server.state.requests_to("/v1/models/replicate/hello-world/predictions", "POST")
     assert creation.headers["prefer"] == "wait=60"
+
+
+@pytest.mark.parametrize("seconds", [0.5, 4.9])
+def test_cancel_after_under_the_apis_five_seconds_is_refused_before_any_request(
+    client: Client, server, seconds: float
+) -> None:
+    with pytest.raises(ValueError, match="at least 5 seconds"):
+        client.create_prediction("replicate/hello-world", {"text": "x"}, cancel_after=seconds)
+    assert server.state.requests == []
