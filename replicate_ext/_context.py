@@ -20,6 +20,7 @@ from generated.errors import ParseError
 
 from ._checks import positive_seconds
 from ._errors import PredictionTimeout, ReplicateError, ResponseParseError
+from ._retry import DEADLINE
 
 if TYPE_CHECKING:
     from generated.client import AuthenticatedClient, Client
@@ -81,6 +82,16 @@ class Deadline:
 
     def remaining(self) -> float | None:
         return None if self.at is None else self.at - time.monotonic()
+
+    def bound(self, request: dict[str, Any]) -> dict[str, Any]:
+        """`request` (keyword arguments of a `Send`), held to this deadline by the retries.
+
+        The retrying transport then waits out a 429, a 5xx or a failed
+        connection only when the wait ends before the deadline.
+        """
+        if self.at is not None:
+            request["extensions"] = {**request.get("extensions", {}), DEADLINE: self.at}
+        return request
 
     def check(self, job_id: str, noun: str = "prediction") -> float | None:
         """Seconds left; raises PredictionTimeout (naming the `noun` and id) once none are."""

@@ -24,6 +24,7 @@ from typing import Any, TypeAlias, TypeVar
 import httpx
 
 from ._errors import APIConnectionError, APITimeoutError
+from ._retry import PROXY_ATTRIBUTE
 
 T = TypeVar("T")
 
@@ -266,7 +267,8 @@ def network_error(error: httpx.RequestError) -> APIConnectionError:
     """The `ReplicateError` for an httpx failure that ended a call; raise it ``from error``.
 
     It keeps the prediction the flow named on the way out (`prediction_id`,
-    and the note saying so).
+    and the note saying so), and names the proxy the request went through:
+    with a dead proxy, that is where the failure is.
     """
     kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
     try:
@@ -276,7 +278,9 @@ def network_error(error: httpx.RequestError) -> APIConnectionError:
     what = "timed out" if kind is APITimeoutError else "failed"
     if request is not None:
         # Without the query: a signed file URL carries its credentials there.
-        what = f"{request.method} {request.url.copy_with(query=None)} {what}"
+        via = getattr(error, PROXY_ATTRIBUTE, None)
+        through = f" through the proxy {via}" if via else ""
+        what = f"{request.method} {request.url.copy_with(query=None)}{through} {what}"
     reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     converted = kind(
         f"{what}: {reason}", request=request, prediction_id=getattr(error, "prediction_id", None)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import httpx
 
-from ._context import Context, parse
+from ._context import Context, Deadline, parse
 from ._errors import ModelError, PredictionAborted, PredictionCanceled, PredictionError
 from ._flow import Flow, Send
 
@@ -150,10 +150,11 @@ def job_request(
     return request
 
 
-def refresh_flow(ctx: Context, job: JobT) -> Flow[JobT]:
-    """`job` as it is now, fetched where its answer says it lives."""
+def refresh_flow(ctx: Context, job: JobT, deadline: Deadline | None = None) -> Flow[JobT]:
+    """`job` as it is now, fetched where its answer says it lives (within `deadline`)."""
     operation = kind_of(job).operation("get")
-    response = yield Send(job_request(ctx, job, "get"))
+    request = job_request(ctx, job, "get")
+    response = yield Send(request if deadline is None else deadline.bound(request))
     return cast("JobT", parse(ctx, operation, response))
 
 

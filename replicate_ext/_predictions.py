@@ -53,6 +53,7 @@ from ._jobs import (
     refresh_flow,
 )
 from ._refs import Ref
+from ._retry import cut_by_deadline
 from ._schema import streams_text
 
 if TYPE_CHECKING:
@@ -119,7 +120,16 @@ def wait_flow(
             else:
                 yield Sleep(ctx.poll_interval if left is None else min(ctx.poll_interval, left))
             deadline.check(prediction.id, kind.noun)
-            prediction = yield from refresh_flow(ctx, prediction)
+            try:
+                prediction = yield from refresh_flow(ctx, prediction, deadline)
+            except (ReplicateError, httpx.TransportError) as error:
+                if not cut_by_deadline(error):
+                    raise
+                # A 429, 5xx or failure whose retry would come too late: the deadline
+                # is what ends the wait.
+                raise PredictionTimeout(
+                    prediction.id, cast(float, deadline.timeout), kind=kind.noun
+                ) from error
             yield from _report(progress, prediction)
     except BaseException as error:
         if not is_terminal(prediction):
@@ -375,7 +385,7 @@ def create_flow(
     operation, request = _create_request(ref, encoded, options, ctx.timeout, deadline.remaining())
     started = time.time()
     try:
-        response = yield Send(request)
+        response = yield Send(deadline.bound(request))
     except BaseException as error:
         if not isinstance(error, GeneratorExit):
             # Interrupted (or cut off) before the answer, held by Prefer: wait: the

@@ -8,12 +8,16 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from replicate_ext import PredictionTimeout
 from replicate_ext._client import AsyncClient, Client
 from replicate_ext._errors import APIConnectionError, RateLimitError, ReplicateError
 from replicate_ext._retry import (
+    DEADLINE,
     AsyncRetryTransport,
     RetryPolicy,
     RetryTransport,
+    body_retry_after,
+    cut_by_deadline,
     is_idempotent,
     parse_retry_after,
 )
@@ -93,7 +97,113 @@ def test_backoff_is_jittered_and_capped() -> None:
         assert len(delays) > 1  # jitter
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"detail": "Request was throttled.", "status": 429, "retry_after": 5}, 5.0),
+        ({"retry_after": 0.5}, 0.5),
+        ({"retry_after": "7"}, 7.0),
+        ({"retry_after": -1}, 0.0),
+        ({"retry_after": True}, None),
+        ({"retry_after": "soon"}, None),
+        ({"detail": "no hint"}, None),
+        (["not", "a", "dict"], None),
+    ],
+)
+def test_retry_after_in_the_body(body: object, expected: float | None) -> None:
+    assert body_retry_after(httpx.Response(429, json=body)) == expected
+
+
+def test_an_unread_or_unreadable_body_has_no_retry_after() -> None:
+    assert body_retry_after(httpx.Response(429, content=b"<html>slow down</html>")) is None
+    assert body_retry_after(httpx.Response(429, content=b'{"retry_after": Infinity}')) is None
+    unread = httpx.Response(429, stream=httpx.ByteStream(b'{"retry_after": 5}'))
+    assert body_retry_after(unread) is None
+
+
 # -- the transports, with fault shapes the local server cannot make ---------------------------
+
+
+def throttled(*statuses: int, body: dict[str, object], headers: dict[str, str] | None = None):
+    """A handler answering 429 with `body` (and `headers`), then each of `statuses`."""
+    seen: list[httpx.Request] = []
+    remaining = list(statuses)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) == 1 or not remaining:
+            return httpx.Response(429, json=body, headers=headers or {})
+        return httpx.Response(remaining.pop(0), json={})
+
+    return handle, seen
+
+
+def test_a_429s_body_says_how_long_to_wait_when_no_header_does() -> None:
+    # What an account throttled for low credit (6 creations a minute, burst 1) gets.
+    body = {"detail": "Request was throttled. ...", "status": 429, "retry_after": 5}
+    handler, seen = throttled(201, body=body)
+    delays: list[float] = []
+    with sync_client(handler, delays) as http:
+        assert http.post("/predictions", json={}).status_code == 201
+    assert delays == [5.0]
+    assert len(seen) == 2
+
+
+def test_the_retry_after_header_comes_before_the_body() -> None:
+    handler, _ = throttled(201, body={"retry_after": 5}, headers={"Retry-After": "2"})
+    delays: list[float] = []
+    with sync_client(handler, delays) as http:
+        assert http.post("/predictions", json={}).status_code == 201
+    assert delays == [2.0]
+
+
+def test_a_throttled_request_gives_up_after_the_retries_having_waited_what_was_asked() -> None:
+    handler, seen = throttled(body={"retry_after": 10})
+    delays: list[float] = []
+    with sync_client(handler, delays) as http:
+        assert http.post("/predictions", json={}).status_code == 429
+    assert delays == [10.0, 10.0, 10.0]  # 30 s: three slots of a 6-a-minute account
+    assert len(seen) == 4
+
+
+def in_time(left: float) -> dict[str, float]:
+    return {DEADLINE: time.monotonic() + left}
+
+
+def test_a_wait_that_does_not_fit_in_the_deadline_is_not_waited() -> None:
+    handler, seen = scripted(429, 429, 201, headers={"Retry-After": "30"})
+    delays: list[float] = []
+    with sync_client(handler, delays) as http:
+        response = http.post("/predictions", json={}, extensions=in_time(3))
+        assert response.status_code == 429
+        assert delays == []
+        assert cut_by_deadline(RateLimitError(status=429, response=response))
+        # One that fits is waited out.
+        assert http.post("/predictions", json={}, extensions=in_time(60)).status_code == 201
+    assert delays == [30.0]
+    assert len(seen) == 3
+
+
+@pytest.mark.parametrize("status", [503, 502])
+async def test_a_5xx_backoff_past_the_deadline_is_not_waited_async(status: int) -> None:
+    handler, seen = scripted(status, 200, headers={"Retry-After": "5"})
+    delays: list[float] = []
+    async with async_client(handler, delays) as http:
+        response = await http.get("/predictions/x", extensions=in_time(1))
+    assert response.status_code == status
+    assert delays == []
+    assert len(seen) == 1
+
+
+def test_a_connection_failure_past_the_deadline_is_raised_marked() -> None:
+    handler, seen = scripted(httpx.ConnectError("refused"), 200)
+    delays: list[float] = []
+    with sync_client(handler, delays) as http, pytest.raises(httpx.ConnectError) as info:
+        http.get("/predictions/x", extensions=in_time(0.0))
+    assert cut_by_deadline(info.value)
+    assert delays == []
+    assert len(seen) == 1
+    assert not cut_by_deadline(httpx.ConnectError("another"))
 
 
 def test_429_is_retried_for_a_creation_honouring_retry_after() -> None:
@@ -264,3 +374,38 @@ async def test_server_faults_on_polling_are_retried_async(async_client, server) 
         == "slept for 1 seconds"
     )
     assert len(server.state.fired_faults) == 2
+
+
+def test_a_throttled_creation_within_a_short_timeout_is_a_rate_limit_error_at_once(
+    client, server
+) -> None:
+    create = "/v1/models/replicate/hello-world/predictions"
+    server.state.inject_fault("429", create, retry_after=30, times=1)
+    with pytest.raises(RateLimitError):
+        client.run("replicate/hello-world", {"text": "x"}, timeout=3)
+    assert len(server.state.requests_to(create)) == 1  # not sent again 30 s later
+    assert server.state.predictions == {}
+
+
+async def test_a_throttled_creation_within_a_short_timeout_async(async_client, server) -> None:
+    create = "/v1/models/replicate/hello-world/predictions"
+    server.state.inject_fault("429", create, retry_after=30, times=1)
+    with pytest.raises(RateLimitError):
+        await async_client.run("replicate/hello-world", {"text": "x"}, timeout=3)
+    assert len(server.state.requests_to(create)) == 1
+
+
+def test_a_poll_whose_retry_comes_after_the_deadline_times_the_run_out(client, server) -> None:
+    server.state.inject_fault(
+        "status", "/v1/predictions/*", method="GET", status=503, retry_after=30, times=1
+    )
+    with pytest.raises(PredictionTimeout) as info:
+        client.run("replicate/sleep", {"seconds": 1000}, wait=False, timeout=3)
+    (prediction_id,) = server.state.predictions
+    assert info.value.prediction_id == prediction_id
+    assert isinstance(info.value.__cause__, ReplicateError)
+    assert info.value.__cause__.status == 503
+    polls = server.state.requests_to(f"/v1/predictions/{prediction_id}", "GET")
+    assert len(polls) == 1  # the 503, not waited out
+    cancels = server.state.requests_to(f"/v1/predictions/{prediction_id}/cancel", "POST")
+    assert len(cancels) == 1
