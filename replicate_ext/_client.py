@@ -110,13 +110,16 @@ class _BaseClient:
         self.max_retries = max_retries
         self.poll_interval = poll_interval
         self._token = token
+        self._token_given = api_token is not None  # else a Cog prediction's token comes first
         self._timeout_option = timeout
         self._headers = {"User-Agent": f"{user_agent} {USER_AGENT}" if user_agent else USER_AGENT}
         self._transport = transport
+        self._forked: Literal["used", "unused"] | None = None  # in a child, before renewing it
         self._http_client = http_client
         self._lock = threading.Lock()  # the httpx clients are made on first use
         self._sync: httpx.Client | None = None
         self._async: httpx.AsyncClient | None = None
+        self._async_loop: Any = None  # the asyncio loop `_async`'s connections belong to
         self._borrowed: httpx.Client | httpx.AsyncClient | None = None  # on the user's transports
         self._api: GeneratedClient | None = None
         self._policy: RetryPolicy | None = None
@@ -215,7 +218,12 @@ class _BaseClient:
         if self._auth_cache is None:
             from ._http import BearerAuth
 
-            self._auth_cache = BearerAuth(self._token, token_problem(self._token), self.base_url)
+            self._auth_cache = BearerAuth(
+                self._token,
+                token_problem(self._token),
+                self.base_url,
+                explicit=self._token_given,
+            )
         return self._auth_cache
 
     @property
@@ -496,16 +504,20 @@ class Client(_BaseClient):
 
     `http_client` is an `httpx.Client` of your own (TLS, proxies, limits,
     HTTP/2, event hooks, headers): requests go through its connections and
-    settings, with this client's authentication (sent to `base_url` only),
-    retries and, unless it set its own, timeout. It stays yours: `close()`
-    leaves it open. `transport` instead replaces httpx's network transport
-    (e.g. `httpx.MockTransport` in tests; the environment's proxies still
-    apply to an `httpx.HTTPTransport`).
+    settings, with this client's authentication (sent to `base_url` only,
+    as is an `Authorization` header of its own), retries and, unless it set
+    its own, timeout. It stays yours: `close()` leaves it open. `transport`
+    instead replaces httpx's network transport, used as given, the
+    environment's proxies left out as httpx does (an `httpx.HTTPTransport`
+    with its own proxy, TLS, `uds`; `httpx.MockTransport` in tests).
+
+    Inside a Cog model, the token of the prediction being served comes
+    before `REPLICATE_API_TOKEN` (an `api_token` given comes first).
 
     Use it as a context manager, or `close()` it, to release its connections.
     It may be shared by threads, and survives `os.fork()`: a child process
-    opens connections of its own (but those of an `http_client` are its owner's
-    business).
+    opens connections of its own, on a copy of an `httpx.HTTPTransport`
+    given (but those of an `http_client` are its owner's business).
     """
 
     @property

@@ -9,21 +9,31 @@ The bytes go through httpx's own transports, each wrapped in a retrying one
 
 * by default, httpx's `HTTPTransport`, plus one proxy transport per proxy the
   environment names (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, with NO_PROXY's
-  exemptions), read by httpx's own rules;
-* with `transport=`, that transport; when it is httpx's network transport,
-  the environment's proxies are mounted beside it as for the default (httpx
-  itself ignores them once given a transport), while any other transport
-  (`MockTransport`, say) gets every request;
+  exemptions), read by httpx's own rules, all on one TLS context;
+* with `transport=`, that transport, as given, for every request: its own
+  proxy, TLS, `uds` and `local_address` (httpx too ignores the environment's
+  proxies once given a transport);
 * with `http_client=`, the transports of the user's own httpx client (its
   pools, proxies, TLS and HTTP/2 settings, limits), in a client of ours that
   takes its headers, cookies, hooks, redirect settings and timeout. The
-  user's client itself is left as it was, and is never closed here.
+  user's client itself is left as it was, and is never closed here. An
+  `Authorization` header among its headers is a token for the API: it goes
+  to `base_url` only (`BearerAuth`), never to a file host.
+
+Authentication is decided at each request (`BearerAuth`), so that inside a
+Cog model the token of the prediction being served is the one sent.
+
+Connections belong to one process and (async) one event loop: `renewed`
+gives a transport like a given one with none of its connections, for a
+child process after `fork()` or a new event loop.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import os
+import sys
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
@@ -31,8 +41,23 @@ import httpx
 
 from generated.client import Client as GeneratedClient
 
+from ._checks import clean_token, token_problem
 from ._errors import AuthenticationError
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+
+__all__ = [
+    "Api",
+    "BearerAuth",
+    "adopt_async",
+    "adopt_sync",
+    "async_http",
+    "cog_token",
+    "environment_proxies",
+    "make_limits",
+    "make_timeout",
+    "renewed",
+    "sync_http",
+]
 
 logger = logging.getLogger("replicate_ext")
 
@@ -74,25 +99,40 @@ class BearerAuth(httpx.Auth):
 
     Output files, redirects to other hosts and anything outside `base_url` go
     without it (with the user's own client, under that client's `auth`, if it
-    has one). A missing or unusable token fails here, at the first API
-    request, with `problem` (which never repeats the token).
+    has one). The token is, in this order: the one given as `api_token`
+    (`explicit`); inside a Cog model, the one in the context of the
+    prediction being served (`cog_token`, looked up at each request); the
+    environment's, read when the client was made; the `Authorization` header
+    of a user's own httpx client (`beside`). A missing or unusable token
+    fails here, at the first API request, with `problem` (which never
+    repeats the token).
     """
 
-    def __init__(self, token: str | None, problem: str | None, base_url: str) -> None:
+    def __init__(
+        self, token: str | None, problem: str | None, base_url: str, *, explicit: bool = True
+    ) -> None:
         url = httpx.URL(base_url)
         self._problem = problem
         self._header = None if problem else f"Bearer {token}"
+        self._missing = token is None
+        self._scoped = not explicit
         self._origin = (url.scheme, url.host, url.port)
         self._path = url.path.rstrip("/") + "/"
         self._other: httpx.Auth | None = None
+        self._fallback: str | None = None
 
     def __repr__(self) -> str:
         return "<BearerAuth>"
 
-    def beside(self, other: httpx.Auth | None) -> BearerAuth:
-        """A copy that authenticates the API itself and leaves every other request to `other`."""
+    def beside(self, other: httpx.Auth | None, authorization: str | None = None) -> BearerAuth:
+        """A copy that leaves every request but the API's to `other`.
+
+        `authorization`, the header a user's own httpx client carried, is sent
+        to the API when no token is given otherwise, and to nothing else.
+        """
         combined = copy.copy(self)
         combined._other = other
+        combined._fallback = authorization
         return combined
 
     def for_api(self, request: httpx.Request) -> bool:
@@ -100,12 +140,26 @@ class BearerAuth(httpx.Auth):
         url = request.url
         return (url.scheme, url.host, url.port) == self._origin and url.path.startswith(self._path)
 
+    def is_api_answer(self, request: httpx.Request) -> bool:
+        """Whether `request` asks the API for an answer (not a file download)."""
+        return self.for_api(request) and not request.url.path.endswith("/download")
+
+    def _authorization(self) -> str:
+        if self._scoped and (token := cog_token()) is not None:
+            problem = token_problem(token)
+            if problem is not None:
+                raise AuthenticationError(f"{problem} (the token of the Cog prediction's context)")
+            return f"Bearer {token}"
+        if self._header is not None:
+            return self._header
+        if self._missing and self._fallback is not None:
+            return self._fallback
+        raise AuthenticationError(self._problem)
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Set `Authorization` on requests under the base URL."""
         if self.for_api(request):
-            if self._header is None:
-                raise AuthenticationError(self._problem)
-            request.headers["Authorization"] = self._header
+            request.headers["Authorization"] = self._authorization()
         yield request
 
     def sync_auth_flow(
@@ -123,6 +177,30 @@ class BearerAuth(httpx.Auth):
         if self._other is not None and not self.for_api(request):
             return self._other.async_auth_flow(request)
         return super().async_auth_flow(request)
+
+
+def cog_token() -> str | None:
+    """Inside a Cog model, the API token of the prediction being served; else None.
+
+    Cog (since 0.14) hands each prediction's token to the model in
+    `cog.current_scope().context` (a context variable: each request sees
+    the prediction it serves), as the official clients read it. A model runs
+    in a process that has imported `cog` before it predicts, so outside one
+    this costs a dictionary lookup, and `cog` is never imported here. Any
+    failure to read it (no prediction being served, another Cog) means none.
+    """
+    cog = sys.modules.get("cog")
+    if cog is None:
+        return None
+    try:
+        context = cog.current_scope().context
+        for key, value in context.items():
+            if isinstance(key, str) and key.upper() == "REPLICATE_API_TOKEN":
+                token = clean_token(value) if isinstance(value, str) else None
+                return token or None
+    except Exception:  # noqa: BLE001 (a Cog without scopes, or no prediction: none there)
+        return None
+    return None
 
 
 class Api(GeneratedClient):
@@ -165,7 +243,7 @@ _ASYNC = _Side(httpx.AsyncClient, httpx.AsyncHTTPTransport, AsyncRetryTransport)
 def sync_http(
     transport: Any, policy: RetryPolicy, options: dict[str, Any], limits: httpx.Limits | None = None
 ) -> httpx.Client:
-    """A retrying httpx client: httpx's transport (or `transport`), the environment's proxies."""
+    """A retrying httpx client: `transport` as given, or httpx's with the environment's proxies."""
     return _own(_SYNC, transport, policy, options, limits)  # type: ignore[no-any-return]
 
 
@@ -183,18 +261,94 @@ def _own(
     options: dict[str, Any],
     limits: httpx.Limits | None,
 ) -> Any:
-    limits = limits or make_limits()
+    api = options["auth"].is_api_answer
     mounts: dict[str, Any] = {}
     if transport is None:
-        transport = side.network(limits=limits)
-    if isinstance(transport, side.network):
+        limits = limits or make_limits()
+        # One TLS context for the direct transport and the proxies', so that both
+        # verify alike.
+        tls = _tls_context()
+        transport = side.network(verify=tls, limits=limits)
         for pattern, proxy in environment_proxies().items():
-            mounts[pattern] = (
-                None
-                if proxy is None
-                else side.retry(side.network(proxy=proxy, limits=limits), policy)
-            )
-    return side.client(transport=side.retry(transport, policy), mounts=mounts, **options)
+            if proxy is None:
+                mounts[pattern] = None
+                continue
+            network = side.network(verify=tls, proxy=proxy, limits=limits)
+            mounts[pattern] = side.retry(network, policy, api=api, proxy=_proxy_name(network))
+    return side.client(
+        transport=side.retry(transport, policy, api=api, proxy=_proxy_name(transport)),
+        mounts=mounts,
+        **options,
+    )
+
+
+_tls_contexts: dict[tuple[str | None, ...], Any] = {}
+
+
+def _tls_context() -> Any:
+    """The TLS context httpx makes for `verify=True`, made once per process for each setting.
+
+    Loading the CA bundle costs 10 to 20 ms, paid by every new client
+    otherwise: each `asyncio.run()` of a module-level async call makes one.
+    The context depends on the environment's SSL_CERT_FILE, SSL_CERT_DIR and
+    SSLKEYLOGFILE only. httpx before 0.28 has no public way to make it: each
+    transport then makes its own.
+    """
+    create = getattr(httpx, "create_ssl_context", None)
+    if create is None:
+        return True
+    key = tuple(os.environ.get(name) for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE"))
+    context = _tls_contexts.get(key)
+    if context is None:
+        context = _tls_contexts[key] = create()
+    return context
+
+
+def _proxy_name(transport: Any) -> str | None:
+    """The proxy an httpx transport sends through, as ``scheme://host:port``; None if none."""
+    # httpcore's proxy pools hold it as `_proxy_url` (an httpcore.URL,
+    # credentials already taken out into headers); a transport that does not
+    # show one is named by no error.
+    url = getattr(getattr(transport, "_pool", None), "_proxy_url", None)
+    try:
+        scheme, host, port = url.scheme.decode(), url.host.decode(), url.port  # type: ignore[union-attr]
+    except (AttributeError, UnicodeDecodeError):
+        return None
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port is None else f"{scheme}://{host}:{port}"
+
+
+def renewed(transport: Any, *, unknown_ok: bool) -> Any:
+    """`transport` with none of its connections: for a child process after fork(), a new loop.
+
+    httpx's network transports are copied with their settings (TLS, proxy,
+    limits, `uds`, `local_address`, socket options, HTTP/2) and a pool of
+    their own; a `MockTransport` holds no connection and is kept. Any other
+    transport is kept when `unknown_ok`, else refused with a RuntimeError
+    that says what to do: it may hold connections nobody can take from it.
+    """
+    if isinstance(transport, httpx.MockTransport):
+        return transport
+    if isinstance(transport, (httpx.HTTPTransport, httpx.AsyncHTTPTransport)):
+        pool: Any = getattr(transport, "_pool", None)
+        lock = getattr(pool, "_optional_thread_lock", None)
+        if isinstance(getattr(pool, "_connections", None), list) and lock is not None:
+            # httpcore keeps a pool's state in these three; the settings are the rest.
+            fresh_pool = copy.copy(pool)
+            fresh_pool._connections = []
+            fresh_pool._requests = []
+            fresh_pool._optional_thread_lock = type(lock)()
+            fresh: Any = copy.copy(transport)
+            fresh._pool = fresh_pool
+            return fresh
+    if unknown_ok:
+        return transport
+    raise RuntimeError(
+        f"this client's transport ({type(transport).__qualname__}) was used before os.fork(), "
+        "and its connections are the parent's: make the client in the child process "
+        "(gunicorn's post_fork, Celery's worker_process_init), or give it an httpx "
+        "HTTPTransport, which it can rebuild there"
+    )
 
 
 def environment_proxies() -> dict[str, str | None]:
@@ -256,17 +410,22 @@ def _adopt(
     # httpx has no public way to reach a client's transports; these two
     # attributes have held them since httpx 0.18.
     transport = user._transport
+    api = auth.is_api_answer
     mounts = {
-        pattern.pattern: None if mounted is None else side.retry(mounted, policy)
+        pattern.pattern: None
+        if mounted is None
+        else side.retry(mounted, policy, api=api, proxy=_proxy_name(mounted))
         for pattern, mounted in user._mounts.items()
     }
     headers = httpx.Headers(user.headers)
     if headers.get("user-agent") == f"python-httpx/{httpx.__version__}":  # httpx's, not theirs
         headers["User-Agent"] = options["headers"]["User-Agent"]
+    # A token set up by hand for Replicate: for the API only, never for file hosts.
+    authorization = headers.pop("authorization", None)
     hooks = user.event_hooks
     return side.client(
         base_url=options["base_url"],
-        auth=auth.beside(user.auth),
+        auth=auth.beside(user.auth, authorization),
         params=user.params,
         headers=headers,
         cookies=user.cookies,
@@ -276,6 +435,6 @@ def _adopt(
         event_hooks={"request": [check_open, *hooks["request"]], "response": hooks["response"]},
         trust_env=user.trust_env,
         default_encoding=getattr(user, "_default_encoding", "utf-8"),
-        transport=side.retry(transport, policy),
+        transport=side.retry(transport, policy, api=api, proxy=_proxy_name(transport)),
         mounts=mounts,
     )

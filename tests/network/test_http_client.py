@@ -85,6 +85,41 @@ def test_its_headers_hooks_and_auth_apply_and_the_token_goes_to_the_api_only(
     assert any(path.startswith("/delivery/") for _, path in seen)
 
 
+@pytest.mark.parametrize("ours", [True, False], ids=["with-api-token", "header-only"])
+def test_a_token_in_its_headers_goes_to_the_api_only(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, ours: bool
+) -> None:
+    monkeypatch.delenv("REPLICATE_API_TOKEN", raising=False)
+    secret = f"Bearer {server.token}"
+    token = server.token if ours else None
+    with (
+        httpx.Client(headers={"Authorization": secret}) as mine,
+        Client(token, base_url=server.base_url, http_client=mine) as client,
+    ):
+        (image,) = client.run("replicate/make-image", {})
+        assert image.read().startswith(b"\x89PNG")
+        assert mine.headers["authorization"] == secret  # theirs, left as it was
+    api = api_requests(server)
+    assert api
+    assert all(request.headers["authorization"] == secret for request in api)
+    (download,) = server.state.delivery_requests
+    assert "authorization" not in download.headers
+
+
+async def test_a_token_in_its_async_headers_goes_to_the_api_only(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REPLICATE_API_TOKEN", raising=False)
+    async with (
+        httpx.AsyncClient(headers={"Authorization": f"Bearer {server.token}"}) as mine,
+        AsyncClient(base_url=server.base_url, http_client=mine) as client,
+    ):
+        (image,) = await client.run("replicate/make-image", {})
+        assert (await image.aread()).startswith(b"\x89PNG")
+    (download,) = server.state.delivery_requests
+    assert "authorization" not in download.headers
+
+
 def test_its_own_user_agent_is_kept(server: LocalServer) -> None:
     with (
         httpx.Client(headers={"User-Agent": "my-app/2"}) as mine,

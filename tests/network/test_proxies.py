@@ -2,7 +2,8 @@
 
 The API is the local server behind a TLS front (`_tunnel`), trusted through
 SSL_CERT_FILE; HTTPS_PROXY names a tunnelling proxy on loopback that records
-where it was asked to connect.
+where it was asked to connect. A transport given (`transport=`) is used as
+httpx uses it: as given, the environment's proxies left out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import trustme
 
 from generated.api.account import account_get
 from replicate_ext import APIConnectionError, AsyncClient, Client
+from replicate_ext._client import _BaseClient
 from replicate_ext._http import environment_proxies
 from replicate_ext.testing import LocalServer
 
@@ -50,14 +52,13 @@ def base_url(front: TLSFront, host: str = "localhost") -> str:
 
 # -- every configuration ------------------------------------------------------------------------
 
+# The configurations that take the environment's proxies.
 SYNC_CONFIGURATIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "default": dict,
-    "transport": lambda: {"transport": httpx.HTTPTransport()},
     "http_client": lambda: {"http_client": httpx.Client()},
 }
 ASYNC_CONFIGURATIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "default": dict,
-    "transport": lambda: {"transport": httpx.AsyncHTTPTransport()},
     "http_client": lambda: {"http_client": httpx.AsyncClient()},
 }
 
@@ -102,6 +103,76 @@ def test_a_client_of_your_own_without_trust_env_goes_direct(
         assert client.run("replicate/hello-world", {"text": "direct"}) == "hello direct"
     assert proxy.targets == []
     assert front.connections >= 1
+
+
+@pytest.fixture
+def other_proxy() -> Iterator[ConnectProxy]:
+    with ConnectProxy() as connect:
+        yield connect
+
+
+@pytest.mark.parametrize("kind", [Client, AsyncClient])
+async def test_a_transport_given_goes_through_its_own_proxy_with_its_own_tls(
+    replicate_server: LocalServer,
+    front: TLSFront,
+    proxy: ConnectProxy,
+    other_proxy: ConnectProxy,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: type[_BaseClient],
+) -> None:
+    # Its CA comes with the transport alone: the environment's proxy and bundle are not its own.
+    tls = _trusting(front)
+    monkeypatch.delenv("SSL_CERT_FILE")
+    network = httpx.HTTPTransport if kind is Client else httpx.AsyncHTTPTransport
+    transport = network(proxy=other_proxy.url, verify=tls)
+    url = base_url(front, API_HOST)
+    client = kind(replicate_server.token, base_url=url, transport=transport, max_retries=0)
+    if isinstance(client, Client):
+        with client:
+            assert client.run("replicate/hello-world", {"text": "mine"}) == "hello mine"
+    else:
+        async with client:
+            assert await client.run("replicate/hello-world", {"text": "mine"}) == "hello mine"
+    assert proxy.targets == []  # HTTPS_PROXY's
+    assert set(other_proxy.targets) == {f"{API_HOST}:{front.port}"}
+
+
+def test_a_transport_given_without_a_proxy_goes_direct_as_with_httpx(
+    replicate_server: LocalServer, front: TLSFront, proxy: ConnectProxy
+) -> None:
+    url = base_url(front)
+    transport = httpx.HTTPTransport(verify=_trusting(front))
+    with Client(replicate_server.token, base_url=url, transport=transport) as client:
+        assert client.run("replicate/hello-world", {"text": "direct"}) == "hello direct"
+    with httpx.Client(transport=httpx.HTTPTransport(verify=_trusting(front))) as plain:
+        assert plain.get(f"{url}/account").status_code == 401  # httpx alike: not proxied
+    assert proxy.targets == []
+    assert front.connections >= 2
+
+
+@pytest.mark.parametrize("configuration", SYNC_CONFIGURATIONS)
+def test_a_dead_proxy_is_named_by_the_error(
+    replicate_server: LocalServer,
+    front: TLSFront,
+    monkeypatch: pytest.MonkeyPatch,
+    configuration: str,
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("HTTPS_PROXY", dead)
+    options = SYNC_CONFIGURATIONS[configuration]()
+    url = base_url(front, API_HOST)
+    client = Client(replicate_server.token, base_url=url, max_retries=0, **options)
+    with client, pytest.raises(APIConnectionError) as info:
+        client.get_prediction("abc")
+    if "http_client" in options:
+        options["http_client"].close()
+    message = str(info.value)
+    assert f"{url}/predictions/abc through the proxy {dead} failed: ConnectError" in message
+    assert isinstance(info.value.__cause__, httpx.ConnectError)
 
 
 def test_a_transport_that_is_not_a_network_one_gets_every_request(
