@@ -9,6 +9,7 @@ the flows are imported, and connections opened, on first use.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -166,12 +167,33 @@ class _BaseClient:
         They are the parent's sockets too. Closing them here could write to them
         (an HTTP/2 GOAWAY, a TLS close alert in the async stack) behind the
         parent's back; dropped, they are only released by this process once
-        garbage collected. The next request opens fresh connections.
+        garbage collected. The next request opens fresh connections, on a
+        renewed copy of a `transport` given (`_given_transport`). Nothing is
+        imported here: another thread may have held an import lock at the fork.
         """
         self._lock = threading.Lock()  # another thread may have held it at the fork
+        if self._transport is not None:
+            used = self._sync is not None or self._async is not None
+            self._forked = "used" if used or self._forked == "used" else "unused"
         self._sync = None
         self._async = None
+        self._async_loop = None
         self._borrowed = None
+
+    def _given_transport(self) -> Any:
+        """The `transport` given; in a child process after fork(), a copy without connections.
+
+        One this client cannot rebuild (neither httpx's network transport nor
+        a `MockTransport`), if it sent requests before the fork, is refused
+        with a RuntimeError saying what to do, at every request: sharing the
+        parent's connections would mix up both processes' answers.
+        """
+        if self._forked is not None:
+            from ._http import renewed
+
+            self._transport = renewed(self._transport, unknown_ok=self._forked == "unused")
+            self._forked = None
+        return self._transport
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -314,12 +336,14 @@ class _BaseClient:
         # async, unless it serves both (`MockTransport`).
         import httpx
 
-        return self._transport if isinstance(self._transport, httpx.BaseTransport) else None
+        transport = self._given_transport()
+        return transport if isinstance(transport, httpx.BaseTransport) else None
 
     def _async_transport(self) -> Any:
         import httpx
 
-        return self._transport if isinstance(self._transport, httpx.AsyncBaseTransport) else None
+        transport = self._given_transport()
+        return transport if isinstance(transport, httpx.AsyncBaseTransport) else None
 
     # -- the flows behind the methods, the same for both clients -------------------------------
 
@@ -455,8 +479,76 @@ def _forget_connections_after_fork() -> None:
         client._forget_connections()
 
 
+# What a client's first requests import, beyond `replicate_ext` and this module:
+# the HTTP stack, the flows of the calls, the generated operations they send and
+# the models of their answers. Each is a lazy import in some request's path.
+_REQUEST_MODULES = (
+    "httpx",
+    "certifi",
+    "encodings.idna",  # asked for by the resolver, for the first host name looked up
+    "generated.client",
+    "generated.api.predictions.predictions_create",
+    "generated.api.predictions.predictions_get",
+    "generated.api.predictions.predictions_cancel",
+    "generated.api.predictions.predictions_list",
+    "generated.api.models.models_predictions_create",
+    "generated.api.models.models_versions_get",
+    "generated.api.models.models_get",
+    "generated.api.deployments.deployments_predictions_create",
+    "generated.api.files.files_create",
+    "generated.models.prediction",
+    "generated.models.prediction_input_type_0",
+    "generated.models.prediction_urls",
+    "generated.models.metrics",
+    "generated.models.prediction_request",
+    "generated.models.prediction_request_input",
+    "generated.models.model_prediction_request",
+    "generated.models.model_prediction_request_input",
+    "generated.models.model_version",
+    "generated.models.model_version_openapi_schema_type_0",
+    "generated.models.file",
+    "generated.models.file_checksums",
+    "generated.models.file_metadata",
+    "generated.models.file_urls",
+    "encodings.utf_8_sig",  # asked for by the event-stream decoder
+    "replicate_ext._http",
+    "replicate_ext._session",
+    "replicate_ext._predictions",
+    "replicate_ext._events",
+    "replicate_ext._stream",
+)
+_ASYNC_REQUEST_MODULES = ("anyio", "anyio._backends._asyncio", "httpcore._backends.anyio")
+
+
+def _finish_imports_before_fork() -> None:
+    """Before a fork, with a client made: finish the imports its first requests make.
+
+    A thread in the middle of one at the fork would leave its module's import
+    lock held in the child for ever, and the child's first request, importing
+    the same module, would hang. Importing it here waits for that thread to
+    finish, so the child inherits the modules whole. It costs nothing to a
+    process without clients, and a process that forks workers imports in the
+    parent what each of them would import anyway.
+    """
+    if not _clients:
+        return
+    import importlib
+
+    names = list(_REQUEST_MODULES)
+    if any(isinstance(client, AsyncClient) for client in list(_clients)):
+        names += _ASYNC_REQUEST_MODULES
+    for name in names:
+        if name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001, S112 (never fail a fork; the child imports it)
+                continue
+
+
 if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
-    os.register_at_fork(after_in_child=_forget_connections_after_fork)
+    os.register_at_fork(
+        before=_finish_imports_before_fork, after_in_child=_forget_connections_after_fork
+    )
 
 
 def _upload_source(

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import trustme
 
@@ -175,6 +176,113 @@ def test_the_child_opens_its_own_connection_and_leaves_the_parents_untouched(
     assert tls.methods() == [(0, "GET"), (1, "GET"), (0, "GET")]
 
 
+@pytest.mark.parametrize("http2", [False, True], ids=["http1", "http2-settings"])
+def test_a_transport_given_is_rebuilt_in_the_child_with_its_settings(
+    tls: ScriptedServer, http2: bool
+) -> None:
+    transport = httpx.HTTPTransport(http2=http2, retries=1, local_address="127.0.0.1")
+    client = Client("r8_token", base_url=tls.url("/v1"), transport=transport)
+    http = client.api.get_httpx_client()
+    assert http.get("/account").text == "ok"
+
+    def child() -> list[Any]:
+        http = client.api.get_httpx_client()
+        text = http.get("/account").text
+        mine = http._transport.transport  # inside our retrying transport
+        pool = mine._pool
+        settings = [pool._http2, pool._retries, pool._local_address, pool._ssl_context]
+        same = [s == t for s, t in zip(settings, seen_settings, strict=True)]
+        client.close()
+        gc.collect()
+        return [text, mine is not transport, same]
+
+    pool = transport._pool
+    seen_settings = [pool._http2, pool._retries, pool._local_address, pool._ssl_context]
+    pid, read = in_child(child)
+    assert child_result(pid, read) == ["ok", True, [True, True, True, True]]
+    assert client.api.get_httpx_client().get("/account").text == "ok"
+    client.close()
+    # The child's request went on a connection of its own; the parent's went on untouched.
+    assert tls.methods() == [(0, "GET"), (1, "GET"), (0, "GET")]
+
+
+def test_parent_and_child_on_a_transport_given_each_get_their_own_answers(
+    server: LocalServer,
+) -> None:
+    transport = httpx.HTTPTransport()
+    with Client(server.token, base_url=server.base_url, transport=transport) as client:
+        ids = [client.create_prediction(HELLO, {"text": str(i)}).id for i in range(6)]
+
+        def fetch(count: int = 20) -> list[Any]:
+            return [client.get_prediction(ids[i % 6]).id for i in range(count)]
+
+        pid, read = in_child(fetch)
+        mine = fetch()
+        theirs = child_result(pid, read)
+    expected = [ids[i % 6] for i in range(20)]
+    assert mine == expected
+    assert theirs == expected
+
+
+class Wrapping(httpx.BaseTransport):
+    """A transport of the user's own around httpx's: nothing says how to rebuild it."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.inner.handle_request(request)
+
+
+def test_a_transport_that_cannot_be_rebuilt_is_refused_in_the_child(server: LocalServer) -> None:
+    client = Client(server.token, base_url=server.base_url, transport=Wrapping())
+    unused = Client(server.token, base_url=server.base_url, transport=Wrapping())
+    assert client.run(HELLO, {"text": "parent"}) == "hello parent"
+
+    def child() -> list[str]:
+        outcomes = [unused.run(HELLO, {"text": "child"})]  # no connection of the parent's
+        for _ in range(2):  # refused at every call, not only the first
+            try:
+                client.run(HELLO, {"text": "child"})
+            except RuntimeError as error:
+                outcomes.append(str(error))
+        return outcomes
+
+    pid, read = in_child(child)
+    fresh, *refusals = child_result(pid, read)
+    assert fresh == "hello child"
+    assert len(refusals) == 2
+    assert refusals[0] == refusals[1]
+    assert "Wrapping) was used before os.fork()" in refusals[0]
+    assert "make the client in the child process" in refusals[0]
+    assert client.run(HELLO, {"text": "parent again"}) == "hello parent again"
+    client.close()
+    unused.close()
+
+
+def test_an_async_transport_given_is_rebuilt_in_the_child_too(
+    tls: ScriptedServer, parent_loop: LoopThread
+) -> None:
+    client = AsyncClient("r8_token", base_url=tls.url("/v1"), transport=httpx.AsyncHTTPTransport())
+    assert parent_loop.run(fetch(client)) == "ok"
+
+    def child() -> str:
+        async def main() -> str:
+            text = await fetch(client)
+            await client.aclose()
+            return text
+
+        text = asyncio.run(main())
+        gc.collect()
+        return text
+
+    pid, read = in_child(child)
+    assert child_result(pid, read) == "ok"
+    assert parent_loop.run(fetch(client)) == "ok"
+    parent_loop.run(client.aclose())
+    assert tls.methods() == [(0, "GET"), (1, "GET"), (0, "GET")]
+
+
 class LoopThread:
     """An event loop in a thread, so that the parent keeps one loop across the fork."""
 
@@ -257,3 +365,126 @@ def test_the_default_clients_lock_held_at_the_fork_does_not_hang_the_child(
     with _default._lock:  # as if another thread were making the default client
         pid, read = in_child(lambda: replicate_ext.run(HELLO, {"text": "child"}))
     assert child_result(pid, read) == "hello child"
+
+
+# -- imports in progress at the fork ------------------------------------------------------------
+
+WATCHED = (
+    "replicate_ext",
+    "generated",
+    "httpx",
+    "httpcore",
+    "h11",
+    "anyio",
+    "certifi",
+    "encodings",
+)
+
+FIRST_REQUESTS = """
+import asyncio, sys
+import replicate_ext
+from replicate_ext import _client
+
+client = replicate_ext.Client({token!r}, base_url={base_url!r})
+aclient = replicate_ext.AsyncClient({token!r}, base_url={base_url!r})
+_client._finish_imports_before_fork()  # what os.fork() runs first
+before = set(sys.modules)
+client.run("replicate/hello-world", {{"text": "x"}})
+client.run("replicate/hello-world", {{"text": b"x"}}, wait=False)
+(image,) = client.run("replicate/make-image", {{}})
+image.read()
+with client.stream("replicate/stream-tokens", {{"prompt": "a b"}}) as events:
+    list(events)
+prediction = client.create_prediction("replicate/sleep", {{"seconds": 100}})
+client.cancel_prediction(prediction.id)
+client.wait(prediction)
+client.upload_file(b"hello", filename="hello.txt")
+version = client.api.get_httpx_client().get("/models/replicate/hello-world").json()
+client.run("replicate/hello-world:" + version["latest_version"]["id"], {{"text": "x"}})
+
+
+async def main():
+    await aclient.run("replicate/hello-world", {{"text": "x"}})
+    async for event in aclient.stream("replicate/stream-tokens", {{"prompt": "a b"}}):
+        pass
+    await aclient.aclose()
+
+
+asyncio.run(main())
+print(sorted(m for m in set(sys.modules) - before if m.split(".")[0] in {watched!r}))
+"""
+
+
+def test_what_is_imported_before_a_fork_is_all_the_first_requests_import(
+    server: LocalServer,
+) -> None:
+    import subprocess
+    import sys
+
+    script = FIRST_REQUESTS.format(token=server.token, base_url=server.base_url, watched=WATCHED)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    # A module listed here is imported by a first request after a fork: add it to
+    # replicate_ext._client._REQUEST_MODULES, or a fork mid-import can hang the child.
+    assert done.stdout.strip() == "[]"
+
+
+IMPORTING_AT_THE_FORK = """
+import importlib._bootstrap as bootstrap
+import json, os, select, signal, sys, threading, time
+import replicate_ext
+
+NAME = "replicate_ext._predictions"  # imported by the first run()
+client = replicate_ext.Client({token!r}, base_url={base_url!r})
+holding = threading.Event()
+
+
+def first_request_importing():
+    # A thread in the middle of its first request's import of NAME, as the fork comes.
+    with bootstrap._ModuleLockManager(NAME):
+        holding.set()
+        lock = bootstrap._module_locks[NAME]()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # until somebody waits for the import
+            waiters = lock.waiters
+            if (len(waiters) if isinstance(waiters, list) else waiters) > 0:
+                break
+            time.sleep(0.001)
+
+
+thread = threading.Thread(target=first_request_importing)
+thread.start()
+holding.wait()
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.write(write, json.dumps(client.run("replicate/hello-world", {{"text": "child"}})).encode())
+    os._exit(0)
+thread.join()
+if select.select([read], [], [], 20)[0]:
+    print(json.loads(os.read(read, 1000)))
+else:
+    os.kill(pid, signal.SIGKILL)
+    print("the child hung")
+os.waitpid(pid, 0)
+"""
+
+
+def test_a_fork_while_another_thread_imports_for_its_first_request_does_not_hang_the_child(
+    server: LocalServer,
+) -> None:
+    import subprocess
+    import sys
+
+    script = IMPORTING_AT_THE_FORK.format(token=server.token, base_url=server.base_url)
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "hello child"
