@@ -288,6 +288,9 @@ class _BaseClient:
         return self._sync
 
     def _async_http(self) -> httpx.AsyncClient:
+        loop = _running_loop()
+        if loop is not self._async_loop and loop is not None:
+            self._enter_loop(loop)
         if self._async is None:
             with self._lock:
                 if self._async is None:
@@ -304,6 +307,31 @@ class _BaseClient:
                             self._async_transport(), self._retry_policy, options
                         )
         return self._async
+
+    def _enter_loop(self, loop: Any) -> None:
+        """Use the async connections from `loop`, another asyncio loop than theirs.
+
+        Connections belong to the loop that opened them. Those of a loop that
+        no longer runs (each `asyncio.run()` makes a new one) are dropped, not
+        closed (that needs their loop), and fresh ones opened, on a renewed
+        copy of an httpx transport given. A loop still running in another
+        thread keeps them: sharing is refused with a RuntimeError.
+        """
+        with self._lock:
+            old = self._async_loop
+            if old is not None and old is not loop and self._async is not None:
+                if old.is_running():
+                    raise RuntimeError(
+                        f"this {type(self).__name__} is in use by an event loop running in "
+                        "another thread, and its connections belong to that loop: make one "
+                        "client per event loop"
+                    )
+                if self._transport is not None:
+                    from ._http import renewed
+
+                    self._transport = renewed(self._given_transport(), unknown_ok=True)
+                self._async = None
+            self._async_loop = loop
 
     @property
     def _limiters(self) -> SharedLimiters:
@@ -469,6 +497,12 @@ class _BaseClient:
         from ._pagination import search_request
 
         return models_list, search_request(query)
+
+
+def _running_loop() -> Any:
+    # Without asyncio imported, no asyncio loop can be running (trio, or sync code).
+    asyncio = sys.modules.get("asyncio")
+    return None if asyncio is None else asyncio._get_running_loop()
 
 
 _clients: weakref.WeakSet[_BaseClient] = weakref.WeakSet()

@@ -2,16 +2,19 @@
 
 `replicate_ext.run(...)` is `Client().run(...)` on one client per process
 (configured from the environment); the async functions use one `AsyncClient`
-per event loop, as httpx connections belong to the loop that opened them.
+per event loop, as httpx connections belong to the loop that opened them. A
+loop's client is closed as the loop ends (`asyncio.run()` returning), so that
+a script, task or view calling `asyncio.run()` again and again leaves no
+socket or loop behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
-import weakref
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncGenerator, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeVar, overload
 
 from ._client import AsyncClient, Client
@@ -31,7 +34,10 @@ R = TypeVar("R")
 
 _lock = threading.Lock()
 _client: Client | None = None
-_async_clients: weakref.WeakKeyDictionary[Any, AsyncClient] = weakref.WeakKeyDictionary()
+# asyncio loop -> its client, and what closes the client as the loop ends. Not
+# weak: a client's connections keep its loop alive; the loop's end removes both.
+_async_clients: dict[Any, AsyncClient] = {}
+_closers: dict[Any, AsyncGenerator[None, None]] = {}
 _async_client: AsyncClient | None = None  # outside asyncio (trio)
 
 
@@ -69,8 +75,49 @@ def default_async_client() -> AsyncClient:
         return _async_client
     client = _async_clients.get(loop)
     if client is None:
-        client = _async_clients[loop] = AsyncClient()
+        with _lock:
+            _forget_closed_loops()
+            client = _async_clients[loop] = AsyncClient()
+            _close_at_the_end_of(loop, client)
     return client
+
+
+def _close_at_the_end_of(loop: Any, client: AsyncClient) -> None:
+    """Close `client` as `loop` ends: when it finalizes its async generators.
+
+    asyncio has no hook for a loop's end, but `asyncio.run()` (and `Runner`,
+    and pytest-asyncio) close the async generators begun in the loop before
+    closing it: this one, begun here, closes the client there, while the loop
+    can still run the closing.
+    """
+
+    async def until_the_loop_ends() -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            _async_clients.pop(loop, None)
+            _closers.pop(loop, None)
+            if not loop.is_closed():
+                with contextlib.suppress(Exception):  # the loop is ending: nobody to tell
+                    await client.aclose()
+
+    closer = until_the_loop_ends()
+    _closers[loop] = closer
+    # Begun at once, on the running loop (which registers it), without awaiting:
+    # nothing runs before its `yield`.
+    with contextlib.suppress(StopIteration):
+        closer.asend(None).send(None)
+
+
+def _forget_closed_loops() -> None:
+    # A loop closed without finalizing its async generators (by hand, not by
+    # asyncio.run()): its client's connections can only be dropped.
+    for loop in [loop for loop in _async_clients if loop.is_closed()]:
+        del _async_clients[loop]
+        closer = _closers.pop(loop, None)
+        if closer is not None:
+            with contextlib.suppress(StopIteration, RuntimeError):
+                closer.aclose().send(None)  # ends at once: the loop is closed
 
 
 def default_downloader() -> Downloader:
