@@ -572,11 +572,12 @@ def _finish_imports_before_fork() -> None:
     if any(isinstance(client, AsyncClient) for client in list(_clients)):
         names += _ASYNC_REQUEST_MODULES
     for name in names:
-        if name not in sys.modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001, S112 (never fail a fork; the child imports it)
-                continue
+        # Asked even when in sys.modules: a module being imported is there already,
+        # half made; importing it waits for it (about a microsecond once made).
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112 (never fail a fork; the child imports it)
+            continue
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
