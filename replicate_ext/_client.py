@@ -573,7 +573,7 @@ def _finish_imports_before_fork() -> None:
         names += _ASYNC_REQUEST_MODULES
     for name in names:
         # Asked even when in sys.modules: a module being imported is there already,
-        # half made; importing it waits for it (about a microsecond once made).
+        # half made; importing it waits for it (a few microseconds once made).
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001, S112 (never fail a fork; the child imports it)
