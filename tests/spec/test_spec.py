@@ -96,3 +96,31 @@ def test_every_error_response_is_a_problem(spec: dict[str, Any]) -> None:
     for _, path, op in operations(spec):
         for status in ("4XX", "5XX"):
             assert op["responses"][status] == {"$ref": "#/components/responses/Problem"}, path
+
+
+def test_a_success_without_a_body_is_typed_none(spec: dict[str, Any]) -> None:
+    """The deletes answer 204 (a version 202) with no body: their calls say None, not Any."""
+    import typing
+
+    from generated.models import Problem
+    from generated.types import Response
+
+    def body_of(answer: dict[str, Any]) -> Any:
+        if "$ref" in answer:
+            answer = spec["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
+        return answer.get("content")
+
+    empty = [
+        op
+        for _, _, op in operations(spec)
+        if not any(body_of(answer) for code, answer in op["responses"].items() if code < "4")
+    ]
+    names = sorted(op["operationId"] for op in empty)
+    assert names == ["deployments.delete", "files.delete", "models.delete", "models.versions.delete"]
+    for op in empty:
+        module = importlib.import_module(
+            f"generated.api.{op['tags'][0]}.{op['operationId'].replace('.', '_')}"
+        )
+        hints = typing.get_type_hints(module.sync_detailed)
+        assert hints["return"] == Response[Problem | None], op["operationId"]
+        assert typing.get_type_hints(module.sync)["return"] == Problem | None
