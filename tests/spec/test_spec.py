@@ -116,7 +116,12 @@ def test_a_success_without_a_body_is_typed_none(spec: dict[str, Any]) -> None:
         if not any(body_of(answer) for code, answer in op["responses"].items() if code < "4")
     ]
     names = sorted(op["operationId"] for op in empty)
-    assert names == ["deployments.delete", "files.delete", "models.delete", "models.versions.delete"]
+    assert names == [
+        "deployments.delete",
+        "files.delete",
+        "models.delete",
+        "models.versions.delete",
+    ]
     for op in empty:
         module = importlib.import_module(
             f"generated.api.{op['tags'][0]}.{op['operationId'].replace('.', '_')}"
