@@ -156,3 +156,11 @@ def test_embedded_objects_the_published_schema_leaves_open_are_partial(
         assert schemas[partial]["x-partial"] is True
         assert "required" not in schemas[partial]
         assert schemas[partial]["properties"] == schemas[full]["properties"]
+
+
+def test_cancel_after_pattern_takes_a_bare_number_as_seconds(spec: dict[str, Any]) -> None:
+    pattern = re.compile(spec["components"]["parameters"]["CancelAfter"]["schema"]["pattern"])
+    accepted = ["30", "2.5", "30s", "5m", "1h30m", "1h30m45s", "250ms", "0.5s"]
+    rejected = ["", "s", "30x", "5 m", "1h 30m", "-5s", "30s "]
+    assert all(pattern.search(value) for value in accepted)
+    assert not any(pattern.search(value) for value in rejected)
