@@ -131,9 +131,11 @@ def test_a_webhook_secret_answer_without_its_key_is_a_parse_error() -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"note": "no key"})
 
-    with Client("r8_test", transport=httpx.MockTransport(answer)) as client:
-        with pytest.raises(ResponseParseError) as caught:
-            client.get_webhook_secret()
+    with (
+        Client("r8_test", transport=httpx.MockTransport(answer)) as client,
+        pytest.raises(ResponseParseError) as caught,
+    ):
+        client.get_webhook_secret()
     assert (caught.value.model, caught.value.field, caught.value.reason) == (
         "WebhookSecret",
         "key",
