@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install regen check-generated lint typecheck test demo bench bench-quick soak figures clean
+.PHONY: install prism regen check-generated lint typecheck test demo bench bench-quick soak figures clean
 
 install: $(STAMP)
 
@@ -28,7 +28,22 @@ typecheck: install
 	$(BIN)/mypy --strict replicate_ext
 	$(BIN)/mypy generated
 
-test: install
+# Prism (npm) serves Replicate's published schema for tests/published, from .tools/.
+# Without npm those tests are skipped and say so; CI sets REPLICATE_EXT_REQUIRE_PRISM.
+PRISM_VERSION := 5.14.2
+PRISM_STAMP := .tools/.prism-$(PRISM_VERSION)
+
+prism: $(PRISM_STAMP)
+
+$(PRISM_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix .tools --no-audit --no-fund --loglevel=error --save-exact \
+			@stoplight/prism-cli@$(PRISM_VERSION) && touch $@; \
+	else \
+		echo "npm not found: tests/published (Replicate's published schema, served by Prism) will be skipped."; \
+	fi
+
+test: install prism
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: install
@@ -51,4 +66,4 @@ figures: install
 	$(BIN)/python scripts/reliability_figures.py --update README.md
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tools .mypy_cache .pytest_cache .ruff_cache

@@ -486,7 +486,14 @@ class _BaseClient:
         from ._flow import Send
 
         response = yield Send(webhooks_default_secret_get._get_kwargs())
-        return str(parse(self._ctx, webhooks_default_secret_get, response).key)
+        key = parse(self._ctx, webhooks_default_secret_get, response).key
+        if not isinstance(key, str):  # the schema does not require it; we do
+            from generated.errors import ParseError
+
+            from ._errors import ResponseParseError
+
+            raise ResponseParseError(ParseError("WebhookSecret", "key", "missing"), response)
+        return key
 
     def _list_request(self, operation: Any, params: dict[str, Any]) -> dict[str, Any]:
         return operation._get_kwargs(**params)  # type: ignore[no-any-return]

@@ -347,10 +347,13 @@ def unwrap(response: Response[T | Problem]) -> T:
     """The parsed body of a generated `*_detailed` call's answer, or the error it stands for.
 
     For example `unwrap(models_get.sync_detailed("replicate", "hello-world", client=client.api))`
-    is the `Model`, or raises `NotFoundError`.
+    is the `Model`, or raises `NotFoundError`. A success without a body (the 204
+    of a delete, the 202 of `models.versions.delete`) is None, as its type says.
     """
     raise_for_response(response)
     parsed = response.parsed
+    if parsed is None and 200 <= int(response.status_code) < 300 and not response.content.strip():
+        return parsed  # type: ignore[return-value]
     if parsed is None or type(parsed).__name__ == "Problem":
         raise ReplicateError.from_response(response)
     return parsed  # type: ignore[return-value]

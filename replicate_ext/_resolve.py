@@ -21,6 +21,7 @@ from ._refs import Ref
 
 if TYPE_CHECKING:
     from generated.models.model_version import ModelVersion
+    from generated.models.partial_model_version import PartialModelVersion
 
 __all__ = ["ResolvedModel", "resolve_flow"]
 
@@ -49,13 +50,16 @@ def _get(ctx: Context, operation: ModuleType, *args: str) -> Flow[Any]:
 
 
 def _found(
-    ref: Ref, label: str, version: ModelVersion | None, description: object = None
+    ref: Ref,
+    label: str,
+    version: ModelVersion | PartialModelVersion | None,
+    description: object = None,
 ) -> ResolvedModel:
     schema: Any = getattr(version, "openapi_schema", None)
     return ResolvedModel(
         ref=ref,
         label=label,
-        version=version.id if version is not None else None,
+        version=version.id if version is not None and isinstance(version.id, str) else None,
         openapi_schema=dict(schema.to_dict()) if hasattr(schema, "to_dict") else None,
         description=description if isinstance(description, str) and description else None,
         concatenates=is_concatenated_output(schema),
@@ -65,7 +69,7 @@ def _found(
 def resolve_flow(ctx: Context, ref: Ref) -> Flow[ResolvedModel]:
     """Look up the version `ref` runs and its schema; raises `NotFoundError` for no such model."""
     from generated.api.models import models_get, models_versions_get
-    from generated.models.model_version import ModelVersion
+    from generated.models.partial_model_version import PartialModelVersion
 
     if ref.kind == "version" and ref.owner is None:
         return ResolvedModel(ref, f"version {ref.version}", ref.version)
@@ -76,16 +80,21 @@ def resolve_flow(ctx: Context, ref: Ref) -> Flow[ResolvedModel]:
 
         deployment = yield from _get(ctx, deployments_get, owner, name)
         release = deployment.current_release
-        model_owner, _, model_name = release.model.partition("/")
-        version = yield from _get(
-            ctx, models_versions_get, model_owner, model_name, release.version
-        )
+        model = getattr(release, "model", None)
+        version_id = getattr(release, "version", None)
+        if not isinstance(model, str) or "/" not in model or not isinstance(version_id, str):
+            # An answer without its release (none is required): run it unchecked.
+            return _found(ref, f"deployments/{label}", None)
+        model_owner, _, model_name = model.partition("/")
+        version = yield from _get(ctx, models_versions_get, model_owner, model_name, version_id)
         return _found(ref, f"deployments/{label}", version)
     if ref.kind == "version":
         version = yield from _get(ctx, models_versions_get, owner, name, str(ref.version))
         return _found(ref, label, version)
     model = yield from _get(ctx, models_get, owner, name)
-    latest = model.latest_version if isinstance(model.latest_version, ModelVersion) else None
-    if latest is not None and model.is_official is False:
+    latest = model.latest_version
+    if not isinstance(latest, PartialModelVersion) or not isinstance(latest.id, str):
+        latest = None  # none yet, or one without an id: nothing to pin
+    if latest is not None and isinstance(latest.id, str) and model.is_official is False:
         ref = Ref("version", owner, name, latest.id)
     return _found(ref, label, latest, model.description)

@@ -43,6 +43,12 @@ if TYPE_CHECKING:
     from .paginated_models import PaginatedModels
     from .paginated_predictions import PaginatedPredictions
     from .paginated_trainings import PaginatedTrainings
+    from .partial_model_version import PartialModelVersion
+    from .partial_model_version_openapi_schema_type_0 import (
+        PartialModelVersionOpenapiSchemaType0,
+    )
+    from .partial_prediction import PartialPrediction
+    from .partial_prediction_input_type_0 import PartialPredictionInputType0
     from .prediction import Prediction
     from .prediction_input_type_0 import PredictionInputType0
     from .prediction_request import PredictionRequest
@@ -101,6 +107,10 @@ _MODULE_OF = {
     "PaginatedModels": ".paginated_models",
     "PaginatedPredictions": ".paginated_predictions",
     "PaginatedTrainings": ".paginated_trainings",
+    "PartialModelVersion": ".partial_model_version",
+    "PartialModelVersionOpenapiSchemaType0": ".partial_model_version_openapi_schema_type_0",
+    "PartialPrediction": ".partial_prediction",
+    "PartialPredictionInputType0": ".partial_prediction_input_type_0",
     "Prediction": ".prediction",
     "PredictionInputType0": ".prediction_input_type_0",
     "PredictionRequest": ".prediction_request",
@@ -175,6 +185,10 @@ __all__ = (
     "PaginatedModelVersions",
     "PaginatedPredictions",
     "PaginatedTrainings",
+    "PartialModelVersion",
+    "PartialModelVersionOpenapiSchemaType0",
+    "PartialPrediction",
+    "PartialPredictionInputType0",
     "Prediction",
     "PredictionInputType0",
     "PredictionRequest",

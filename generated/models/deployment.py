@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..errors import ParseError
 from ..types import (
+    UNSET,
+    Unset,
     check_str,
     kind_of,
 )
@@ -21,9 +23,9 @@ T = TypeVar("T", bound="Deployment")
 
 @_attrs_define
 class Deployment:
-    owner: str
-    name: str
-    current_release: DeploymentRelease
+    owner: str | Unset = UNSET
+    name: str | Unset = UNSET
+    current_release: DeploymentRelease | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,17 +33,19 @@ class Deployment:
 
         name = self.name
 
-        current_release = self.current_release.to_dict()
+        current_release: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.current_release, Unset):
+            current_release = self.current_release.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "owner": owner,
-                "name": name,
-                "current_release": current_release,
-            }
-        )
+        field_dict.update({})
+        if owner is not UNSET:
+            field_dict["owner"] = owner
+        if name is not UNSET:
+            field_dict["name"] = name
+        if current_release is not UNSET:
+            field_dict["current_release"] = current_release
 
         return field_dict
 
@@ -57,13 +61,28 @@ class Deployment:
         _field = ""
         try:
             _field = "owner"
-            owner = check_str(d.pop("owner"))
+            _owner = d.pop("owner", UNSET)
+            owner: str | Unset
+            if isinstance(_owner, Unset):
+                owner = UNSET
+            else:
+                owner = check_str(_owner)
 
             _field = "name"
-            name = check_str(d.pop("name"))
+            _name = d.pop("name", UNSET)
+            name: str | Unset
+            if isinstance(_name, Unset):
+                name = UNSET
+            else:
+                name = check_str(_name)
 
             _field = "current_release"
-            current_release = DeploymentRelease.from_dict(d.pop("current_release"))
+            _current_release = d.pop("current_release", UNSET)
+            current_release: DeploymentRelease | Unset
+            if isinstance(_current_release, Unset):
+                current_release = UNSET
+            else:
+                current_release = DeploymentRelease.from_dict(_current_release)
 
         except (TypeError, ValueError, AttributeError, KeyError) as _exception:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..errors import ParseError
 from ..types import (
+    UNSET,
+    Unset,
     check_int,
     check_str,
     kind_of,
@@ -18,9 +20,9 @@ T = TypeVar("T", bound="DeploymentConfiguration")
 
 @_attrs_define
 class DeploymentConfiguration:
-    hardware: str
-    min_instances: int
-    max_instances: int
+    hardware: str | Unset = UNSET
+    min_instances: int | Unset = UNSET
+    max_instances: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -32,13 +34,13 @@ class DeploymentConfiguration:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "hardware": hardware,
-                "min_instances": min_instances,
-                "max_instances": max_instances,
-            }
-        )
+        field_dict.update({})
+        if hardware is not UNSET:
+            field_dict["hardware"] = hardware
+        if min_instances is not UNSET:
+            field_dict["min_instances"] = min_instances
+        if max_instances is not UNSET:
+            field_dict["max_instances"] = max_instances
 
         return field_dict
 
@@ -52,13 +54,28 @@ class DeploymentConfiguration:
         _field = ""
         try:
             _field = "hardware"
-            hardware = check_str(d.pop("hardware"))
+            _hardware = d.pop("hardware", UNSET)
+            hardware: str | Unset
+            if isinstance(_hardware, Unset):
+                hardware = UNSET
+            else:
+                hardware = check_str(_hardware)
 
             _field = "min_instances"
-            min_instances = check_int(d.pop("min_instances"))
+            _min_instances = d.pop("min_instances", UNSET)
+            min_instances: int | Unset
+            if isinstance(_min_instances, Unset):
+                min_instances = UNSET
+            else:
+                min_instances = check_int(_min_instances)
 
             _field = "max_instances"
-            max_instances = check_int(d.pop("max_instances"))
+            _max_instances = d.pop("max_instances", UNSET)
+            max_instances: int | Unset
+            if isinstance(_max_instances, Unset):
+                max_instances = UNSET
+            else:
+                max_instances = check_int(_max_instances)
 
         except (TypeError, ValueError, AttributeError, KeyError) as _exception:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception

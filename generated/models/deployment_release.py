@@ -26,14 +26,14 @@ T = TypeVar("T", bound="DeploymentRelease")
 
 @_attrs_define
 class DeploymentRelease:
-    number: int
+    number: int | Unset = UNSET
     """ Goes up by one with every change. """
-    model: str
+    model: str | Unset = UNSET
     """ `owner/name` of the deployed model. """
-    version: str
-    created_at: datetime.datetime
-    configuration: DeploymentConfiguration
+    version: str | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
     created_by: Account | Unset = UNSET
+    configuration: DeploymentConfiguration | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,27 +43,33 @@ class DeploymentRelease:
 
         version = self.version
 
-        created_at = self.created_at.isoformat()
-
-        configuration = self.configuration.to_dict()
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
 
         created_by: dict[str, Any] | Unset = UNSET
         if not isinstance(self.created_by, Unset):
             created_by = self.created_by.to_dict()
 
+        configuration: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.configuration, Unset):
+            configuration = self.configuration.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "number": number,
-                "model": model,
-                "version": version,
-                "created_at": created_at,
-                "configuration": configuration,
-            }
-        )
+        field_dict.update({})
+        if number is not UNSET:
+            field_dict["number"] = number
+        if model is not UNSET:
+            field_dict["model"] = model
+        if version is not UNSET:
+            field_dict["version"] = version
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
         if created_by is not UNSET:
             field_dict["created_by"] = created_by
+        if configuration is not UNSET:
+            field_dict["configuration"] = configuration
 
         return field_dict
 
@@ -80,19 +86,36 @@ class DeploymentRelease:
         _field = ""
         try:
             _field = "number"
-            number = check_int(d.pop("number"))
+            _number = d.pop("number", UNSET)
+            number: int | Unset
+            if isinstance(_number, Unset):
+                number = UNSET
+            else:
+                number = check_int(_number)
 
             _field = "model"
-            model = check_str(d.pop("model"))
+            _model = d.pop("model", UNSET)
+            model: str | Unset
+            if isinstance(_model, Unset):
+                model = UNSET
+            else:
+                model = check_str(_model)
 
             _field = "version"
-            version = check_str(d.pop("version"))
+            _version = d.pop("version", UNSET)
+            version: str | Unset
+            if isinstance(_version, Unset):
+                version = UNSET
+            else:
+                version = check_str(_version)
 
             _field = "created_at"
-            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-            _field = "configuration"
-            configuration = DeploymentConfiguration.from_dict(d.pop("configuration"))
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime.datetime.fromisoformat(_created_at)
 
             _field = "created_by"
             _created_by = d.pop("created_by", UNSET)
@@ -102,6 +125,14 @@ class DeploymentRelease:
             else:
                 created_by = Account.from_dict(_created_by)
 
+            _field = "configuration"
+            _configuration = d.pop("configuration", UNSET)
+            configuration: DeploymentConfiguration | Unset
+            if isinstance(_configuration, Unset):
+                configuration = UNSET
+            else:
+                configuration = DeploymentConfiguration.from_dict(_configuration)
+
         except (TypeError, ValueError, AttributeError, KeyError) as _exception:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         deployment_release = cls(
@@ -109,8 +140,8 @@ class DeploymentRelease:
             model=model,
             version=version,
             created_at=created_at,
-            configuration=configuration,
             created_by=created_by,
+            configuration=configuration,
         )
 
         additional_properties = {}

@@ -28,12 +28,12 @@ T = TypeVar("T", bound="File")
 @_attrs_define
 class File:
     id: str
-    name: str
     content_type: str
     size: int
     """ Bytes. """
     created_at: datetime.datetime
     urls: FileUrls
+    name: str | Unset = UNSET
     etag: str | Unset = UNSET
     checksums: FileChecksums | Unset = UNSET
     metadata: FileMetadata | Unset = UNSET
@@ -44,8 +44,6 @@ class File:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        name = self.name
-
         content_type = self.content_type
 
         size = self.size
@@ -53,6 +51,8 @@ class File:
         created_at = self.created_at.isoformat()
 
         urls = self.urls.to_dict()
+
+        name = self.name
 
         etag = self.etag
 
@@ -77,13 +77,14 @@ class File:
         field_dict.update(
             {
                 "id": id,
-                "name": name,
                 "content_type": content_type,
                 "size": size,
                 "created_at": created_at,
                 "urls": urls,
             }
         )
+        if name is not UNSET:
+            field_dict["name"] = name
         if etag is not UNSET:
             field_dict["etag"] = etag
         if checksums is not UNSET:
@@ -111,9 +112,6 @@ class File:
             _field = "id"
             id = check_str(d.pop("id"))
 
-            _field = "name"
-            name = check_str(d.pop("name"))
-
             _field = "content_type"
             content_type = check_str(d.pop("content_type"))
 
@@ -125,6 +123,14 @@ class File:
 
             _field = "urls"
             urls = FileUrls.from_dict(d.pop("urls"))
+
+            _field = "name"
+            _name = d.pop("name", UNSET)
+            name: str | Unset
+            if isinstance(_name, Unset):
+                name = UNSET
+            else:
+                name = check_str(_name)
 
             _field = "etag"
             _etag = d.pop("etag", UNSET)
@@ -169,11 +175,11 @@ class File:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         file = cls(
             id=id,
-            name=name,
             content_type=content_type,
             size=size,
             created_at=created_at,
             urls=urls,
+            name=name,
             etag=etag,
             checksums=checksums,
             metadata=metadata,

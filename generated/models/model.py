@@ -19,8 +19,8 @@ from ..types import (
 )
 
 if TYPE_CHECKING:
-    from ..models.model_version import ModelVersion
-    from ..models.prediction import Prediction
+    from ..models.partial_model_version import PartialModelVersion
+    from ..models.partial_prediction import PartialPrediction
 
 
 T = TypeVar("T", bound="Model")
@@ -42,9 +42,9 @@ class Model:
     run_count: int | Unset = UNSET
     """ How many times it has run. """
     cover_image_url: None | str | Unset = UNSET
-    default_example: None | Prediction | Unset = UNSET
+    default_example: None | PartialPrediction | Unset = UNSET
     """ A prediction that shows the model at work. """
-    latest_version: ModelVersion | None | Unset = UNSET
+    latest_version: None | PartialModelVersion | Unset = UNSET
     """ The most recently pushed version. """
     is_official: bool | Unset = UNSET
     """ Official models run by name and are billed by output, not time. """
@@ -54,8 +54,8 @@ class Model:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.model_version import ModelVersion  # noqa: PLC0415
-        from ..models.prediction import Prediction  # noqa: PLC0415
+        from ..models.partial_model_version import PartialModelVersion  # noqa: PLC0415
+        from ..models.partial_prediction import PartialPrediction  # noqa: PLC0415
 
         url = self.url
 
@@ -106,7 +106,7 @@ class Model:
         default_example: dict[str, Any] | None | Unset
         if isinstance(self.default_example, Unset):
             default_example = UNSET
-        elif isinstance(self.default_example, Prediction):
+        elif isinstance(self.default_example, PartialPrediction):
             default_example = self.default_example.to_dict()
         else:
             default_example = self.default_example
@@ -114,7 +114,7 @@ class Model:
         latest_version: dict[str, Any] | None | Unset
         if isinstance(self.latest_version, Unset):
             latest_version = UNSET
-        elif isinstance(self.latest_version, ModelVersion):
+        elif isinstance(self.latest_version, PartialModelVersion):
             latest_version = self.latest_version.to_dict()
         else:
             latest_version = self.latest_version
@@ -173,8 +173,8 @@ class Model:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.model_version import ModelVersion  # noqa: PLC0415
-        from ..models.prediction import Prediction  # noqa: PLC0415
+        from ..models.partial_model_version import PartialModelVersion  # noqa: PLC0415
+        from ..models.partial_prediction import PartialPrediction  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
             raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
@@ -297,14 +297,14 @@ class Model:
 
             _field = "default_example"
 
-            def _parse_default_example(data: object) -> None | Prediction | Unset:
+            def _parse_default_example(data: object) -> None | PartialPrediction | Unset:
                 if data is None:
                     return data
                 if isinstance(data, Unset):
                     return data
                 if not isinstance(data, dict):
                     raise TypeError(f"expected an object or null, got {kind_of(data)}")
-                default_example_type_0 = Prediction.from_dict(data)
+                default_example_type_0 = PartialPrediction.from_dict(data)
 
                 return default_example_type_0
 
@@ -312,14 +312,14 @@ class Model:
 
             _field = "latest_version"
 
-            def _parse_latest_version(data: object) -> ModelVersion | None | Unset:
+            def _parse_latest_version(data: object) -> None | PartialModelVersion | Unset:
                 if data is None:
                     return data
                 if isinstance(data, Unset):
                     return data
                 if not isinstance(data, dict):
                     raise TypeError(f"expected an object or null, got {kind_of(data)}")
-                latest_version_type_0 = ModelVersion.from_dict(data)
+                latest_version_type_0 = PartialModelVersion.from_dict(data)
 
                 return latest_version_type_0
 

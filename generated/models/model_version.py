@@ -26,6 +26,8 @@ T = TypeVar("T", bound="ModelVersion")
 
 @_attrs_define
 class ModelVersion:
+    """A version of a model, with the schemas of its input and output."""
+
     id: str
     """ The version's 64-character id. """
     created_at: datetime.datetime

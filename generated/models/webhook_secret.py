@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..errors import ParseError
 from ..types import (
+    UNSET,
+    Unset,
     check_str,
     kind_of,
 )
@@ -17,7 +19,7 @@ T = TypeVar("T", bound="WebhookSecret")
 
 @_attrs_define
 class WebhookSecret:
-    key: str
+    key: str | Unset = UNSET
     """ `whsec_` followed by the base64 key. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -26,11 +28,9 @@ class WebhookSecret:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "key": key,
-            }
-        )
+        field_dict.update({})
+        if key is not UNSET:
+            field_dict["key"] = key
 
         return field_dict
 
@@ -44,7 +44,12 @@ class WebhookSecret:
         _field = ""
         try:
             _field = "key"
-            key = check_str(d.pop("key"))
+            _key = d.pop("key", UNSET)
+            key: str | Unset
+            if isinstance(_key, Unset):
+                key = UNSET
+            else:
+                key = check_str(_key)
 
         except (TypeError, ValueError, AttributeError, KeyError) as _exception:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception

@@ -239,7 +239,7 @@ def models() -> None:
 def models_get(model: str, as_json: bool) -> None:
     """Show a model and the inputs of its latest version."""
     from generated.api.models import models_get as operation
-    from generated.models.model_version import ModelVersion
+    from generated.models.partial_model_version import PartialModelVersion
 
     owner, name = _split_model(model)
     client = settings().client()
@@ -247,7 +247,7 @@ def models_get(model: str, as_json: bool) -> None:
     if as_json:
         print_json(found)
         return
-    latest = found.latest_version if isinstance(found.latest_version, ModelVersion) else None
+    latest = found.latest_version if isinstance(found.latest_version, PartialModelVersion) else None
     print_fields(
         [
             ("model", f"{found.owner}/{found.name}"),
@@ -255,7 +255,7 @@ def models_get(model: str, as_json: bool) -> None:
             ("visibility", found.visibility),
             ("runs", found.run_count),
             ("url", found.url),
-            ("latest version", latest.id if latest is not None else None),
+            ("latest version", latest.id if latest is not None and latest.id else None),
         ]
     )
     schema = getattr(latest, "openapi_schema", None)
@@ -393,7 +393,9 @@ def files_list(limit: int, as_json: bool) -> None:
         return
     grid = table("ID", "NAME", "TYPE", "SIZE", "CREATED")
     for file in found:
-        grid.add_row(file.id, file.name, file.content_type, str(file.size), _text(file.created_at))
+        grid.add_row(
+            file.id, _text(file.name), file.content_type, str(file.size), _text(file.created_at)
+        )
     emit(grid)
 
 

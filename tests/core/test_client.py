@@ -123,6 +123,45 @@ def test_connections_are_reused(client: Client, server) -> None:
 # -- webhooks ---------------------------------------------------------------------------------
 
 
+def test_a_webhook_secret_answer_without_its_key_is_a_parse_error() -> None:
+    # The spec no longer requires `key` (Replicate's schema does not); the client
+    # still cannot do without it. MockTransport: the local server always sends it.
+    from replicate_ext import ResponseParseError
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"note": "no key"})
+
+    with (
+        Client("r8_test", transport=httpx.MockTransport(answer)) as client,
+        pytest.raises(ResponseParseError) as caught,
+    ):
+        client.get_webhook_secret()
+    assert (caught.value.model, caught.value.field, caught.value.reason) == (
+        "WebhookSecret",
+        "key",
+        "missing",
+    )
+
+
+def test_a_deployment_answer_without_its_release_still_resolves() -> None:
+    # None of a deployment's fields is required (Replicate's schema requires
+    # none): use() then runs it without its schema instead of failing.
+    from replicate_ext._refs import Ref
+    from replicate_ext._resolve import resolve_flow
+
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json={"owner": "acme", "name": "greeter"})
+
+    with Client("r8_test", transport=httpx.MockTransport(answer)) as client:
+        found = client._drive(resolve_flow(client._ctx, Ref("deployment", "acme", "greeter")))
+    assert (found.version, found.openapi_schema) == (None, None)
+    assert found.label == "deployments/acme/greeter"
+    assert seen == ["/v1/deployments/acme/greeter"]
+
+
 def test_webhook_secret_and_validation(client: Client, server) -> None:
     assert client.get_webhook_secret() == server.state.webhook_secret
     client.run(

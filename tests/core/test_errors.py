@@ -121,3 +121,70 @@ def test_unwrap_and_raise_for_response(client) -> None:
     with pytest.raises(NotFoundError):
         raise_for_response(missing)
     raise_for_response(models_get.sync_detailed("replicate", "echo", client=client.api))
+
+
+def test_unwrap_of_a_success_without_a_body_is_none(client, server) -> None:
+    """A delete answers 204 (202 for a version): unwrap() gives None, as the call's type says."""
+    import typing
+
+    from generated.api.deployments import deployments_create, deployments_delete
+    from generated.api.files import files_create, files_delete
+    from generated.api.models import models_create, models_delete, models_versions_delete
+    from generated.models import (
+        DeploymentCreateRequest,
+        FileCreateRequest,
+        ModelCreateRequest,
+        Visibility,
+    )
+    from generated.types import File as Upload
+    from replicate_ext import unwrap
+    from replicate_ext.testing import HELLO_WORLD_VERSION
+
+    api = client.api
+    owner = unwrap(
+        models_create.sync_detailed(
+            client=api,
+            body=ModelCreateRequest(
+                owner=server.state.username,
+                name="scratch",
+                visibility=typing.cast(Visibility, "private"),
+                hardware="cpu",
+            ),
+        )
+    ).owner
+    deleted = models_delete.sync_detailed(owner, "scratch", client=api)
+    assert deleted.status_code == 204
+    assert unwrap(deleted) is None
+
+    async def runner(ctx: typing.Any) -> str:
+        return "ok"
+
+    version = server.state.add_model(f"{owner}/versioned", runner, visibility="private")
+    accepted = models_versions_delete.sync_detailed(owner, "versioned", version, client=api)
+    assert accepted.status_code == 202
+    assert unwrap(accepted) is None
+
+    unwrap(
+        deployments_create.sync_detailed(
+            client=api,
+            body=DeploymentCreateRequest(
+                name="gone",
+                model="replicate/hello-world",
+                version=HELLO_WORLD_VERSION,
+                hardware="cpu",
+                min_instances=0,
+                max_instances=1,
+            ),
+        )
+    )
+    assert unwrap(deployments_delete.sync_detailed(owner, "gone", client=api)) is None
+
+    stored = unwrap(
+        files_create.sync_detailed(
+            client=api, body=FileCreateRequest(content=Upload(payload=b"hi", file_name="a.txt"))
+        )
+    )
+    assert unwrap(files_delete.sync_detailed(stored.id, client=api)) is None
+    # Deleted twice: the 404 is still an error, not None.
+    with pytest.raises(NotFoundError):
+        unwrap(files_delete.sync_detailed(stored.id, client=api))

@@ -7,6 +7,7 @@ import gzip
 import importlib
 import json
 import re
+import typing
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from functools import cache
@@ -133,6 +134,14 @@ def _operations() -> tuple[tuple[str, re.Pattern[str], Operation], ...]:
     return tuple(found)
 
 
+def operation_named(operation_id: str) -> Operation:
+    """The operation of the spec with this `operationId`."""
+    for _, _, operation in _operations():
+        if operation.operation_id == operation_id:
+            return operation
+    raise LookupError(f"no operation {operation_id}")
+
+
 def operation_of(recorded: Recorded) -> Operation:
     """The operation a recorded request was; QUERY /models answers like models.list."""
     method = "GET" if recorded.method == "QUERY" else recorded.method
@@ -153,6 +162,17 @@ def validator(schema_json: str) -> Draft202012Validator:
     )
 
 
+def spec_errors(operation: Operation, status: int, body: Any) -> list[str]:
+    """What in an answer's body the spec's schema for that status does not allow."""
+    schema = operation.response_schema(status)
+    if schema is None:
+        return [f"{operation.operation_id} lists no {status} answer"]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator(json.dumps(schema)).iter_errors(body)
+    ]
+
+
 def normalized(value: Any) -> Any:
     """Compare timestamps by instant: the models re-emit them in isoformat()."""
     if isinstance(value, dict):
@@ -165,6 +185,33 @@ def normalized(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+@cache
+def _hints(model: type) -> dict[str, Any]:
+    import generated.models
+
+    names = {name: getattr(generated.models, name) for name in generated.models.__all__}
+    return typing.get_type_hints(model, localns=names)
+
+
+def assert_no_raw_dict_in_typed_fields(model: Any, where: str = "") -> None:
+    """Every attribute typed as a model holds that model (or None/Unset), recursively."""
+    import attrs
+
+    hints = _hints(type(model))
+    for field in attrs.fields(type(model)):
+        if field.name == "additional_properties":
+            continue
+        value = getattr(model, field.name)
+        allowed = typing.get_args(hints[field.name]) or (hints[field.name],)
+        models = [kind for kind in allowed if attrs.has(kind)]
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if attrs.has(type(item)):
+                assert_no_raw_dict_in_typed_fields(item, f"{where}{field.name}.")
+            elif models and isinstance(item, dict):
+                raise AssertionError(f"{where}{field.name} holds a raw dict, typed {allowed}")
 
 
 class Replay:

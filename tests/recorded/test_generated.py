@@ -13,7 +13,16 @@ from generated.client import Client as GeneratedClient
 from generated.errors import ParseError
 from generated.types import Unset
 
-from .conftest import BASE_URL, Recorded, json_answers, normalized, operation_of, recordings
+from .conftest import (
+    BASE_URL,
+    Recorded,
+    assert_no_raw_dict_in_typed_fields,
+    json_answers,
+    normalized,
+    operation_of,
+    recordings,
+    spec_errors,
+)
 
 ANSWERS = json_answers()
 
@@ -30,16 +39,7 @@ def test_every_recorded_request_is_an_operation_of_the_spec() -> None:
 
 @pytest.mark.parametrize("recorded", ANSWERS, ids=lambda r: r.name)
 def test_every_answer_validates_against_the_spec(recorded: Recorded) -> None:
-    operation = operation_of(recorded)
-    schema = operation.response_schema(recorded.status)
-    assert schema is not None, f"{operation.operation_id} lists no {recorded.status} answer"
-    from .conftest import validator
-
-    errors = [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for e in validator(json.dumps(schema)).iter_errors(recorded.json)
-    ]
-    assert errors == []
+    assert spec_errors(operation_of(recorded), recorded.status, recorded.json) == []
 
 
 def _declared(module: typing.Any, status: int) -> type | None:
@@ -67,27 +67,7 @@ def test_every_answer_parses_into_its_declared_type_and_loses_no_field(
     assert declared is not None
     assert isinstance(parsed, declared)
     assert normalized(parsed.to_dict()) == normalized(body)
-    _assert_no_raw_dict_in_typed_fields(parsed)
-
-
-def _assert_no_raw_dict_in_typed_fields(model: typing.Any, where: str = "") -> None:
-    """Every attribute typed as a model holds that model (or None/Unset), recursively."""
-    import generated.models
-
-    names = {name: getattr(generated.models, name) for name in generated.models.__all__}
-    hints = typing.get_type_hints(type(model), localns=names)
-    for field in attrs.fields(type(model)):
-        if field.name == "additional_properties":
-            continue
-        value = getattr(model, field.name)
-        allowed = typing.get_args(hints[field.name]) or (hints[field.name],)
-        models = [kind for kind in allowed if attrs.has(kind)]
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if attrs.has(type(item)):
-                _assert_no_raw_dict_in_typed_fields(item, f"{where}{field.name}.")
-            elif models and isinstance(item, dict):
-                raise AssertionError(f"{where}{field.name} holds a raw dict, typed {allowed}")
+    assert_no_raw_dict_in_typed_fields(parsed)
 
 
 def test_the_older_prediction_without_a_model_is_readable() -> None:

@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generated.errors import ParseError
-from generated.models import Prediction, Training
+from generated.models import Model, Prediction, Training
+from generated.types import Unset
 
-from .conftest import json_answers, spec
+from .conftest import json_answers, normalized, spec
 
 PREDICTIONS = [
     r.json for r in json_answers() if r.path.startswith("/predictions") and r.status < 300
@@ -23,6 +24,10 @@ KINDS: list[tuple[type[Any], list[dict[str, Any]]]] = [
     (Training, TRAININGS),
 ]
 REQUIRED = {"id", "version", "status", "created_at", "urls"}
+KNOWN = {
+    name: set(spec()["components"]["schemas"][name]["properties"])
+    for name in ("Prediction", "Training")
+}
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -45,7 +50,7 @@ def test_there_are_recorded_answers_of_both_kinds() -> None:
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 def test_any_extra_field_is_kept(kind: tuple[type[Any], Any], data: st.DataObject) -> None:
     answer = data.draw(answers(kind))
-    known = set(spec()["components"]["schemas"][kind[0].__name__]["properties"])
+    known = KNOWN[kind[0].__name__]  # read once: hypothesis times each example
     extra = data.draw(
         st.dictionaries(st.text(min_size=1).filter(lambda k: k not in known), json_values)
     )
@@ -119,3 +124,71 @@ def test_a_required_field_left_out_is_named(field: str) -> None:
 def test_an_answer_that_is_not_an_object_is_a_parse_error(garbage: Any) -> None:
     with pytest.raises(ParseError, match="expected an object"):
         Prediction.from_dict(garbage)
+
+
+# -- a model's embedded example and latest version ---------------------------------------------
+
+MODELS = [
+    r.json
+    for r in json_answers()
+    if r.method == "GET" and r.path.count("/") == 3 and r.path.startswith("/models/")
+]
+EMBEDDED = ["default_example", "latest_version"]
+
+
+def test_there_are_recorded_models_with_both_embedded_objects() -> None:
+    both = [m for m in MODELS if m["default_example"] and m["latest_version"]]
+    assert len(both) >= 2
+    assert any(m["default_example"] is None for m in MODELS)  # mattt/empty
+
+
+@given(data=st.data(), embedded=st.sampled_from(EMBEDDED))
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+def test_any_embedded_object_leaves_the_model_readable_and_loses_nothing(
+    data: st.DataObject, embedded: str
+) -> None:
+    """Replicate's schema leaves both free-form: whatever object comes, the model parses."""
+    model = copy.deepcopy(data.draw(st.sampled_from(MODELS)))
+    recorded = model[embedded] or {}
+    known = sorted(spec()["components"]["schemas"][_PARTIAL[embedded]]["properties"])
+    # Fields it knows, with any JSON value (often of the wrong type), and fields it does not.
+    odd = data.draw(st.dictionaries(st.sampled_from(known), json_values, max_size=4))
+    extra = data.draw(st.dictionaries(st.text(min_size=1), json_values, max_size=2))
+    kept = data.draw(st.sets(st.sampled_from(sorted(recorded)))) if recorded else set()
+    model[embedded] = {**{k: recorded[k] for k in kept}, **extra, **odd}
+    parsed = Model.from_dict(model)
+    inner = getattr(parsed, embedded)
+    assert type(inner).__name__ == _PARTIAL[embedded]
+    assert normalized(parsed.to_dict()) == normalized(model)
+    for field in known:
+        value = getattr(inner, field if field != "input" else "input_")
+        if field not in model[embedded]:
+            assert isinstance(value, Unset)
+        elif isinstance(value, Unset):  # unreadable as its type: kept as sent
+            assert inner.additional_properties[field] == model[embedded][field]
+
+
+def test_an_empty_example_and_version_are_read_as_empty() -> None:
+    model = {**MODELS[-1], "default_example": {}, "latest_version": {}}
+    parsed = Model.from_dict(model)
+    assert parsed.default_example.to_dict() == {}
+    assert isinstance(parsed.default_example.id, Unset)
+    assert isinstance(parsed.latest_version.id, Unset)
+    assert parsed.to_dict()["latest_version"] == {}
+
+
+def test_a_partial_example_is_typed_as_far_as_it_goes() -> None:
+    example = {"id": 42, "status": "succeeded", "urls": {"get": "https://x/1"}, "logs": None}
+    parsed = Model.from_dict({**MODELS[0], "default_example": example})
+    inner = parsed.default_example
+    assert inner.status == "succeeded"
+    assert inner.logs is None
+    assert isinstance(inner.id, Unset)
+    assert inner.additional_properties["id"] == 42
+    # PredictionUrls needs `cancel` too: unreadable, so kept as sent, not as a dict in `urls`.
+    assert isinstance(inner.urls, Unset)
+    assert inner.additional_properties["urls"] == {"get": "https://x/1"}
+    assert parsed.to_dict()["default_example"] == example
+
+
+_PARTIAL = {"default_example": "PartialPrediction", "latest_version": "PartialModelVersion"}

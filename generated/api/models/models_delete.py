@@ -31,7 +31,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Problem | None:
+) -> Problem | None:
     """The answer's body as the type its status promises.
 
     Raises `errors.ParseError` (with the response) when a successful answer
@@ -49,14 +49,14 @@ def _parse_response(
             failure = ParseError("", "", f"the body is not JSON ({error})")
         else:
             failure = ParseError.wrap("", "", error)
-        failure.model = failure.model or "Any | Problem"
+        failure.model = failure.model or "Problem | None"
         failure.response = response
         raise failure from error
 
 
 def _parse_body(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Problem | None:
+) -> Problem | None:
     if response.status_code == 204:
         response_204 = None
 
@@ -80,7 +80,7 @@ def _parse_body(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Problem]:
+) -> Response[Problem | None]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,7 +94,7 @@ def sync_detailed(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Problem]:
+) -> Response[Problem | None]:
     """Delete a model
 
      Only the owner's private models without versions can be deleted.
@@ -108,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | None]
     """
 
     kwargs = _get_kwargs(
@@ -128,7 +128,7 @@ def sync(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Problem | None:
+) -> Problem | None:
     """Delete a model
 
      Only the owner's private models without versions can be deleted.
@@ -142,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | None
     """
 
     return sync_detailed(
@@ -157,7 +157,7 @@ async def asyncio_detailed(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Problem]:
+) -> Response[Problem | None]:
     """Delete a model
 
      Only the owner's private models without versions can be deleted.
@@ -171,7 +171,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | None]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +189,7 @@ async def asyncio(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Problem | None:
+) -> Problem | None:
     """Delete a model
 
      Only the owner's private models without versions can be deleted.
@@ -203,7 +203,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | None
     """
 
     return (

@@ -33,7 +33,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Problem | None:
+) -> Problem | None:
     """The answer's body as the type its status promises.
 
     Raises `errors.ParseError` (with the response) when a successful answer
@@ -51,14 +51,14 @@ def _parse_response(
             failure = ParseError("", "", f"the body is not JSON ({error})")
         else:
             failure = ParseError.wrap("", "", error)
-        failure.model = failure.model or "Any | Problem"
+        failure.model = failure.model or "Problem | None"
         failure.response = response
         raise failure from error
 
 
 def _parse_body(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Problem | None:
+) -> Problem | None:
     if response.status_code == 202:
         response_202 = None
 
@@ -82,7 +82,7 @@ def _parse_body(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Problem]:
+) -> Response[Problem | None]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -97,7 +97,7 @@ def sync_detailed(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Problem]:
+) -> Response[Problem | None]:
     """Delete a model version and its predictions
 
      The deletion is queued and may take a few minutes to finish.
@@ -112,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | None]
     """
 
     kwargs = _get_kwargs(
@@ -134,7 +134,7 @@ def sync(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Problem | None:
+) -> Problem | None:
     """Delete a model version and its predictions
 
      The deletion is queued and may take a few minutes to finish.
@@ -149,7 +149,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | None
     """
 
     return sync_detailed(
@@ -166,7 +166,7 @@ async def asyncio_detailed(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Problem]:
+) -> Response[Problem | None]:
     """Delete a model version and its predictions
 
      The deletion is queued and may take a few minutes to finish.
@@ -181,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | None]
     """
 
     kwargs = _get_kwargs(
@@ -201,7 +201,7 @@ async def asyncio(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Problem | None:
+) -> Problem | None:
     """Delete a model version and its predictions
 
      The deletion is queued and may take a few minutes to finish.
@@ -216,7 +216,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | None
     """
 
     return (
