@@ -304,7 +304,7 @@ class ServerState:
             job.deadline_timer = asyncio.get_running_loop().call_later(
                 cancel_after, self._deadline_passed, job
             )
-        self.webhooks.notify(job, "start")
+        self.notify(job, "start")
         self._notify_watchers()
 
     def queue_seconds(self) -> float:
@@ -321,6 +321,10 @@ class ServerState:
         """Cancel a running job (a no-op for finished ones)."""
         if not job.terminal and job.task is not None:
             job.task.cancel()
+
+    def notify(self, job: Job, event: str) -> None:
+        """Something happened to ``job`` (start, output, logs, completed): webhooks follow."""
+        self.webhooks.notify(job, event)
 
     def on_finished(self, job: Job) -> None:
         """Called by the runner when a job reaches a terminal state."""
