@@ -54,6 +54,9 @@ def _prefer_wait(request: Request) -> float | None:
 
 
 MIN_CANCEL_AFTER = 5.0
+# The longest duration Go's time.Duration holds (2^63 - 1 ns, about 292 years): the
+# API's duration syntax is Go's, and a longer one is refused rather than clamped.
+MAX_CANCEL_AFTER = (2**63 - 1) / 1e9
 
 
 def _cancel_after(request: Request) -> float | None:
@@ -69,6 +72,10 @@ def _cancel_after(request: Request) -> float | None:
     if seconds < MIN_CANCEL_AFTER:
         raise Problem(
             400, f"Invalid Cancel-After header {header!r}: the minimum is {MIN_CANCEL_AFTER:g}s"
+        )
+    if seconds > MAX_CANCEL_AFTER:
+        raise Problem(
+            400, f"Invalid Cancel-After header {header!r}: the maximum is 2562047h47m16s"
         )
     return seconds
 

@@ -256,6 +256,31 @@ async def test_invalid_cancel_after_is_rejected(api: httpx.AsyncClient, value: s
     assert "Cancel-After" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("value", ["277777777h46m40s", "2562047h47m17s", "9999999999999999s"])
+async def test_a_cancel_after_longer_than_a_go_duration_is_refused_not_a_500(
+    server: LocalServer, api: httpx.AsyncClient, value: str
+) -> None:
+    # What the client sends for timeout=1e12: past what the API's durations hold.
+    response = await api.post(
+        "/models/replicate/hello-world/predictions",
+        json={"input": {"text": "q"}},
+        headers={"Cancel-After": value},
+    )
+    assert response.status_code == 400
+    assert "the maximum is 2562047h47m16s" in response.json()["detail"]
+    assert server.state.predictions == {}
+
+
+async def test_the_longest_cancel_after_is_taken(api: httpx.AsyncClient) -> None:
+    response = await api.post(
+        "/models/replicate/hello-world/predictions",
+        json={"input": {"text": "q"}},
+        headers={"Cancel-After": "2562047h47m16s", "Prefer": "wait"},
+    )
+    assert response.status_code == 201
+    assert int(response.json()["deadline"][:4]) > 2300  # some 292 years from now
+
+
 async def test_failing_model_sets_error_and_logs(api: httpx.AsyncClient) -> None:
     response = await api.post(
         "/models/replicate/fail/predictions",
