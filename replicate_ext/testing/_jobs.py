@@ -204,8 +204,13 @@ class JobHost(Protocol):
         """Bytes and content type of a data URL, an uploaded file or an output of ours."""
         ...
 
-    def add_trained_version(self, destination: str, runner: Runner) -> str:
-        """Push a version produced by a training onto ``destination``; returns its id."""
+    def add_trained_version(
+        self, destination: str, runner: Runner, schema: dict[str, Any] | None = None
+    ) -> str:
+        """Push a version produced by a training onto ``destination``; returns its id.
+
+        ``schema`` is its ``openapi_schema`` (default: the bundled trainable's).
+        """
         ...
 
 

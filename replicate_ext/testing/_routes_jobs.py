@@ -142,7 +142,7 @@ async def _start_prediction(
         job.deadline = job.created_at + timedelta(seconds=cancel_after)
     state.creations[route] += 1
     model.run_count += 1
-    state.launch(job, version.runner, cancel_after)
+    state.launch(job, state.runner_for(model, version), cancel_after)
     if wait is not None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(job.done.wait(), wait)

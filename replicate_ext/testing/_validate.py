@@ -160,8 +160,14 @@ def _describe(error: ValidationError, field: str) -> list[dict[str, str]]:
 
 
 def _entries(errors: Iterable[ValidationError], base: str) -> list[dict[str, str]]:
+    errors = list(errors)
+    # The Go validator stops at a value of the wrong type: no enum or bound is
+    # reported beside it.
+    mistyped = {tuple(e.relative_path) for e in errors if e.validator == "type"}
     found: list[dict[str, str]] = []
     for error in errors:
+        if tuple(error.relative_path) in mistyped and error.validator != "type":
+            continue
         field = ".".join([base, *(str(part) for part in error.relative_path)])
         found += _describe(error, field)
     return found
