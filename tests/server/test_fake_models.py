@@ -362,3 +362,20 @@ def test_a_faked_model_with_a_training_schema_trains_into_a_new_version(
     assert ref.startswith("test-user/mine:")
     assert client.run(ref, input={"prompt": "hi"}).endswith("to: hi")
     assert training.output.weights.startswith(f"{server.origin}/delivery/")
+
+
+def test_what_models_get_json_saves_is_a_model_the_server_can_fake(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from replicate_ext.cli._main import cli
+
+    env = {"REPLICATE_API_TOKEN": server.token, "REPLICATE_BASE_URL": server.base_url}
+    saved = CliRunner(env=env).invoke(cli, ["models", "get", IMAGE, "--json"])
+    assert saved.exit_code == 0, saved.output
+    (tmp_path / "saved.json").write_text(saved.stdout)
+    version = server.state.fake_model("acme/copy", tmp_path / "saved.json")
+    assert version == IMAGE_VERSION
+    original = server.state.models[IMAGE].versions[-1].openapi_schema
+    assert server.state.models["acme/copy"].versions[-1].openapi_schema == original
