@@ -1,4 +1,4 @@
-"""One headless Chromium for the whole session, driven by playwright, for the web pages' tests.
+"""One headless Chromium for all the web pages' tests, driven by playwright.
 
 Chromium is Debian's package (`apt-get install chromium`); playwright only drives
 it (`executable_path`) and never downloads a browser. Without either, the tests
@@ -57,9 +57,12 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Package scope: one browser for every test under tests/web, closed when they are done.
+# Playwright's sync API keeps an event loop running in this thread while it is open,
+# and the async tests that run after these need the thread to themselves.
+@pytest.fixture(scope="package")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    """A Chromium with a new, empty profile, shared by the session's web tests."""
+    """A Chromium with a new, empty profile, shared by the web tests."""
     reason = _missing()
     if reason is not None:
         if os.environ.get("REPLICATE_EXT_BROWSER_TESTS") == "required":
