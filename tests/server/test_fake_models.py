@@ -379,3 +379,19 @@ def test_what_models_get_json_saves_is_a_model_the_server_can_fake(
     assert version == IMAGE_VERSION
     original = server.state.models[IMAGE].versions[-1].openapi_schema
     assert server.state.models["acme/copy"].versions[-1].openapi_schema == original
+
+
+def test_replicate_ext_types_writes_a_typed_module_for_a_faked_model(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from replicate_ext.cli._main import cli
+
+    env = {"REPLICATE_API_TOKEN": server.token, "REPLICATE_BASE_URL": server.base_url}
+    target = tmp_path / "quick_image.py"
+    done = CliRunner(env=env).invoke(cli, ["types", IMAGE, "-o", str(target)])
+    assert done.exit_code == 0, done.output
+    module = target.read_text()
+    assert "aspect_ratio: NotRequired[AspectRatio]" in module
+    assert "'16:9'" in module
