@@ -39,6 +39,8 @@ _client: Client | None = None
 _async_clients: dict[Any, AsyncClient] = {}
 _closers: dict[Any, AsyncGenerator[None, None]] = {}
 _async_client: AsyncClient | None = None  # outside asyncio (trio)
+_users_client = False  # `_client` was handed over by set_default_client: never ours to close
+_users_async_client: AsyncClient | None = None  # set_default_client's, in every loop
 
 
 def _new_lock_after_fork() -> None:
@@ -65,6 +67,8 @@ def default_client() -> Client:
 def default_async_client() -> AsyncClient:
     """The `AsyncClient` the module-level async functions use in the running event loop."""
     global _async_client
+    if _users_async_client is not None:
+        return _users_async_client
     import asyncio
 
     try:
@@ -118,6 +122,43 @@ def _forget_closed_loops() -> None:
         if closer is not None:
             with contextlib.suppress(StopIteration, RuntimeError):
                 closer.aclose().send(None)  # ends at once: the loop is closed
+
+
+def set_default_client(client: Client | AsyncClient | None = None) -> None:
+    """Make the module-level functions use `client`, or with None, forget the default clients.
+
+    A `Client` serves `replicate_ext.run()` and the other sync functions; an
+    `AsyncClient` serves `async_run()` and the other async ones, in whichever
+    event loop they are awaited (an httpx async client belongs to one loop:
+    await them in the loop that uses it). A client handed over stays yours
+    to close. `set_default_client()` (None) closes the clients the module
+    built for itself and forgets every default, handed over or not: the next
+    call builds new ones from the environment as it is then
+    (`REPLICATE_API_TOKEN`, `REPLICATE_BASE_URL`), which is what a test that
+    changed the environment wants (the pytest fixture `replicate_env` does
+    both).
+    """
+    global _client, _users_client, _async_client, _users_async_client
+    if client is not None and not isinstance(client, (Client, AsyncClient)):
+        raise TypeError(
+            f"set_default_client takes a Client or an AsyncClient, not {type(client).__name__}"
+        )
+    with _lock:
+        if isinstance(client, Client):
+            previous, ours = _client, not _users_client
+            _client, _users_client = client, True
+        elif isinstance(client, AsyncClient):
+            previous, ours = None, False
+            _users_async_client = client
+        else:
+            previous, ours = _client, not _users_client
+            _client, _users_client = None, False
+            # Async clients are closed by awaiting, in their own loop: dropped here
+            # (a loop still running closes its client as it ends, through its closer).
+            _async_client, _users_async_client = None, None
+            _async_clients.clear()
+    if previous is not None and ours and previous is not client:
+        previous.close()
 
 
 def default_downloader() -> Downloader:
@@ -367,6 +408,7 @@ __all__ = [
     "run",
     "run_batch",
     "search_models",
+    "set_default_client",
     "stream",
     "stream_prediction",
     "train",

@@ -578,6 +578,14 @@ def webhooks_verify(
     default=None,
     help="Seconds a new prediction waits in the queue (not divided by --speed).",
 )
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="OWNER/NAME=FILE",
+    help="Fake a real model from its saved JSON (models get OWNER/NAME --json), a version's "
+    "or a Cog openapi_schema (repeatable).",
+)
 @click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
 def serve(
     host: str,
@@ -591,11 +599,12 @@ def serve(
     sync_data_urls: bool,
     faults: Sequence[str],
     queue_delay: float | None,
+    models: Sequence[str],
     log_level: str,
 ) -> None:
     """Serve a local, in-memory Replicate-compatible API (for tests and demos).
 
-    Then: export REPLICATE_BASE_URL=<the printed URL> REPLICATE_API_TOKEN=<the token>.
+    It prints the export line that points your code at it, and the address of its web pages.
     """
     try:
         from replicate_ext.testing.__main__ import main as serve_main
@@ -624,6 +633,8 @@ def serve(
         argv += ["--fault", fault]
     if queue_delay is not None:
         argv += ["--queue-delay", repr(queue_delay)]
+    for model in models:
+        argv += ["--model", model]
     code = serve_main(argv)
     if code == EXIT_USAGE:
         # The server has said which argument it refused, in one line.

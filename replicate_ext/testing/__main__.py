@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 
+from ._fake import ModelDocument, read_model_document
 from ._faults import parse_fault
 from ._server import bind_socket, make_server, new_token, origin_of
 from ._state import ServerState
@@ -57,13 +59,64 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             "ending in *, or ~regex (repeatable)"
         ),
     )
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=FILE",
+        help=(
+            "fake a real model from FILE: what the API answers for it "
+            "(replicate-ext models get OWNER/NAME --json), for a version, or a Cog "
+            "openapi_schema (repeatable)"
+        ),
+    )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (warning)")
     return parser.parse_args(argv)
+
+
+def read_models(options: Sequence[str]) -> dict[str, ModelDocument]:
+    """``OWNER/NAME=FILE`` options, read; a ValueError naming the one that is wrong."""
+    models = {}
+    for option in options:
+        name, equals, path = option.partition("=")
+        owner, _, model = name.partition("/")
+        if not equals or not path or not owner or not model or "/" in model:
+            raise ValueError(f"--model {option!r}: expected OWNER/NAME=FILE")
+        try:
+            models[name] = read_model_document(path)
+        except ValueError as error:
+            raise ValueError(f"--model {option!r}: {error}") from None
+    return models
+
+
+def announce(state: ServerState) -> None:
+    """What to paste to use the server, and where its pages are."""
+    base_url = f"{state.origin}/v1"
+    print(f"Replicate-compatible server: {base_url}", flush=True)
+    print(f"Token: {state.token}", flush=True)
+    print(f"Web pages: {state.origin}/", flush=True)
+    print("Point your code at it:", flush=True)
+    print(
+        f"  export REPLICATE_BASE_URL={shlex.quote(base_url)} "
+        f"REPLICATE_API_TOKEN={shlex.quote(state.token)}",
+        flush=True,
+    )
+    print(
+        f'Try: curl -H "Authorization: Bearer {state.token}" -H "Prefer: wait" '
+        f'-d \'{{"version": "replicate/hello-world", "input": {{"text": "Alice"}}}}\' '
+        f"{base_url}/predictions",
+        flush=True,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run until interrupted; returns the exit code."""
     args = parse_args(argv)
+    try:
+        models = read_models(args.model)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
     state = ServerState(
         token=args.token or new_token(),
         username=args.username,
@@ -72,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         keepalive_interval=args.keepalive,
         sync_data_urls=args.sync_data_urls,
         queue_delay=args.queue_delay,
+        models=models,
     )
     if args.rate_limit:
         state.enable_replicate_rate_limits()
@@ -84,17 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sock = bind_socket(args.host, args.port)
     state.set_origin(origin_of(sock))
 
-    def announce() -> None:
-        print(f"Replicate-compatible server: {state.origin}/v1", flush=True)
-        print(f"Token: {state.token}", flush=True)
-        print(
-            f'Try: curl -H "Authorization: Bearer {state.token}" -H "Prefer: wait" '
-            f'-d \'{{"version": "replicate/hello-world", "input": {{"text": "Alice"}}}}\' '
-            f"{state.origin}/v1/predictions",
-            flush=True,
-        )
-
-    server = make_server(state, announce, args.log_level)
+    server = make_server(state, lambda: announce(state), args.log_level)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

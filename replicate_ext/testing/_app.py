@@ -58,6 +58,7 @@ from ._routes_models import (
     update_model,
 )
 from ._state import ServerState
+from ._web import home, home_live, job_live, job_page
 
 ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/v1/account", get_account),
@@ -99,6 +100,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("DELETE", "/v1/files/{id}", delete_file),
     ("GET", "/v1/files/{id}/download", download_file),
     ("GET", "/delivery/{path:path}", delivery),
+    # The web pages (urls.web), for people rather than clients.
+    ("GET", "/", home),
+    ("GET", "/live", home_live),
+    ("GET", "/p/{id}", job_page),
+    ("GET", "/p/{id}/live", job_live),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -27,15 +28,59 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return JSONResponse(data, status_code=status, headers=headers)
 
 
+# Go's decoder, behind the real API, takes 10 000 levels; Python's encoder gives up near
+# its recursion limit (1 000), so a body much deeper than this one would be stored and
+# then break every answer that carries it. No model input comes close.
+MAX_JSON_DEPTH = 200
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range for a number")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in ``value``, counted without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_json(raw: bytes | str, what: str = "The request body") -> Any:
+    """Strict JSON, as the real API reads it: 400 for what it could not store and answer.
+
+    ``NaN``, ``Infinity`` and numbers too large for a double are not JSON (Python
+    reads them, then cannot write them back); neither is nesting deeper than
+    ``MAX_JSON_DEPTH``.
+    """
+    try:
+        data = json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        raise Problem(400, f"{what} is nested too deeply") from None
+    except ValueError as error:
+        raise Problem(400, f"{what} is not valid JSON: {error}") from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise Problem(400, f"{what} is nested too deeply (more than {MAX_JSON_DEPTH} levels)")
+    return data
+
+
 async def read_json(request: Request) -> dict[str, Any]:
     """The request body as a JSON object (an empty body is ``{}``); 400 otherwise."""
     raw = await request.body()
     if not raw.strip():
         return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise Problem(400, "The request body is not valid JSON") from None
+    data = parse_json(raw)
     if not isinstance(data, dict):
         raise Problem(400, "The request body must be a JSON object")
     return data

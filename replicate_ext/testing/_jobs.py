@@ -8,12 +8,9 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ._util import iso, utcnow
-
-if TYPE_CHECKING:
-    from ._state import ServerState
 
 TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
 # Replicate's queue and boot time, divided by the server's speed factor.
@@ -175,10 +172,52 @@ Runner = Callable[["RunContext"], Awaitable[Any]]
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
+class JobHost(Protocol):
+    """What a running job needs of the server that runs it (the ``ServerState``).
+
+    Written down here so that this module sits below the state, which stores
+    and launches jobs, rather than importing it back.
+    """
+
+    @property
+    def speed(self) -> float:
+        """The factor every model delay is divided by."""
+        ...
+
+    def queue_seconds(self) -> float:
+        """How long a new job waits before it starts."""
+        ...
+
+    def notify(self, job: Job, event: str) -> None:
+        """Something happened to ``job`` (start, output, logs, completed): webhooks follow."""
+        ...
+
+    def on_finished(self, job: Job) -> None:
+        """``job`` reached a terminal state."""
+        ...
+
+    def publish_output(self, path: str, data: bytes, content_type: str) -> str:
+        """Serve ``data`` at ``/delivery/<path>`` and return the full URL."""
+        ...
+
+    def resolve_file(self, url: str) -> tuple[bytes, str] | None:
+        """Bytes and content type of a data URL, an uploaded file or an output of ours."""
+        ...
+
+    def add_trained_version(
+        self, destination: str, runner: Runner, schema: dict[str, Any] | None = None
+    ) -> str:
+        """Push a version produced by a training onto ``destination``; returns its id.
+
+        ``schema`` is its ``openapi_schema`` (default: the bundled trainable's).
+        """
+        ...
+
+
 class RunContext:
     """What a bundled model sees while it runs: its input and ways to report progress."""
 
-    def __init__(self, job: Job, state: ServerState) -> None:
+    def __init__(self, job: Job, state: JobHost) -> None:
         self.job = job
         self.state = state
 
@@ -196,7 +235,7 @@ class RunContext:
         text = line + "\n"
         self.job.logs += text
         await self.job.record_event("logs", line)
-        self.state.webhooks.notify(self.job, "logs")
+        self.state.notify(self.job, "logs")
 
     async def write(self, text: str) -> None:
         r"""Append raw text to the logs, as a model writing without a newline (tqdm's ``\r``).
@@ -209,7 +248,7 @@ class RunContext:
         for piece in _LINE_BREAKS.split(text):
             if piece:
                 await self.job.record_event("logs", piece)
-        self.state.webhooks.notify(self.job, "logs")
+        self.state.notify(self.job, "logs")
 
     async def emit(self, item: Any) -> None:
         """Append one piece of an iterator output."""
@@ -218,7 +257,7 @@ class RunContext:
         self.job.output.append(item)
         data = item if isinstance(item, str) else json.dumps(item)
         await self.job.record_event("output", data)
-        self.state.webhooks.notify(self.job, "output")
+        self.state.notify(self.job, "output")
 
     def publish(self, name: str, data: bytes, content_type: str) -> str:
         """Serve ``data`` as an output file and return its URL."""
@@ -229,7 +268,7 @@ class RunContext:
         return self.state.resolve_file(url)
 
 
-async def run_job(job: Job, runner: Runner, state: ServerState) -> None:
+async def run_job(job: Job, runner: Runner, state: JobHost) -> None:
     """Drive a job from starting to a terminal state; cancellation means canceled."""
     context = RunContext(job, state)
     try:
@@ -254,7 +293,7 @@ async def run_job(job: Job, runner: Runner, state: ServerState) -> None:
         await finish(job, state, "failed")
 
 
-async def finish(job: Job, state: ServerState, status: str) -> None:
+async def finish(job: Job, state: JobHost, status: str) -> None:
     """Move a job to a terminal state, close its stream and send the completed webhook."""
     if job.terminal:
         return
@@ -268,4 +307,4 @@ async def finish(job: Job, state: ServerState, status: str) -> None:
     await job.record_event("done", "{}" if reason is None else json.dumps({"reason": reason}))
     job.done.set()
     state.on_finished(job)
-    state.webhooks.notify(job, "completed")
+    state.notify(job, "completed")

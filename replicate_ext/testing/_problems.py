@@ -54,11 +54,17 @@ class Problem(Exception):
         self.headers = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
-        """The JSON document."""
+        """The JSON document, its keys in the order the real API sends them."""
+        if self.invalid_fields:
+            # As the API's validation answers come: the title after the status.
+            return {
+                "detail": self.detail,
+                "status": self.status,
+                "title": self.title,
+                "invalid_fields": self.invalid_fields,
+            }
         document: dict[str, Any] = {"title": self.title} if self.title else {}
         document.update({"detail": self.detail, "status": self.status})
-        if self.invalid_fields:
-            document["invalid_fields"] = self.invalid_fields
         return document
 
     def encoded(self) -> bytes:
@@ -84,8 +90,17 @@ class Problem(Exception):
 
 
 def invalid_input(fields: Sequence[Mapping[str, str]]) -> Problem:
-    """A 422 listing every invalid field, with a detail that lists them too."""
-    lines = [f"- {field['field']}: {field['description']}" for field in fields]
+    """A 422 listing every invalid field, with a detail that lists them too.
+
+    Worded as the API words it: ``- input.width: Must be less than or equal to
+    256``, one line each, and ``- version is required`` for the body itself.
+    """
+    lines = [
+        f"- {field['field']}: {field['description']}"
+        if field["field"]
+        else f"- {field['description']}"
+        for field in fields
+    ]
     return Problem(
         422,
         "\n".join(lines) + "\n",

@@ -6,7 +6,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 import time
 from datetime import timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive
 
 from ._gateway import AUTH_SCOPE_KEY
-from ._http import field_error, json_response, path_param, server_state
+from ._http import field_error, json_response, parse_json, path_param, server_state
 from ._pagination import paginate
 from ._problems import Problem
 from ._records import StoredFile
@@ -67,8 +66,8 @@ async def create_file(request: Request) -> Response:
     metadata: Any = {}
     if isinstance(metadata_text, str) and metadata_text.strip():
         try:
-            metadata = json.loads(metadata_text)
-        except ValueError:
+            metadata = parse_json(metadata_text, "metadata")
+        except Problem:
             raise field_error("metadata", "metadata must be a JSON object") from None
         if not isinstance(metadata, dict):
             raise field_error("metadata", "metadata must be a JSON object")

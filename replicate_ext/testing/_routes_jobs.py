@@ -54,6 +54,9 @@ def _prefer_wait(request: Request) -> float | None:
 
 
 MIN_CANCEL_AFTER = 5.0
+# The longest duration Go's time.Duration holds (2^63 - 1 ns, about 292 years): the
+# API's duration syntax is Go's, and a longer one is refused rather than clamped.
+MAX_CANCEL_AFTER = (2**63 - 1) / 1e9
 
 
 def _cancel_after(request: Request) -> float | None:
@@ -70,6 +73,8 @@ def _cancel_after(request: Request) -> float | None:
         raise Problem(
             400, f"Invalid Cancel-After header {header!r}: the minimum is {MIN_CANCEL_AFTER:g}s"
         )
+    if seconds > MAX_CANCEL_AFTER:
+        raise Problem(400, f"Invalid Cancel-After header {header!r}: the maximum is 2562047h47m16s")
     return seconds
 
 
@@ -113,7 +118,7 @@ async def _start_prediction(
     wait = _prefer_wait(request)
     cancel_after = _cancel_after(request)
     if "input" not in body:
-        raise field_error("input", "input is required", "required")
+        raise field_error("", "input is required", "required")
     errors = validate_input(body["input"], version.openapi_schema)
     if errors:
         raise invalid_input(errors)
@@ -137,7 +142,7 @@ async def _start_prediction(
         job.deadline = job.created_at + timedelta(seconds=cancel_after)
     state.creations[route] += 1
     model.run_count += 1
-    state.launch(job, version.runner, cancel_after)
+    state.launch(job, state.runner_for(model, version), cancel_after)
     if wait is not None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(job.done.wait(), wait)
@@ -154,10 +159,16 @@ async def create_prediction(request: Request) -> Response:
     body = await read_json(request)
     version = body.get("version")
     if not isinstance(version, str) or not version:
-        raise field_error("version", "version is required", "required")
+        raise field_error("", "version is required", "required")
     found = state.find_version(version)
     if found is None:
-        raise field_error("version", f"Invalid version or not permitted: {version}")
+        # Word for word the API's answer (seen in the wild): a problem without fields.
+        raise Problem(
+            422,
+            "The specified version does not exist (or perhaps you don't have permission "
+            "to use it?)",
+            title="Invalid version or not permitted",
+        )
     model, found_version = found
     return await _start_prediction(request, "POST /v1/predictions", model, found_version, body)
 

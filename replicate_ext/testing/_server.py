@@ -6,13 +6,14 @@ import logging
 import secrets
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 
 import uvicorn
 
 from ._app import create_app
-from ._state import ServerState
+from ._fake import OutputFunction
+from ._state import ModelSource, ServerState
 
 
 def new_token() -> str:
@@ -104,7 +105,11 @@ class LocalServer:
                                   headers={"Authorization": f"Bearer {server.token}"})
 
     ``speed`` divides every model delay (and webhook throttling and retry backoff);
-    ``Prefer: wait`` and ``Cancel-After`` stay in real seconds.
+    ``Prefer: wait`` and ``Cancel-After`` stay in real seconds. ``models`` fakes
+    real models from their saved JSON (``{"owner/name": "model.json"}``, see
+    :meth:`ServerState.fake_model`) and ``outputs`` gives any model's output
+    from a function of its input (see :meth:`ServerState.set_output`); both
+    stay through ``reset()``.
     """
 
     def __init__(
@@ -122,6 +127,8 @@ class LocalServer:
         rate_limit: bool = False,
         log_level: str = "warning",
         queue_delay: float | None = None,
+        models: Mapping[str, ModelSource] | None = None,
+        outputs: Mapping[str, OutputFunction] | None = None,
     ) -> None:
         self.state = ServerState(
             token=token or new_token(),
@@ -132,6 +139,8 @@ class LocalServer:
             webhook_max_attempts=webhook_max_attempts,
             sync_data_urls=sync_data_urls,
             queue_delay=queue_delay,
+            models=models,
+            outputs=outputs,
         )
         if rate_limit:
             self.state.enable_replicate_rate_limits()

@@ -15,11 +15,13 @@ import threading
 import time
 import urllib.parse
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
+from ._fake import ModelDocument, OutputFunction, read_model_document, schema_runner, schema_trainer
 from ._faults import Fault, FaultInjector, FaultKind, FiredFault, RateLimiter
 from ._jobs import STARTING_DELAY, Job, Runner, run_job
 from ._models import (
@@ -36,6 +38,8 @@ from ._util import UTC, utcnow
 from ._webhooks import WebhookDelivery, WebhookSender
 
 T = TypeVar("T")
+ModelSource = str | Path | Mapping[str, Any] | ModelDocument
+"""A model to fake: a path to its saved JSON, that JSON parsed, or a read document."""
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 MAX_RECORDED_REQUESTS = 100_000
 _OWN_FILE_PATH = re.compile(r"^/v1/files/([^/]+)(?:/download)?/?$")
@@ -71,6 +75,8 @@ class ServerState:
         webhook_max_attempts: int = 4,
         sync_data_urls: bool = False,
         queue_delay: float | None = None,
+        models: Mapping[str, ModelSource] | None = None,
+        outputs: Mapping[str, OutputFunction] | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -109,6 +115,12 @@ class ServerState:
         self.outputs: dict[str, tuple[bytes, str]] = {}
         self.collections: tuple[Collection, ...] = COLLECTIONS
         self.closing = False
+        # Read now, so that a bad file fails at construction rather than at a reset.
+        self._initial_models = {
+            name: read_model_document(source) for name, source in (models or {}).items()
+        }
+        self._initial_outputs = dict(outputs or {})
+        self._outputs: dict[str, OutputFunction] = {}
         self._load_catalog()
 
     # -- catalog --------------------------------------------------------------------------
@@ -142,6 +154,11 @@ class ServerState:
                     )
                 )
             self.models[model.full_name] = model
+        for full_name, document in self._initial_models.items():
+            self.fake_model(full_name, document)
+        self._outputs = {}
+        for full_name, function in self._initial_outputs.items():
+            self.set_output(full_name, function)
 
     def _example(self, model: ModelRecord) -> dict[str, Any] | None:
         """A finished prediction to show as the model's default example."""
@@ -207,14 +224,20 @@ class ServerState:
                 return model, found
         return None
 
-    def add_trained_version(self, destination: str, runner: Runner) -> str:
-        """Push a version produced by a training onto ``destination``; returns its id."""
+    def add_trained_version(
+        self, destination: str, runner: Runner, schema: dict[str, Any] | None = None
+    ) -> str:
+        """Push a version produced by a training onto ``destination``; returns its id.
+
+        ``schema`` is its ``openapi_schema`` (default: the bundled trainable's).
+        """
         model = self.models[destination]
-        base = self.models[f"{BUNDLED_OWNER}/trainable"].versions[-1].openapi_schema
-        schema = copy.deepcopy(base)
-        schema["components"]["schemas"].pop("TrainingInput", None)
-        schema["components"]["schemas"].pop("TrainingOutput", None)
-        schema["paths"].pop("/trainings", None)
+        if schema is None:
+            base = self.models[f"{BUNDLED_OWNER}/trainable"].versions[-1].openapi_schema
+            schema = copy.deepcopy(base)
+            schema["components"]["schemas"].pop("TrainingInput", None)
+            schema["components"]["schemas"].pop("TrainingOutput", None)
+            schema["paths"].pop("/trainings", None)
         seed = f"{destination}:{len(model.versions)}:{secrets.token_hex(8)}"
         new_version = Version(
             id=hashlib.sha256(seed.encode()).hexdigest(),
@@ -280,6 +303,88 @@ class ServerState:
         model.versions.append(new_version)
         return new_version.id
 
+    def fake_model(self, full_name: str, source: ModelSource) -> str:
+        """Serve a real model, faked from what the API says of it; returns its latest version id.
+
+        ``source`` is a path to the JSON the API answers for the model
+        (``GET /models/{owner}/{name}``, as ``replicate-ext models get OWNER/NAME
+        --json`` saves it), for one of its versions, or for a page of its
+        versions, or a bare Cog ``openapi_schema``; or that JSON, parsed. The
+        model is then listed and its versions and schemas served (with the
+        version ids of the document, so references pinned to a version work);
+        its inputs are checked as Replicate checks them (422), and its
+        predictions log, take their time (divided by ``speed``) and return an
+        output made from its ``Output`` schema (see ``set_output`` to choose it).
+        A model with a ``TrainingInput`` can be trained too. Faking the same
+        name again adds the document's versions to it. ``reset()`` removes
+        models faked here; those given to the constructor stay.
+        """
+        owner, _, name = full_name.partition("/")
+        if not owner or not name or "/" in name:
+            raise ValueError(f"the model must be named 'owner/name', not {full_name!r}")
+        document = read_model_document(source)
+        fields = document.fields
+        description = fields.get("description") or ""
+        model = self.models.get(full_name)
+        if model is None:
+            model = ModelRecord(owner=owner, name=name)
+            for key, value in fields.items():
+                setattr(model, key, value)
+            model.visibility = "private" if fields.get("visibility") == "private" else "public"
+            self.models = {**self.models, full_name: model}
+        for fake in document.versions:
+            schema = fake.openapi_schema
+            trainer = None
+            if "TrainingInput" in schema.get("components", {}).get("schemas", {}):
+                trainer = schema_trainer(full_name, schema, description=description)
+            model.versions.append(
+                Version(
+                    id=fake.id or version_id(full_name, len(model.versions) + 1),
+                    created_at=fake.created_at,
+                    openapi_schema=schema,
+                    runner=schema_runner(full_name, schema, description=description),
+                    trainer=trainer,
+                    cog_version=fake.cog_version,
+                )
+            )
+        model.versions.sort(key=lambda version: version.created_at)
+        latest = model.latest_version
+        assert latest is not None
+        return latest.id
+
+    def set_output(self, full_name: str, function: OutputFunction | None) -> None:
+        """Make ``function`` give the output of every prediction of a model, faked or bundled.
+
+        ``function(input)`` gets the prediction's input (defaults applied) and
+        returns its output, or for a model whose output is an iterator, its
+        pieces (a list, a generator or an async generator: they are streamed as
+        they come). It may be async. Where a file goes, return ``bytes`` or a
+        ``pathlib.Path``: the server serves it and puts its URL in the output.
+        The model still logs and takes its time; an output that does not fit the
+        model's ``Output`` schema fails the prediction with the reason, and an
+        exception raised by ``function`` fails it with the exception's text
+        (``ModelError("...")`` for the message alone). ``None`` goes back to the
+        made-up output; ``reset()`` forgets what was set here.
+        """
+        if full_name not in self.models:
+            raise ValueError(f"no model {full_name!r} on this server")
+        if function is None:
+            self._outputs.pop(full_name, None)
+        else:
+            self._outputs = {**self._outputs, full_name: function}
+
+    def runner_for(self, model: ModelRecord, version: Version) -> Runner:
+        """What runs a prediction of ``version``: its own runner or the output set for it."""
+        function = self._outputs.get(model.full_name)
+        if function is None:
+            return version.runner
+        return schema_runner(
+            model.full_name,
+            version.openapi_schema,
+            description=model.description or "",
+            function=function,
+        )
+
     def account(self) -> dict[str, Any]:
         """The account the token belongs to."""
         return {
@@ -304,7 +409,7 @@ class ServerState:
             job.deadline_timer = asyncio.get_running_loop().call_later(
                 cancel_after, self._deadline_passed, job
             )
-        self.webhooks.notify(job, "start")
+        self.notify(job, "start")
         self._notify_watchers()
 
     def queue_seconds(self) -> float:
@@ -321,6 +426,10 @@ class ServerState:
         """Cancel a running job (a no-op for finished ones)."""
         if not job.terminal and job.task is not None:
             job.task.cancel()
+
+    def notify(self, job: Job, event: str) -> None:
+        """Something happened to ``job`` (start, output, logs, completed): webhooks follow."""
+        self.webhooks.notify(job, event)
 
     def on_finished(self, job: Job) -> None:
         """Called by the runner when a job reaches a terminal state."""

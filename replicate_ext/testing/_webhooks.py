@@ -46,6 +46,7 @@ class WebhookDelivery:
     error: str | None
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.time)  # when the answer (or the error) came
 
     def json(self) -> object:
         """The delivered prediction or training."""

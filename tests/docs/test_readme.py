@@ -6,12 +6,15 @@ REPLICATE_API_TOKEN and REPLICATE_BASE_URL set. A block right after an HTML
 comment `<!-- readme: continue -->` runs together with the block before it. A
 ```bash block right after `<!-- readme: run -->` is run first, by bash, in the
 same folder (the commands a reader types before the Python that follows).
+The files a reader would have saved beforehand (a model's JSON from the real
+API) are copied from `tests/docs/files` into that folder.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +23,7 @@ from typing import Any
 import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+FILES = Path(__file__).resolve().parent / "files"
 _BLOCK = re.compile(
     r"(<!-- readme: continue -->\s*)?```python\n(.*?)```|<!-- readme: run -->\s*```bash\n(.*?)```",
     re.DOTALL,
@@ -52,6 +56,8 @@ def test_the_readme_has_examples() -> None:
 
 @pytest.mark.parametrize(("where", "code"), examples(), ids=[where for where, _ in examples()])
 def test_readme_example_runs(where: str, code: str, replicate_server: Any, tmp_path: Path) -> None:
+    for saved in FILES.iterdir():
+        shutil.copy(saved, tmp_path / saved.name)
     env = {
         **os.environ,
         "REPLICATE_API_TOKEN": replicate_server.token,

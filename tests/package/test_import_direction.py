@@ -13,8 +13,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "replicate_ext"
 
 
-def sibling_imports() -> dict[str, set[str]]:
-    modules = {path.stem: path for path in PACKAGE.glob("_*.py")}
+def sibling_imports(package: Path = PACKAGE) -> dict[str, set[str]]:
+    modules = {path.stem: path for path in package.glob("_*.py")}
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         for node in ast.walk(ast.parse(path.read_text())):
@@ -60,6 +60,12 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_no_two_modules_import_each_other() -> None:
     graph = sibling_imports()
     assert len(graph) > 20  # the walk found the package
+    assert cycles(graph) == []
+
+
+def test_the_local_servers_modules_read_top_down_too() -> None:
+    graph = sibling_imports(PACKAGE / "testing")
+    assert len(graph) > 20
     assert cycles(graph) == []
 
 

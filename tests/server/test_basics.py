@@ -84,6 +84,44 @@ async def test_invalid_json_body_is_a_400_problem(api: httpx.AsyncClient) -> Non
     assert response.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"text": NaN}', "NaN is not a JSON value"),
+        ('{"text": Infinity}', "Infinity is not a JSON value"),
+        ('{"text": [-Infinity]}', "-Infinity is not a JSON value"),
+        ('{"text": 1e400}', "1e400 is out of range"),
+        ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        # Parsed by Python, yet too deep for its encoder once wrapped in a list page.
+        ('{"text": ' + "[" * 990 + "]" * 990 + "}", "nested too deeply"),
+    ],
+    ids=["nan", "infinity", "minus-infinity", "overflow", "100k-deep", "990-deep"],
+)
+async def test_a_body_the_server_could_not_answer_with_is_refused_and_not_stored(
+    server: LocalServer, api: httpx.AsyncClient, text: str, reason: str
+) -> None:
+    body = '{"version": "replicate/echo", "input": ' + text + "}"
+    for path in ("/predictions", "/models/replicate/echo/predictions"):
+        response = await api.post(path, content=body.encode())
+        assert response.status_code == 400, response.text
+        assert reason in response.json()["detail"]
+    assert server.state.predictions == {}
+    listed = await api.get("/predictions")
+    assert listed.status_code == 200
+    assert listed.json()["results"] == []
+
+
+async def test_the_deepest_body_allowed_is_stored_and_listed(api: httpx.AsyncClient) -> None:
+    def body(lists: int) -> bytes:
+        nested = "[" * lists + "]" * lists
+        return ('{"version": "replicate/echo", "input": {"other": ' + nested + "}}").encode()
+
+    # The body and its input are two levels: 198 lists make 200.
+    assert (await api.post("/predictions", content=body(198))).status_code == 201
+    assert (await api.post("/predictions", content=body(199))).status_code == 400
+    assert (await api.get("/predictions")).status_code == 200
+
+
 def test_importing_the_package_does_not_import_the_server_stack() -> None:
     code = (
         "import sys, replicate_ext.testing, replicate_ext.testing.pytest_plugin;"

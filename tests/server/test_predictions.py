@@ -98,7 +98,13 @@ async def test_older_versions_stay_runnable(api: httpx.AsyncClient) -> None:
 async def test_unknown_version_is_a_422(api: httpx.AsyncClient) -> None:
     response = await api.post("/predictions", json={"version": "0" * 64, "input": {}})
     assert response.status_code == 422
-    assert response.json()["invalid_fields"][0]["field"] == "version"
+    # As the API answers it: a title of its own, no invalid_fields.
+    assert response.json() == {
+        "title": "Invalid version or not permitted",
+        "detail": "The specified version does not exist "
+        "(or perhaps you don't have permission to use it?)",
+        "status": 422,
+    }
 
 
 async def test_model_predictions_route(server: LocalServer, api: httpx.AsyncClient) -> None:
@@ -161,7 +167,11 @@ async def test_input_validation_reports_invalid_fields(api: httpx.AsyncClient) -
         {"type": "required", "field": "input", "description": "text is required"}
     ]
     no_input = await api.post("/predictions", json={"version": "replicate/hello-world"})
-    assert no_input.json()["invalid_fields"][0]["field"] == "input"
+    # The body's own fields are named by the description alone, as the API does.
+    assert no_input.json()["invalid_fields"] == [
+        {"type": "required", "field": "", "description": "input is required"}
+    ]
+    assert no_input.json()["detail"] == "- input is required\n"
 
 
 async def test_cancel_a_running_prediction(api: httpx.AsyncClient) -> None:
@@ -254,6 +264,31 @@ async def test_invalid_cancel_after_is_rejected(api: httpx.AsyncClient, value: s
     )
     assert response.status_code == 400
     assert "Cancel-After" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["277777777h46m40s", "2562047h47m17s", "9999999999999999s"])
+async def test_a_cancel_after_longer_than_a_go_duration_is_refused_not_a_500(
+    server: LocalServer, api: httpx.AsyncClient, value: str
+) -> None:
+    # What the client sends for timeout=1e12: past what the API's durations hold.
+    response = await api.post(
+        "/models/replicate/hello-world/predictions",
+        json={"input": {"text": "q"}},
+        headers={"Cancel-After": value},
+    )
+    assert response.status_code == 400
+    assert "the maximum is 2562047h47m16s" in response.json()["detail"]
+    assert server.state.predictions == {}
+
+
+async def test_the_longest_cancel_after_is_taken(api: httpx.AsyncClient) -> None:
+    response = await api.post(
+        "/models/replicate/hello-world/predictions",
+        json={"input": {"text": "q"}},
+        headers={"Cancel-After": "2562047h47m16s", "Prefer": "wait"},
+    )
+    assert response.status_code == 201
+    assert int(response.json()["deadline"][:4]) > 2300  # some 292 years from now
 
 
 async def test_failing_model_sets_error_and_logs(api: httpx.AsyncClient) -> None:
