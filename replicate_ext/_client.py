@@ -516,8 +516,17 @@ _clients: weakref.WeakSet[_BaseClient] = weakref.WeakSet()
 
 
 def _forget_connections_after_fork() -> None:
+    _release_after_fork()
     for client in list(_clients):
         client._forget_connections()
+
+
+_held_across_fork: list[Any] = []  # the locks `_finish_imports_before_fork` took
+
+
+def _release_after_fork() -> None:
+    while _held_across_fork:
+        _held_across_fork.pop().release()
 
 
 # What a client's first requests import, beyond `replicate_ext` and this module:
@@ -525,6 +534,7 @@ def _forget_connections_after_fork() -> None:
 # the models of their answers. Each is a lazy import in some request's path.
 _REQUEST_MODULES = (
     "httpx",
+    "httpcore",  # imported by httpx's transports when they are made
     "certifi",
     "encodings.idna",  # asked for by the resolver, for the first host name looked up
     "generated.client",
@@ -566,12 +576,18 @@ def _finish_imports_before_fork() -> None:
 
     A thread in the middle of one at the fork would leave its module's import
     lock held in the child for ever, and the child's first request, importing
-    the same module, would hang. Importing it here waits for that thread to
+    the same module, would hang; the same for a TLS context being made (its
+    lock is held until the fork is done). Importing it here waits for that thread to
     finish, so the child inherits the modules whole. It costs nothing to a
     process without clients, and a process that forks workers imports in the
     parent what each of them would import anyway.
     """
-    if not _clients:
+    if not _clients or not any(name in sys.modules for name in _REQUEST_MODULES):
+        # No request has begun (it imports some of them first, and a module is in
+        # sys.modules from the start of its import): no thread is in the middle of
+        # a request's imports. Importing here would register other modules' fork
+        # hooks half-way through the fork (logging's would release a lock it never
+        # took).
         return
     import importlib
 
@@ -585,11 +601,18 @@ def _finish_imports_before_fork() -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001, S112 (never fail a fork; the child imports it)
             continue
+    # And no TLS context half made (OpenSSL's locks held) while the process forks.
+    from ._http import tls_lock
+
+    tls_lock.acquire()
+    _held_across_fork.append(tls_lock)
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
     os.register_at_fork(
-        before=_finish_imports_before_fork, after_in_child=_forget_connections_after_fork
+        before=_finish_imports_before_fork,
+        after_in_parent=_release_after_fork,
+        after_in_child=_forget_connections_after_fork,
     )
 
 

@@ -34,6 +34,7 @@ import copy
 import logging
 import os
 import sys
+import threading
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
@@ -283,6 +284,11 @@ def _own(
 
 
 _tls_contexts: dict[tuple[str | None, ...], Any] = {}
+# Held while a context is made. OpenSSL holds locks of its own while it loads the
+# CA bundle (with the GIL released): a fork() then would leave them held in the
+# child, whose first context would hang for ever. So a client's fork hook holds
+# it across the fork (`_client._finish_imports_before_fork`).
+tls_lock = threading.Lock()
 
 
 def _tls_context() -> Any:
@@ -300,7 +306,10 @@ def _tls_context() -> Any:
     key = tuple(os.environ.get(name) for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE"))
     context = _tls_contexts.get(key)
     if context is None:
-        context = _tls_contexts[key] = create()
+        with tls_lock:
+            context = _tls_contexts.get(key)
+            if context is None:
+                context = _tls_contexts[key] = create()
     return context
 
 
