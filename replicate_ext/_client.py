@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, overload
 
 from ._checks import (
+    base_url_option,
     cancel_after_seconds,
     clean_token,
     positive_seconds,
@@ -96,8 +97,9 @@ class _BaseClient:
             if not isinstance(transport, getattr(httpx, self._transport_kind)):
                 name = type(self).__name__
                 raise TypeError(f"{name} needs an httpx.{self._transport_kind} as its transport")
+        source = "base_url" if base_url else "REPLICATE_BASE_URL"
         base = base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
-        self.base_url = base.rstrip("/")
+        self.base_url = base_url_option(base, source)
         if http_client is not None:
             timeout = self._take_http_client(http_client, transport, timeout)
         timeout_option(timeout)
@@ -486,9 +488,11 @@ class Client(_BaseClient):
     """A client for Replicate's HTTP API.
 
     `api_token` defaults to `REPLICATE_API_TOKEN` and `base_url` to
-    `REPLICATE_BASE_URL` or https://api.replicate.com/v1; a missing token fails
-    at the first request. `timeout` (seconds, an `httpx.Timeout`, or None for
-    none) applies to each request; connecting gets at most 10 s of it.
+    `REPLICATE_BASE_URL` or https://api.replicate.com/v1 (an http(s) URL: one
+    without a path means `/v1` there, one without a scheme is a ValueError at
+    once); a missing token fails at the first request. `timeout` (seconds, an
+    `httpx.Timeout`, or None for none) applies to each request; connecting
+    gets at most 10 s of it.
     `max_retries` bounds retries of failed requests that are safe to repeat;
     `poll_interval` is the delay between polls of a prediction that has no
     event stream. Proxies named by HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and

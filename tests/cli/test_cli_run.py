@@ -220,6 +220,25 @@ def test_missing_token_is_a_usage_error(invoke: Invoke) -> None:
     )
 
 
+def test_a_base_url_without_a_path_runs_at_the_api_root(
+    invoke: Invoke, server: LocalServer
+) -> None:
+    origin = server.base_url.removesuffix("/v1")
+    result = invoke("--base-url", origin, "run", "-q", "replicate/hello-world", "-i", "text=root")
+    assert (result.exit_code, result.stdout) == (0, "hello root\n"), result.stderr
+    env = {"REPLICATE_BASE_URL": origin + "/"}
+    result = invoke("run", "-q", "replicate/hello-world", "-i", "text=env", env=env)
+    assert (result.exit_code, result.stdout) == (0, "hello env\n"), result.stderr
+
+
+def test_a_base_url_without_a_scheme_is_a_usage_error(invoke: Invoke, server: LocalServer) -> None:
+    host = server.base_url.removeprefix("http://")
+    line = _usage_error(invoke, "--base-url", host, "run", "replicate/hello-world", "-i", "text=x")
+    assert "base_url must be an http:// or https:// URL with a host, such as" in line
+    assert f"not {host!r} (it has no scheme" in line
+    assert server.state.requests == []
+
+
 def test_unknown_option_is_one_line(invoke: Invoke) -> None:
     line = _usage_error(invoke, "run", "replicate/hello-world", "--bogus")
     assert "No such option" in line
