@@ -361,6 +361,7 @@ class _BaseClient:
         timeout: float | None = None,
         progress: TrainingProgress | None = None,
         wait: bool = True,
+        strict: bool = True,
     ) -> Flow[Training]:
         from ._trainings import (
             TrainOptions,
@@ -372,7 +373,9 @@ class _BaseClient:
 
         # Checked here, before the flow runs: a bad call fails before any request.
         target, destination = training_ref(ref), destination_name(destination)
-        options = TrainOptions(webhook, webhook_events_filter, file_encoding, timeout, progress)
+        options = TrainOptions(
+            webhook, webhook_events_filter, file_encoding, timeout, progress, strict
+        )
         start = train_flow if wait else create_training_flow
         return start(self._ctx, target, destination, input, options)
 
@@ -659,6 +662,7 @@ class Client(_BaseClient):
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         file_encoding: FileEncoding = "auto",
+        strict: bool = True,
     ) -> Training:
         """Start fine-tuning the version `ref` (`owner/name:version`) without waiting for it.
 
@@ -666,11 +670,22 @@ class Client(_BaseClient):
         version; `input` holds the inputs of the model's `train()`, file inputs
         (a zip of images, say) encoded as `run()` encodes them: uploaded,
         streamed, above 256 KB; files over 100 MiB must be passed as URLs.
+        The input is first checked against the version's training schema
+        (`TrainingInput`, one request): a misspelled or mistyped input is an
+        `InputError` before anything is uploaded or paid for; `strict=False`
+        sends it unchecked, as does a version whose schema declares none.
         Raises `NotFoundError` if the destination does not exist. `wait()` for
         the training later, or use `train()`.
         """
         flow = self._train_flow(
-            ref, destination, input, webhook, webhook_events_filter, file_encoding, wait=False
+            ref,
+            destination,
+            input,
+            webhook,
+            webhook_events_filter,
+            file_encoding,
+            wait=False,
+            strict=strict,
         )
         return self._drive(flow)
 
@@ -685,10 +700,12 @@ class Client(_BaseClient):
         file_encoding: FileEncoding = "auto",
         timeout: float | None = None,
         progress: TrainingProgress | None = None,
+        strict: bool = True,
     ) -> Training:
         """Fine-tune the version `ref` into `destination` and return the training once it succeeds.
 
-        Takes the arguments of `create_training()`, then waits as `run()` does:
+        Takes the arguments of `create_training()` (the input checked the same
+        way, `strict=False` to skip it), then waits as `run()` does:
         `timeout` is a deadline for the whole training (kept by the client, as
         trainings have no `Cancel-After`), past which it is canceled and
         `PredictionTimeout` raised; `progress(training)` is called on every
@@ -707,6 +724,7 @@ class Client(_BaseClient):
             file_encoding,
             timeout,
             progress,
+            strict=strict,
         )
         return self._drive(flow)
 
@@ -1062,10 +1080,18 @@ class AsyncClient(_BaseClient):
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         file_encoding: FileEncoding = "auto",
+        strict: bool = True,
     ) -> Training:
         """Start a training without waiting for it; see `Client.create_training`."""
         flow = self._train_flow(
-            ref, destination, input, webhook, webhook_events_filter, file_encoding, wait=False
+            ref,
+            destination,
+            input,
+            webhook,
+            webhook_events_filter,
+            file_encoding,
+            wait=False,
+            strict=strict,
         )
         return await self._drive(flow)
 
@@ -1080,6 +1106,7 @@ class AsyncClient(_BaseClient):
         file_encoding: FileEncoding = "auto",
         timeout: float | None = None,  # noqa: ASYNC109 (a deadline for the training)
         progress: TrainingProgress | None = None,
+        strict: bool = True,
     ) -> Training:
         """Fine-tune a version and return the training once it succeeds; see `Client.train`.
 
@@ -1095,6 +1122,7 @@ class AsyncClient(_BaseClient):
             file_encoding,
             timeout,
             progress,
+            strict=strict,
         )
         return await self._drive(flow)
 
