@@ -15,11 +15,19 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from .._errors import PredictionTimeout
-from .._files import FileOutput, atomic_writer
+from .._files import FileOutput, atomic_writer, fit_name, name_max
 from .._progress import LogProgress, parse_progress
 from .._refs import Ref, parse_ref
 from ._api import create_prediction, final_output, resolve, to_json
-from ._app import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cli, fail, settings
+from ._app import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    cli,
+    describe_error,
+    fail,
+    settings,
+)
 from ._inputs import InputError, build_input, input_specs, streams_text
 
 if TYPE_CHECKING:
@@ -274,14 +282,17 @@ def file_name(url: str, index: int) -> str:
 
 def _unused(directory: Path, name: str, taken: set[Path]) -> Path:
     # Never overwrite: a second run, or two outputs with one name, get a suffix.
-    candidate = directory / name
-    stem, suffix = candidate.stem, candidate.suffix
-    counter = 1
-    while candidate in taken or candidate.exists():
-        candidate = directory / f"{stem}-{counter}{suffix}"
+    # A name longer than the file system takes is shortened, its suffix kept.
+    limit = name_max(directory)
+    counter = 0
+    while True:
+        tag = f"-{counter}" if counter else ""
+        fitted = Path(fit_name(name, limit - len(tag)))
+        candidate = directory / f"{fitted.stem}{tag}{fitted.suffix}"
+        if candidate not in taken and not candidate.exists():
+            taken.add(candidate)
+            return candidate
         counter += 1
-    taken.add(candidate)
-    return candidate
 
 
 def file_outputs(value: Any) -> Iterator[FileOutput]:
@@ -296,12 +307,20 @@ def file_outputs(value: Any) -> Iterator[FileOutput]:
             yield from file_outputs(item)
 
 
-def save_files(files: list[FileOutput], directory: Path, console: Console) -> dict[str, Path]:
-    """Download `files` into `directory`, with a progress bar on a terminal; url -> path."""
+def save_files(
+    files: list[FileOutput], directory: Path, console: Console
+) -> tuple[dict[str, Path], dict[str, str]]:
+    """Download `files` into `directory`, with a progress bar on a terminal.
+
+    Returns url -> path for the files saved and url -> why for those that
+    could not be: the run is paid for, so one file failing (the disk, the
+    download) neither stops the others nor loses its URL.
+    """
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     taken: set[Path] = set()
     saved: dict[str, Path] = {}
+    failed: dict[str, str] = {}
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -309,19 +328,23 @@ def save_files(files: list[FileOutput], directory: Path, console: Console) -> di
     )
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         for index, output in enumerate(files):
-            if output.url in saved:
+            if output.url in saved or output.url in failed:
                 continue
-            path = _unused(directory, file_name(output.url, index), taken)
-            task = progress.add_task(path.name, total=None)
-            size = 0
-            with atomic_writer(path) as handle:
-                for chunk in output.iter_bytes():
-                    handle.write(chunk)
-                    size += len(chunk)
-                    progress.update(task, completed=size)
-            progress.update(task, total=size, completed=size)
+            try:
+                path = _unused(directory, file_name(output.url, index), taken)
+                task = progress.add_task(path.name, total=None)
+                size = 0
+                with atomic_writer(path) as handle:
+                    for chunk in output.iter_bytes():
+                        handle.write(chunk)
+                        size += len(chunk)
+                        progress.update(task, completed=size)
+                progress.update(task, total=size, completed=size)
+            except Exception as error:  # noqa: BLE001 (reported with the URL, after the others)
+                failed[output.url] = " ".join(describe_error(error)[1].split())
+                continue
             saved[output.url] = path
-    return saved
+    return saved, failed
 
 
 def render(value: Any, saved: dict[str, Path]) -> str | None:
@@ -480,15 +503,21 @@ def run_command(
         click.echo(to_json(final))
     output = final_output(client, final)  # raises ModelError or PredictionCanceled
     files = list(file_outputs(output))
-    saved = save_files(files, directory, console) if directory is not None and files else {}
+    saved, failed = (
+        save_files(files, directory, console) if directory is not None and files else ({}, {})
+    )
     if as_json:
         for path in saved.values():
             click.echo(f"saved {path}", err=True)
-        return
-    if printer.printed:
+    elif printer.printed:
         for path in saved.values():
             click.echo(str(path))
-        return
-    text = render(output, saved)
-    if text is not None:
-        click.echo(text)
+    else:
+        text = render(output, saved)  # a file not saved shows as its URL
+        if text is not None:
+            click.echo(text)
+    if failed:
+        for url, why in failed.items():
+            click.echo(f"not saved: {url}: {why}", err=True)
+        count = "1 output file" if len(failed) == 1 else f"{len(failed)} output files"
+        fail(f"{count} could not be saved in {directory} (URLs above)", EXIT_FAILED)
