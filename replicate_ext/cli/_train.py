@@ -18,7 +18,7 @@ from .._errors import PredictionTimeout
 from .._jobs import outcome_error
 from .._trainings import destination_name, trained_ref, training_input_specs, training_ref
 from ._api import resolve, to_json
-from ._app import EXIT_FAILED, EXIT_INTERRUPTED, cli, fail, settings
+from ._app import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cli, fail, settings
 from ._inputs import InputError, build_input
 from ._run import StatusReporter, stderr_console
 
@@ -85,7 +85,8 @@ def train_command(
     try:
         model_input = build_input(inputs, training_input_specs(schema), model=f"train() of {label}")
     except InputError as error:
-        raise click.UsageError(str(error)) from None
+        # No --help hint: it does not list the inputs; the error names the unknown ones.
+        fail(str(error), EXIT_USAGE)
 
     started = time.monotonic()
     # --json is for programs: plain lines on stderr, never a live display.
