@@ -17,7 +17,9 @@ writes beside `Input` in the version's `openapi_schema` (the inputs of
 `train()`), read by `_schema` as `Input` is. That costs one request, the
 version's; a version whose schema declares no `TrainingInput` (or that has no
 schema) has nothing to check against, and its input is sent as given, as
-`strict=False` sends any.
+`strict=False` sends any. Trainable versions without one exist: a recorded
+answer of the real API for a stability-ai/sdxl version has none, and the API
+took a training of it.
 """
 
 from __future__ import annotations
