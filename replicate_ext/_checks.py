@@ -34,6 +34,36 @@ def cancel_after_seconds(value: Any) -> float:
     return seconds
 
 
+def base_url_option(value: Any, source: str = "base_url") -> str:
+    """`value` as the API root every request goes under; else an error naming `source`.
+
+    It must be an http(s) URL with a host: without a scheme it could only fail
+    later, at the first request, with an error about something else. A URL
+    with no path (`http://127.0.0.1:8787`, as `replicate` 1.x takes it) means
+    the API's root there, `/v1`.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    if not isinstance(value, str):
+        raise TypeError(f"{source} must be a URL string, not {type(value).__name__}")
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        host, _ = parts.hostname, parts.port  # .port raises ValueError for a bad one
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
+        why = "it has no scheme: start it with https:// or http://" if "://" not in text else ""
+        raise ValueError(
+            f"{source} must be an http:// or https:// URL with a host, such as "
+            f"https://api.replicate.com/v1, not {value!r}" + (f" ({why})" if why else "")
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"{source} must not have a query or a fragment, not {value!r}")
+    path = parts.path.rstrip("/") or "/v1"
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
 def webhook_url(url: Any) -> str:
     """`url` if Replicate may be sent to it: https, or plain http to this machine only."""
     from urllib.parse import urlsplit

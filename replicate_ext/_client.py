@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, overload
 
 from ._checks import (
+    base_url_option,
     cancel_after_seconds,
     clean_token,
     positive_seconds,
@@ -97,8 +98,9 @@ class _BaseClient:
             if not isinstance(transport, getattr(httpx, self._transport_kind)):
                 name = type(self).__name__
                 raise TypeError(f"{name} needs an httpx.{self._transport_kind} as its transport")
+        source = "base_url" if base_url else "REPLICATE_BASE_URL"
         base = base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
-        self.base_url = base.rstrip("/")
+        self.base_url = base_url_option(base, source)
         if http_client is not None:
             timeout = self._take_http_client(http_client, transport, timeout)
         timeout_option(timeout)
@@ -419,6 +421,7 @@ class _BaseClient:
         timeout: float | None = None,
         progress: TrainingProgress | None = None,
         wait: bool = True,
+        strict: bool = True,
     ) -> Flow[Training]:
         from ._trainings import (
             TrainOptions,
@@ -430,7 +433,9 @@ class _BaseClient:
 
         # Checked here, before the flow runs: a bad call fails before any request.
         target, destination = training_ref(ref), destination_name(destination)
-        options = TrainOptions(webhook, webhook_events_filter, file_encoding, timeout, progress)
+        options = TrainOptions(
+            webhook, webhook_events_filter, file_encoding, timeout, progress, strict
+        )
         start = train_flow if wait else create_training_flow
         return start(self._ctx, target, destination, input, options)
 
@@ -651,9 +656,11 @@ class Client(_BaseClient):
     """A client for Replicate's HTTP API.
 
     `api_token` defaults to `REPLICATE_API_TOKEN` and `base_url` to
-    `REPLICATE_BASE_URL` or https://api.replicate.com/v1; a missing token fails
-    at the first request. `timeout` (seconds, an `httpx.Timeout`, or None for
-    none) applies to each request; connecting gets at most 10 s of it.
+    `REPLICATE_BASE_URL` or https://api.replicate.com/v1 (an http(s) URL: one
+    without a path means `/v1` there, one without a scheme is a ValueError at
+    once); a missing token fails at the first request. `timeout` (seconds, an
+    `httpx.Timeout`, or None for none) applies to each request; connecting
+    gets at most 10 s of it.
     `max_retries` bounds retries of failed requests that are safe to repeat;
     `poll_interval` is the delay between polls of a prediction that has no
     event stream. Proxies named by HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and
@@ -824,6 +831,7 @@ class Client(_BaseClient):
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         file_encoding: FileEncoding = "auto",
+        strict: bool = True,
     ) -> Training:
         """Start fine-tuning the version `ref` (`owner/name:version`) without waiting for it.
 
@@ -831,11 +839,22 @@ class Client(_BaseClient):
         version; `input` holds the inputs of the model's `train()`, file inputs
         (a zip of images, say) encoded as `run()` encodes them: uploaded,
         streamed, above 256 KB; files over 100 MiB must be passed as URLs.
+        The input is first checked against the version's training schema
+        (`TrainingInput`, one request): a misspelled or mistyped input is an
+        `InputError` before anything is uploaded or paid for; `strict=False`
+        sends it unchecked, as does a version whose schema declares none.
         Raises `NotFoundError` if the destination does not exist. `wait()` for
         the training later, or use `train()`.
         """
         flow = self._train_flow(
-            ref, destination, input, webhook, webhook_events_filter, file_encoding, wait=False
+            ref,
+            destination,
+            input,
+            webhook,
+            webhook_events_filter,
+            file_encoding,
+            wait=False,
+            strict=strict,
         )
         return self._drive(flow)
 
@@ -850,10 +869,12 @@ class Client(_BaseClient):
         file_encoding: FileEncoding = "auto",
         timeout: float | None = None,
         progress: TrainingProgress | None = None,
+        strict: bool = True,
     ) -> Training:
         """Fine-tune the version `ref` into `destination` and return the training once it succeeds.
 
-        Takes the arguments of `create_training()`, then waits as `run()` does:
+        Takes the arguments of `create_training()` (the input checked the same
+        way, `strict=False` to skip it), then waits as `run()` does:
         `timeout` is a deadline for the whole training (kept by the client, as
         trainings have no `Cancel-After`), past which it is canceled and
         `PredictionTimeout` raised; `progress(training)` is called on every
@@ -872,6 +893,7 @@ class Client(_BaseClient):
             file_encoding,
             timeout,
             progress,
+            strict=strict,
         )
         return self._drive(flow)
 
@@ -1227,10 +1249,18 @@ class AsyncClient(_BaseClient):
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         file_encoding: FileEncoding = "auto",
+        strict: bool = True,
     ) -> Training:
         """Start a training without waiting for it; see `Client.create_training`."""
         flow = self._train_flow(
-            ref, destination, input, webhook, webhook_events_filter, file_encoding, wait=False
+            ref,
+            destination,
+            input,
+            webhook,
+            webhook_events_filter,
+            file_encoding,
+            wait=False,
+            strict=strict,
         )
         return await self._drive(flow)
 
@@ -1245,6 +1275,7 @@ class AsyncClient(_BaseClient):
         file_encoding: FileEncoding = "auto",
         timeout: float | None = None,  # noqa: ASYNC109 (a deadline for the training)
         progress: TrainingProgress | None = None,
+        strict: bool = True,
     ) -> Training:
         """Fine-tune a version and return the training once it succeeds; see `Client.train`.
 
@@ -1260,6 +1291,7 @@ class AsyncClient(_BaseClient):
             file_encoding,
             timeout,
             progress,
+            strict=strict,
         )
         return await self._drive(flow)
 

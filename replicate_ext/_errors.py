@@ -156,13 +156,18 @@ def _describe(
 ) -> str:
     head = " ".join(part for part in (str(status) if status else None, title) if part)
     text = f"{head}: {detail}" if head and detail else head or detail or "request failed"
-    if invalid:
-        fields = "; ".join(
+    # The API's detail usually lists the invalid fields already ("- input.x: ..."):
+    # only those it leaves out are added, so that none is said twice.
+    said = _one_line(detail or "")
+    fields = [
+        entry
+        for entry in (
             f"{f.get('field', '?')}: {f.get('description', f.get('type', 'invalid'))}"
             for f in invalid
         )
-        text = f"{text} ({fields})"
-    return text
+        if _one_line(entry) not in said
+    ]
+    return f"{text} ({'; '.join(fields)})" if fields else text
 
 
 class AuthenticationError(ReplicateError):

@@ -330,17 +330,86 @@ def _short(url: str, limit: int = 80) -> str:
     return url if len(url) <= limit else url[: limit - 3] + "..."
 
 
+NAME_MAX = 255
+"""The longest file name, in bytes, most file systems take (ext4, XFS, APFS, NTFS)."""
+
+
+def name_max(directory: str | os.PathLike[str]) -> int:
+    """The longest file name `directory`'s file system takes, in bytes (`NAME_MAX` if unknown)."""
+    try:
+        found = os.pathconf(directory, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or no answer
+        return NAME_MAX
+    return found if found > 0 else NAME_MAX
+
+
+def fit_name(name: str, limit: int = NAME_MAX) -> str:
+    """`name` cut to at most `limit` bytes, as the file system counts them, its suffix kept.
+
+    The stem is shortened at a character boundary (a UTF-8 name is never cut
+    inside a character); a suffix too long to keep is cut with the rest.
+    """
+    if len(os.fsencode(name)) <= limit:
+        return name
+    suffix = PurePath(name).suffix
+    room = limit - len(os.fsencode(suffix))
+    if not suffix or room < limit // 2:
+        suffix, room = "", limit
+    stem = name[: len(name) - len(suffix)]
+    kept: list[str] = []
+    for character in stem:
+        room -= len(os.fsencode(character))
+        if room < 0:
+            break
+        kept.append(character)
+    return "".join(kept) + suffix
+
+
+_TEMPORARY_EXTRA = len(".") + len(".") + 8 + len(".part")  # around the name: .NAME.XXXXXXXX.part
+
+
+def _create_temporary(target: Path) -> tuple[int, str]:
+    """A new file beside `target`, open for writing, named after it, with `target`'s mode.
+
+    Made by `os.open` with mode 0o666, so that the umask (and a default ACL)
+    applies to it as to any new file, where `mkstemp` would make it 0600; when
+    it replaces a file, it takes that file's mode.
+    """
+    directory = target.parent
+    stem = fit_name(target.name, name_max(directory) - _TEMPORARY_EXTRA)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temporary = str(directory / f".{stem}.{os.urandom(4).hex()}.part")
+        try:
+            descriptor = os.open(temporary, flags, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            return descriptor, temporary  # a new file: the umask decided
+        try:
+            os.chmod(temporary, mode)
+        except BaseException:
+            os.close(descriptor)
+            with suppress(OSError):
+                os.unlink(temporary)
+            raise
+        return descriptor, temporary
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
 @contextmanager
 def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """A file to write `path` through: it appears complete or not at all.
 
     The bytes go to a temporary file in the same directory, renamed over `path`
-    on success and removed on any error or interruption.
+    on success and removed on any error or interruption. A new file's mode
+    follows the umask, as `open()`'s does; a file replaced keeps its mode.
     """
     target = Path(path)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
+    descriptor, temporary = _create_temporary(target)
     try:
         with os.fdopen(descriptor, "wb") as file:
             yield file

@@ -10,6 +10,16 @@ are `_predictions.wait_flow`'s: the API runs a training as a prediction of
 `train()`, with the same statuses, and has no `Cancel-After` for it, so a
 `timeout` is kept by the client alone, which cancels the training when it
 passes.
+
+The input is checked before anything is uploaded or paid for, as `use()` and
+the command line check a prediction's: against the `TrainingInput` schema Cog
+writes beside `Input` in the version's `openapi_schema` (the inputs of
+`train()`), read by `_schema` as `Input` is. That costs one request, the
+version's; a version whose schema declares no `TrainingInput` (or that has no
+schema) has nothing to check against, and its input is sent as given, as
+`strict=False` sends any. Trainable versions without one exist: a recorded
+answer of the real API for a stability-ai/sdxl version has none, and the API
+took a training of it.
 """
 
 from __future__ import annotations
@@ -27,6 +37,8 @@ from ._flow import Flow, Send
 from ._jobs import TERMINAL, outcome_error
 from ._predictions import _CLOCK_SKEW, TrainingProgress, _ended_by_deadline, upload_flow, wait_flow
 from ._refs import Ref, parse_ref
+from ._resolve import resolve_flow
+from ._schema import InputSpec, check_input, input_specs
 
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
@@ -38,6 +50,7 @@ __all__ = [
     "destination_name",
     "train_flow",
     "trained_ref",
+    "training_input_specs",
     "training_ref",
 ]
 
@@ -78,10 +91,34 @@ def destination_name(destination: str) -> str:
     return destination
 
 
+def training_input_specs(openapi_schema: Any) -> dict[str, InputSpec] | None:
+    """The inputs of a version's `train()`: its schema's `TrainingInput`, read as `Input` is.
+
+    None when the schema declares none (then there is nothing to check against).
+    """
+    if not isinstance(openapi_schema, Mapping):
+        return None
+    components = openapi_schema.get("components")
+    if not isinstance(components, Mapping):
+        return None
+    schemas = components.get("schemas")
+    if not isinstance(schemas, Mapping) or "TrainingInput" not in schemas:
+        return None
+    swapped = {**schemas, "Input": schemas["TrainingInput"]}
+    return input_specs({**openapi_schema, "components": {**components, "schemas": swapped}})
+
+
 class TrainOptions:
     """The options of `create_training()` and `train()`; checked on the way in."""
 
-    __slots__ = ("file_encoding", "progress", "timeout", "webhook", "webhook_events_filter")
+    __slots__ = (
+        "file_encoding",
+        "progress",
+        "strict",
+        "timeout",
+        "webhook",
+        "webhook_events_filter",
+    )
 
     def __init__(
         self,
@@ -90,6 +127,7 @@ class TrainOptions:
         file_encoding: FileEncoding = "auto",
         timeout: float | None = None,
         progress: TrainingProgress | None = None,
+        strict: bool = True,
     ) -> None:
         self.webhook = None if webhook is None else webhook_url(webhook)
         self.webhook_events_filter = (
@@ -98,6 +136,21 @@ class TrainOptions:
         self.file_encoding = file_encoding
         self.timeout = None if timeout is None else positive_seconds("timeout", timeout)
         self.progress = progress
+        self.strict = bool(strict)
+
+
+def check_training_input_flow(ctx: Context, ref: Ref, input: Mapping[str, Any]) -> Flow[None]:
+    """Raise `InputError` for the first thing wrong with `input` as the inputs of `train()`.
+
+    Reads the version's schema (one request); sends nothing to check against
+    when it declares no `TrainingInput`.
+    """
+    found = yield from resolve_flow(ctx, ref)
+    specs = training_input_specs(found.openapi_schema)
+    if specs is None:
+        logger.debug("%s declares no TrainingInput: the input is sent unchecked", found.label)
+        return
+    check_input(specs, input, model=f"train() of {found.label}")
 
 
 def create_training_flow(
@@ -115,6 +168,9 @@ def create_training_flow(
     if input is None:
         raise TypeError("input is required: the inputs of the model's train(), as a mapping")
     encoded, uploads = encode_input(input, options.file_encoding)
+    if options.strict:
+        # Before any upload: a misspelled input must not cost a paid training.
+        yield from check_training_input_flow(ctx, ref, input)
     for upload in uploads:
         file = yield from upload_flow(ctx, upload)
         upload.container[upload.key] = file.urls.get

@@ -186,7 +186,10 @@ def _debug(ctx: click.Context) -> bool:
     "--base-url",
     envvar="REPLICATE_BASE_URL",
     metavar="URL",
-    help="API base URL (default: $REPLICATE_BASE_URL or https://api.replicate.com/v1).",
+    help=(
+        "API base URL (default: $REPLICATE_BASE_URL or https://api.replicate.com/v1); "
+        "without a path, /v1 on that host."
+    ),
 )
 @click.option(
     "--max-retries",

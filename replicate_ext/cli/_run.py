@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
 import re
 import sys
 import time
@@ -15,11 +16,19 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from .._errors import PredictionTimeout
-from .._files import FileOutput, atomic_writer
+from .._files import FileOutput, atomic_writer, fit_name, name_max
 from .._progress import LogProgress, parse_progress
 from .._refs import Ref, parse_ref
 from ._api import create_prediction, final_output, resolve, to_json
-from ._app import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cli, fail, settings
+from ._app import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    cli,
+    describe_error,
+    fail,
+    settings,
+)
 from ._inputs import InputError, build_input, input_specs, streams_text
 
 if TYPE_CHECKING:
@@ -35,10 +44,25 @@ CREATE_WAIT = 1
 
 
 def stderr_console() -> Console:
-    """A rich console on stderr (looked up at each write, so tests can capture it)."""
+    """A rich console on stderr (looked up at each write, so tests can capture it).
+
+    On a pipe or in a file, lines are written whole: rich would otherwise cut
+    them at 80 columns, breaking log lines that CI logs and `grep` read.
+    """
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False)
+    console.soft_wrap = not console.is_terminal
+    return console
+
+
+def shares_stream(one: TextIO, other: TextIO) -> bool:
+    """Whether two streams write to one file, pipe or terminal (`2>&1`, `&> log`)."""
+    try:
+        first, second = os.fstat(one.fileno()), os.fstat(other.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (captured, closed)
+        return False
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
 
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -195,10 +219,21 @@ class StatusReporter:
             self._console.print(f"{stamp} {status}", markup=False)
 
     def stop(self) -> None:
-        """Remove the status line and bar (for good); plain lines need no cleanup."""
+        """Replace the status line and bar (for good) with a line naming the prediction.
+
+        The id stays on the terminal, to look the prediction up later; plain
+        lines need no cleanup, having named it first.
+        """
         if self._live is not None:
             self._live.stop()
             self._live = None
+            if self._prediction is not None:
+                status = self._status or "starting"
+                self._console.print(
+                    f"{self._noun} {self._prediction.id} ({status}, {self.elapsed():.1f}s)",
+                    style="dim",
+                    markup=False,
+                )
 
 
 def _log_text(line: str) -> Text:
@@ -226,14 +261,17 @@ def _bar(progress: LogProgress) -> RenderableType:
 
 
 class PiecePrinter:
-    """Writes output as it arrives: text pieces as they are, other pieces one per line."""
+    """Writes output as it arrives: text pieces as they are, other pieces one per line.
+
+    `open_line` says whether the text written so far ends inside a line.
+    """
 
     def __init__(self, out: TextIO, *, text: bool, on_first: Any = None) -> None:
         self._out = out
         self._text = text
         self._on_first = on_first
         self.printed = 0
-        self.last = ""
+        self.open_line = False
 
     def update(self, prediction: Prediction) -> None:
         """Write the pieces of `prediction.output` not written yet."""
@@ -245,15 +283,40 @@ class PiecePrinter:
         for piece in output[self.printed :]:
             chunk = piece if isinstance(piece, str) else json.dumps(piece)
             self._out.write(chunk if self._text else chunk + "\n")
-            self.last = chunk
+            if chunk:
+                self.open_line = self._text and not chunk.endswith("\n")
         self.printed = len(output)
         self._out.flush()
 
     def finish(self) -> None:
-        """End streamed text with a newline, as a shell prompt expects one."""
-        if self._text and self.printed and not self.last.endswith("\n"):
+        """End streamed text with a newline, as a shell prompt expects one.
+
+        Not when stderr, sharing the stream, has ended the line already.
+        """
+        if self.open_line:
             self._out.write("\n")
             self._out.flush()
+            self.open_line = False
+
+
+def break_open_lines(console: Console, printer: PiecePrinter) -> None:
+    """Start each line `console` prints on a line of its own, never after `printer`'s text.
+
+    For stdout and stderr on one pipe or file (`2>&1 | tee log`): streamed text
+    stops mid-line, and a log line printed then would be glued to it. The break
+    goes to stderr, so stdout's own bytes stay as the model wrote them.
+    """
+    from rich.console import RenderHook
+    from rich.text import Text
+
+    class LineBreaker(RenderHook):
+        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+            if not printer.open_line:
+                return renderables
+            printer.open_line = False
+            return [Text(""), *renderables]  # an empty line of text: the break
+
+    console.push_render_hook(LineBreaker())
 
 
 # -- saving files -------------------------------------------------------------------------
@@ -274,14 +337,17 @@ def file_name(url: str, index: int) -> str:
 
 def _unused(directory: Path, name: str, taken: set[Path]) -> Path:
     # Never overwrite: a second run, or two outputs with one name, get a suffix.
-    candidate = directory / name
-    stem, suffix = candidate.stem, candidate.suffix
-    counter = 1
-    while candidate in taken or candidate.exists():
-        candidate = directory / f"{stem}-{counter}{suffix}"
+    # A name longer than the file system takes is shortened, its suffix kept.
+    limit = name_max(directory)
+    counter = 0
+    while True:
+        tag = f"-{counter}" if counter else ""
+        fitted = Path(fit_name(name, limit - len(tag)))
+        candidate = directory / f"{fitted.stem}{tag}{fitted.suffix}"
+        if candidate not in taken and not candidate.exists():
+            taken.add(candidate)
+            return candidate
         counter += 1
-    taken.add(candidate)
-    return candidate
 
 
 def file_outputs(value: Any) -> Iterator[FileOutput]:
@@ -296,12 +362,20 @@ def file_outputs(value: Any) -> Iterator[FileOutput]:
             yield from file_outputs(item)
 
 
-def save_files(files: list[FileOutput], directory: Path, console: Console) -> dict[str, Path]:
-    """Download `files` into `directory`, with a progress bar on a terminal; url -> path."""
+def save_files(
+    files: list[FileOutput], directory: Path, console: Console
+) -> tuple[dict[str, Path], dict[str, str]]:
+    """Download `files` into `directory`, with a progress bar on a terminal.
+
+    Returns url -> path for the files saved and url -> why for those that
+    could not be: the run is paid for, so one file failing (the disk, the
+    download) neither stops the others nor loses its URL.
+    """
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     taken: set[Path] = set()
     saved: dict[str, Path] = {}
+    failed: dict[str, str] = {}
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -309,19 +383,23 @@ def save_files(files: list[FileOutput], directory: Path, console: Console) -> di
     )
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         for index, output in enumerate(files):
-            if output.url in saved:
+            if output.url in saved or output.url in failed:
                 continue
-            path = _unused(directory, file_name(output.url, index), taken)
-            task = progress.add_task(path.name, total=None)
-            size = 0
-            with atomic_writer(path) as handle:
-                for chunk in output.iter_bytes():
-                    handle.write(chunk)
-                    size += len(chunk)
-                    progress.update(task, completed=size)
-            progress.update(task, total=size, completed=size)
+            try:
+                path = _unused(directory, file_name(output.url, index), taken)
+                task = progress.add_task(path.name, total=None)
+                size = 0
+                with atomic_writer(path) as handle:
+                    for chunk in output.iter_bytes():
+                        handle.write(chunk)
+                        size += len(chunk)
+                        progress.update(task, completed=size)
+                progress.update(task, total=size, completed=size)
+            except Exception as error:  # noqa: BLE001 (reported with the URL, after the others)
+                failed[output.url] = " ".join(describe_error(error)[1].split())
+                continue
             saved[output.url] = path
-    return saved
+    return saved, failed
 
 
 def render(value: Any, saved: dict[str, Path]) -> str | None:
@@ -347,6 +425,13 @@ def render(value: Any, saved: dict[str, Path]) -> str | None:
 
 
 # -- the command ---------------------------------------------------------------------------
+
+
+def inputs_hint(ref: Ref) -> str:
+    """Where an input error sends the user: the command that lists the model's inputs."""
+    if ref.kind == "deployment" or ref.owner is None:
+        return ""  # `models get` takes neither a deployment nor a bare version id
+    return f" (see 'replicate-ext models get {ref.owner}/{ref.name}' for its inputs)"
 
 
 def _parse_ref(text: str) -> Ref:
@@ -422,7 +507,7 @@ def run_command(
     try:
         model_input = build_input(inputs, input_specs(schema), model=label)
     except InputError as error:
-        raise click.UsageError(str(error)) from None
+        fail(f"{error}{inputs_hint(parsed)}", EXIT_USAGE)
     directory = _output_dir(output_dir)
 
     text_model = streams_text(schema)
@@ -451,6 +536,8 @@ def run_command(
         text=text_model,
         on_first=reporter.stop if stdout.isatty() else None,
     )
+    if streaming and shares_stream(stdout, sys.stderr):
+        break_open_lines(console, printer)
 
     def progress(update: Prediction) -> None:
         reporter.update(update)
@@ -480,15 +567,21 @@ def run_command(
         click.echo(to_json(final))
     output = final_output(client, final)  # raises ModelError or PredictionCanceled
     files = list(file_outputs(output))
-    saved = save_files(files, directory, console) if directory is not None and files else {}
+    saved, failed = (
+        save_files(files, directory, console) if directory is not None and files else ({}, {})
+    )
     if as_json:
         for path in saved.values():
             click.echo(f"saved {path}", err=True)
-        return
-    if printer.printed:
+    elif printer.printed:
         for path in saved.values():
             click.echo(str(path))
-        return
-    text = render(output, saved)
-    if text is not None:
-        click.echo(text)
+    else:
+        text = render(output, saved)  # a file not saved shows as its URL
+        if text is not None:
+            click.echo(text)
+    if failed:
+        for url, why in failed.items():
+            click.echo(f"not saved: {url}: {why}", err=True)
+        count = "1 output file" if len(failed) == 1 else f"{len(failed)} output files"
+        fail(f"{count} could not be saved in {directory} (URLs above)", EXIT_FAILED)

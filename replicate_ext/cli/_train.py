@@ -10,39 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .._errors import PredictionTimeout
 from .._jobs import outcome_error
-from .._trainings import destination_name, trained_ref, training_ref
+from .._trainings import destination_name, trained_ref, training_input_specs, training_ref
 from ._api import resolve, to_json
-from ._app import EXIT_FAILED, EXIT_INTERRUPTED, cli, fail, settings
-from ._inputs import InputError, build_input, input_specs
+from ._app import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cli, fail, settings
+from ._inputs import InputError, build_input
 from ._run import StatusReporter, stderr_console
 
 if TYPE_CHECKING:
     from generated.models.training import Training
-
-
-def training_inputs(openapi_schema: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    """The version's schema with its `TrainingInput` in the place of `Input`.
-
-    `input_specs` then reads the inputs of `train()`; None when the version
-    declares none (its inputs are then sent as given, as strings).
-    """
-    if openapi_schema is None:
-        return None
-    components = openapi_schema.get("components")
-    if not isinstance(components, Mapping):
-        return None
-    schemas = components.get("schemas")
-    if not isinstance(schemas, Mapping) or "TrainingInput" not in schemas:
-        return None
-    swapped = {**schemas, "Input": schemas["TrainingInput"]}
-    return {**openapi_schema, "components": {**components, "schemas": swapped}}
 
 
 @cli.command("train")
@@ -102,16 +83,20 @@ def train_command(
     client = settings().client()
     _, schema, label = resolve(client, target)
     try:
-        model_input = build_input(inputs, input_specs(training_inputs(schema)), model=label)
+        model_input = build_input(inputs, training_input_specs(schema), model=f"train() of {label}")
     except InputError as error:
-        raise click.UsageError(str(error)) from None
+        # No --help hint: it does not list the inputs; the error names the unknown ones.
+        fail(str(error), EXIT_USAGE)
 
     started = time.monotonic()
     # --json is for programs: plain lines on stderr, never a live display.
     reporter = StatusReporter(stderr_console(), quiet=quiet, plain=as_json, noun="training")
     training: Training | None = None
     try:
-        training = client.create_training(ref, destination=destination, input=model_input)
+        # Checked above against the same schema: strict=False spares a second lookup.
+        training = client.create_training(
+            ref, destination=destination, input=model_input, strict=False
+        )
         left = None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
         final = client.wait(training, timeout=left, progress=reporter.update)
     except KeyboardInterrupt:

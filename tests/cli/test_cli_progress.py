@@ -81,8 +81,12 @@ def test_a_terminal_shows_one_bar_advancing_under_the_log_lines(
     # The other log lines are printed once, above it; the raw progress lines are not.
     assert shown.count("Rendering image 1/1 (8x8)\n") == 1
     assert not TQDM_LINE.search(shown)
-    # The display is erased at the end (its two lines), and the output follows.
-    assert re.search(r"\x1b\[1A\x1b\[2K\x1b\[1A\x1b\[2Khttp://\S+/out-0\.png\n$", shown), shown
+    # The display is erased at the end (its two lines), a line naming the
+    # prediction takes its place, and the output follows.
+    erased = r"\x1b\[1A\x1b\[2K\x1b\[1A\x1b\[2K"
+    named = r".*prediction \w+ \(succeeded, [\d.]+s\)\S*\n"
+    end = erased + named + r"http://\S+/out-0\.png\n$"
+    assert re.search(end, shown), shown
 
 
 def test_json_on_a_terminal_draws_no_bar(subprocess_env: dict[str, str]) -> None:

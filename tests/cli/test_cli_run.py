@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import stat
 from pathlib import Path
 
 import httpx
 
-from replicate_ext.testing import LocalServer
+from replicate_ext.testing import LocalServer, RunContext
 
 from .conftest import Invoke
 
@@ -79,6 +82,52 @@ def test_file_outputs_are_saved_into_the_output_dir(invoke: Invoke, tmp_path: Pa
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["out-0.png", "out-1.png", "out-0-1.png", "out-1-1.png"]
     )
+
+
+def test_a_file_name_over_the_limit_is_shortened_keeping_its_suffix(
+    invoke: Invoke, server: LocalServer, tmp_path: Path
+) -> None:
+    async def long_name(ctx: RunContext) -> str:
+        return ctx.publish("n" * 300 + ".png", PNG_SIGNATURE, "image/png")
+
+    server.state.add_model("test-user/long-name", long_name, inputs={})
+    out = tmp_path / "out"
+    names = []
+    for _ in range(2):
+        result = invoke("run", "-q", "test-user/long-name", "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        names.append(Path(result.stdout.strip()).name)
+    assert names == ["n" * 251 + ".png", "n" * 249 + "-1.png"]
+    assert sorted(path.name for path in out.iterdir()) == sorted(names)  # no leftovers
+
+
+def test_saved_files_follow_the_umask(invoke: Invoke, tmp_path: Path) -> None:
+    before = os.umask(0o022)
+    try:
+        result = invoke("run", "-q", "replicate/make-image", "-o", str(tmp_path))
+    finally:
+        os.umask(before)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_IMODE(Path(result.stdout.strip()).stat().st_mode) == 0o644
+
+
+def test_a_file_that_cannot_be_saved_still_gets_its_url_printed(
+    invoke: Invoke, server: LocalServer, tmp_path: Path
+) -> None:
+    # The run is paid for: the other file is saved, this one's URL is not lost.
+    server.state.inject_fault("status", re.compile(r"/delivery/.+/out-1\.png"), status=410)
+    args = ("run", "-q", "replicate/make-image", "-i", "num_outputs=2", "-o", str(tmp_path))
+    result = invoke(*args)
+    assert result.exit_code == 1
+    saved, url = result.stdout.splitlines()
+    assert Path(saved).read_bytes().startswith(PNG_SIGNATURE)
+    assert url.startswith("http")
+    assert url.endswith("/out-1.png")
+    why, error = result.stderr.splitlines()
+    assert why.startswith(f"not saved: {url}: downloading ")
+    assert why.endswith(" failed: HTTP 410")
+    assert error == f"Error: 1 output file could not be saved in {tmp_path} (URLs above)"
+    assert [path.name for path in tmp_path.iterdir()] == [Path(saved).name]
 
 
 def test_without_output_dir_file_urls_are_printed(invoke: Invoke) -> None:
@@ -218,6 +267,25 @@ def test_missing_token_is_a_usage_error(invoke: Invoke) -> None:
     assert result.stderr.strip() == (
         "Error: no API token: set REPLICATE_API_TOKEN or pass --api-token"
     )
+
+
+def test_a_base_url_without_a_path_runs_at_the_api_root(
+    invoke: Invoke, server: LocalServer
+) -> None:
+    origin = server.base_url.removesuffix("/v1")
+    result = invoke("--base-url", origin, "run", "-q", "replicate/hello-world", "-i", "text=root")
+    assert (result.exit_code, result.stdout) == (0, "hello root\n"), result.stderr
+    env = {"REPLICATE_BASE_URL": origin + "/"}
+    result = invoke("run", "-q", "replicate/hello-world", "-i", "text=env", env=env)
+    assert (result.exit_code, result.stdout) == (0, "hello env\n"), result.stderr
+
+
+def test_a_base_url_without_a_scheme_is_a_usage_error(invoke: Invoke, server: LocalServer) -> None:
+    host = server.base_url.removeprefix("http://")
+    line = _usage_error(invoke, "--base-url", host, "run", "replicate/hello-world", "-i", "text=x")
+    assert "base_url must be an http:// or https:// URL with a host, such as" in line
+    assert f"not {host!r} (it has no scheme" in line
+    assert server.state.requests == []
 
 
 def test_unknown_option_is_one_line(invoke: Invoke) -> None:

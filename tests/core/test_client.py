@@ -61,6 +61,48 @@ def test_token_stays_out_of_reprs_and_logs(server, caplog: pytest.LogCaptureFixt
     assert repr(client) == f"Client(base_url={server.base_url!r})"
 
 
+# -- the base URL -----------------------------------------------------------------------------
+
+
+def _origin(server) -> str:
+    return server.base_url.removesuffix("/v1")
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_a_base_url_without_a_path_means_the_api_root(server, suffix: str) -> None:
+    # As replicate 1.x takes it: http://127.0.0.1:8787, the API under /v1.
+    with Client(server.token, base_url=_origin(server) + suffix) as client:
+        assert client.base_url == server.base_url
+        assert client.run("replicate/hello-world", {"text": "root"}) == "hello root"
+    assert [request.path for request in server.state.requests] == [
+        "/v1/models/replicate/hello-world/predictions"
+    ]
+
+
+async def test_replicate_base_url_without_a_path_means_the_api_root(server, monkeypatch) -> None:
+    monkeypatch.setenv("REPLICATE_BASE_URL", _origin(server))
+    async with AsyncClient(server.token) as client:
+        assert await client.run("replicate/hello-world", {"text": "env"}) == "hello env"
+
+
+@pytest.mark.parametrize(
+    "base_url", ["127.0.0.1:8787", "localhost:8787/v1", "api.replicate.com/v1", "ftp://x/v1"]
+)
+def test_a_base_url_without_a_scheme_is_refused_at_construction(server, base_url: str) -> None:
+    with pytest.raises(ValueError, match=r"base_url must be an http:// or https:// URL") as info:
+        Client(server.token, base_url=base_url)
+    assert repr(base_url) in str(info.value)
+    if "://" not in base_url:
+        assert "no scheme" in str(info.value)
+    assert server.state.requests == []
+
+
+def test_replicate_base_url_without_a_scheme_is_named(monkeypatch) -> None:
+    monkeypatch.setenv("REPLICATE_BASE_URL", "127.0.0.1:8787")
+    with pytest.raises(ValueError, match=r"^REPLICATE_BASE_URL must be .* \(it has no scheme"):
+        AsyncClient("r8_x")
+
+
 # -- headers and hosts ------------------------------------------------------------------------
 
 

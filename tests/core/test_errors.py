@@ -59,6 +59,29 @@ def test_empty_body() -> None:
     assert str(ReplicateError.from_response(problem(500, b""))) == "500"
 
 
+def test_an_invalid_input_is_named_once_in_the_message(client) -> None:
+    # The API's detail lists the invalid fields, and invalid_fields again.
+    with pytest.raises(ReplicateError) as info:
+        client.run("replicate/echo", {"file": "not a url", "integer": "x"})
+    error = info.value
+    assert error.status == 422
+    assert len(error.invalid_fields) == 2
+    message = str(error)
+    assert message.count("input.file") == 1, message
+    assert message.count("input.integer") == 1, message
+    assert message.startswith("422 Input validation failed: - input.")
+
+
+def test_invalid_fields_the_detail_leaves_out_are_added() -> None:
+    body = (
+        b'{"title": "Input validation failed", "detail": "- input.a: too big", "status": 422,'
+        b' "invalid_fields": [{"field": "input.a", "description": "too big"},'
+        b' {"field": "input.b", "description": "required"}]}'
+    )
+    error = ReplicateError.from_response(problem(422, body))
+    assert str(error) == "422 Input validation failed: - input.a: too big (input.b: required)"
+
+
 def test_response_and_its_request_headers_stay_out_of_str_and_repr() -> None:
     request = httpx.Request(
         "GET", "https://api.example/v1/x", headers={"Authorization": "Bearer r8_secret"}

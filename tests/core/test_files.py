@@ -5,6 +5,8 @@ import base64
 import hashlib
 import io
 import os
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from replicate_ext._files import (
     FileOutput,
     decode_data_url,
     encode_input,
+    fit_name,
 )
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -309,6 +312,77 @@ async def test_asave_is_atomic_when_the_download_breaks(
     with pytest.raises(APIConnectionError, match=r"^GET http://.*/delivery/.* failed: "):
         await output.asave(tmp_path / "image.png")
     assert os.listdir(tmp_path) == []
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    """Set the process's umask for a test; restored after it."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield os.umask
+    os.umask(before)
+
+
+@pytest.mark.parametrize(
+    ("mask", "mode"),
+    [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)],
+    ids=["umask-022", "umask-027", "umask-002"],
+)
+async def test_saved_files_follow_the_umask(
+    client: Client,
+    async_client: AsyncClient,
+    tmp_path: Path,
+    umask: Callable[[int], None],
+    mask: int,
+    mode: int,
+) -> None:
+    # A web server or another user of a shared volume must be able to read them.
+    (output,) = client.run("replicate/make-image", {})
+    umask(mask)
+    output.save(tmp_path / "sync.png")
+    await output.asave(tmp_path / "async.png")
+    assert stat.S_IMODE((tmp_path / "sync.png").stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / "async.png").stat().st_mode) == mode
+
+
+def test_a_replaced_file_keeps_its_mode(
+    client: Client, tmp_path: Path, umask: Callable[[int], None]
+) -> None:
+    (output,) = client.run("replicate/make-image", {})
+    target = tmp_path / "image.png"
+    target.write_bytes(b"previous")
+    target.chmod(0o604)
+    umask(0o077)
+    output.save(target)
+    assert target.read_bytes().startswith(PNG)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o604
+    assert [p.name for p in tmp_path.iterdir()] == ["image.png"]
+
+
+def test_a_name_at_the_file_systems_limit_is_saved(client: Client, tmp_path: Path) -> None:
+    # 251 bytes of UTF-8 and a suffix: the longest name allowed, whose temporary
+    # file must not be longer.
+    (output,) = client.run("replicate/make-image", {})
+    name = "é" * 125 + "x.png"
+    assert len(name.encode()) == 255
+    assert output.save(tmp_path / name).read_bytes().startswith(PNG)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize(
+    ("name", "limit", "fitted"),
+    [
+        ("short.png", 255, "short.png"),
+        ("a" * 300 + ".png", 255, "a" * 251 + ".png"),
+        ("é" * 200 + ".png", 255, "é" * 125 + ".png"),  # 2 bytes each, never cut in half
+        ("é" * 200 + ".png", 254, "é" * 125 + ".png"),
+        ("b" * 20 + "." + "c" * 300, 100, "b" * 20 + "." + "c" * 79),  # a suffix too long
+        ("日本" * 100, 10, "日本日"),
+    ],
+)
+def test_fit_name_counts_bytes_and_keeps_the_suffix(name: str, limit: int, fitted: str) -> None:
+    assert fit_name(name, limit) == fitted
+    assert len(fitted.encode()) <= limit
 
 
 def test_missing_file_output_raises(client: Client, server, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -24,9 +25,11 @@ from generated.models.training import Training
 from replicate_ext import (
     AsyncClient,
     Client,
+    InputError,
     ModelError,
     NotFoundError,
     PredictionTimeout,
+    ReplicateError,
     _default,
     parse_progress,
     trained_ref,
@@ -261,6 +264,85 @@ def test_input_is_required_and_checked(client: Client, server: LocalServer) -> N
     with pytest.raises(TypeError, match=r"input\['steps'\] is a object"):
         client.create_training(TRAINABLE, destination=DESTINATION, input={"steps": object()})
     assert server.state.requests == []
+
+
+# -- the input, checked against the training schema ---------------------------------------------
+
+
+def _created(server: LocalServer) -> list[str]:
+    """The creations the server saw: trainings and uploads, which cost."""
+    return [route for route in server.state.creations if "trainings" in route or "files" in route]
+
+
+def test_a_misspelled_input_is_refused_before_a_paid_training(
+    client: Client, server: LocalServer, destination: str, tmp_path: Path
+) -> None:
+    photos = make_zip(tmp_path / "photos.zip", {"a.jpg": os.urandom(300_000)})
+    with pytest.raises(InputError) as info:
+        client.train(TRAINABLE, destination=destination, input={"train_data": photos, "stepz": 5})
+    assert str(info.value) == (
+        "train() of replicate/trainable has no input 'stepz' (did you mean 'steps'?); "
+        "its inputs: train_data, steps, learning_rate, step_interval"
+    )
+    assert info.value.input_name == "stepz"
+    # Nothing uploaded, nothing started: the schema came from the version alone.
+    assert _created(server) == []
+    assert server.state.trainings == {}
+    version = TRAINABLE.replace(":", "/versions/")
+    assert [r.path for r in server.state.requests if r.method == "GET"] == [f"/v1/models/{version}"]
+
+
+@pytest.mark.parametrize(
+    ("input", "message"),
+    [
+        ({"steps": 1000}, "input 'steps' must be at most 100 (not 1000)"),
+        ({"steps": "many"}, "input 'steps' must be a whole number (int), not str 'many'"),
+        ({"train_data": 3}, "input 'train_data' must be text (str), not int 3"),
+    ],
+)
+def test_a_mistyped_input_is_refused_as_use_refuses_it(
+    client: Client, server: LocalServer, destination: str, input: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        client.create_training(TRAINABLE, destination=destination, input=input)
+    assert server.state.trainings == {}
+
+
+async def test_the_async_twins_check_the_input_too(
+    async_client: AsyncClient, server: LocalServer, destination: str
+) -> None:
+    with pytest.raises(InputError, match="has no input 'stepz'"):
+        await async_client.train(TRAINABLE, destination=destination, input={"stepz": 1})
+    with pytest.raises(InputError, match="has no input 'stepz'"):
+        await async_client.create_training(TRAINABLE, destination=destination, input={"stepz": 1})
+    assert server.state.trainings == {}
+
+
+def test_strict_false_sends_the_input_unchecked(
+    client: Client, server: LocalServer, destination: str
+) -> None:
+    training = client.create_training(
+        TRAINABLE, destination=destination, input={"steps": 1, "extra": "x"}, strict=False
+    )
+    assert server.state.trainings[training.id].input == {"steps": 1, "extra": "x"}
+    assert server.state.requests[0].method == "POST"  # no lookup of the schema first
+
+
+def test_a_version_without_a_training_schema_gets_its_input_unchecked(
+    client: Client, server: LocalServer, destination: str
+) -> None:
+    async def answer(ctx: Any) -> str:
+        return "hi"
+
+    version = server.state.add_model("test-user/plain", answer, inputs={"text": {"type": "string"}})
+    # Nothing to check against: the input goes as given, and the API says what it thinks.
+    with pytest.raises(ReplicateError, match="does not support training") as info:
+        client.create_training(
+            f"test-user/plain:{version}", destination=destination, input={"anything": 1}
+        )
+    assert not isinstance(info.value, InputError)
+    (sent,) = server.state.requests_to("/v1/models/test-user/plain/versions/*", "POST")
+    assert sent.path == f"/v1/models/test-user/plain/versions/{version}/trainings"
 
 
 # -- deadlines, interruptions, cancel ------------------------------------------------------------

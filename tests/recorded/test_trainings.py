@@ -8,7 +8,7 @@ import replicate_ext
 from generated.models.training import Training
 from replicate_ext._jobs import job_request, outcome_error
 
-from .conftest import BASE_URL, Recorded, Replay, in_cassette
+from .conftest import BASE_URL, Recorded, Replay, in_cassette, recordings
 
 
 def client_for(replay: Replay) -> replicate_ext.Client:
@@ -27,9 +27,17 @@ def ref_of(recorded: Recorded) -> str:
     return f"{owner}/{name}:{version}"
 
 
+def version_of(ref: str) -> Recorded:
+    """The recorded answer to GET the version `ref`, which train() reads its schema from."""
+    owner_name, version = ref.split(":")
+    path = f"/models/{owner_name}/versions/{version}"
+    return next(r for r in recordings() if r.method == "GET" and r.path == path)
+
+
 def test_a_created_training_is_polled_where_its_answer_says() -> None:
     created = creation("trainings-create.yaml")
-    with client_for(Replay([created])) as client:
+    # Its version's recorded schema declares no TrainingInput: the input goes unchecked.
+    with client_for(Replay([version_of(ref_of(created)), created])) as client:
         training = client.create_training(
             ref_of(created), destination="me/my-sdxl", input={"input_images": "https://x/y.zip"}
         )
@@ -45,7 +53,7 @@ def test_a_missing_destination_reads_as_one() -> None:
     missing = creation("trainings-create__invalid-destination.yaml")
     assert missing.status == 404
     with (
-        client_for(Replay([missing])) as client,
+        client_for(Replay([version_of(ref_of(missing)), missing])) as client,
         pytest.raises(replicate_ext.NotFoundError) as info,
     ):
         client.create_training(ref_of(missing), destination="me/nothing", input={})
@@ -54,6 +62,18 @@ def test_a_missing_destination_reads_as_one() -> None:
         "model first (on replicate.com, or with POST /models), then train into it "
         "(404: The specified training destination does not exist)"
     )
+
+
+def test_the_input_is_checked_against_a_recorded_training_schema() -> None:
+    # A version of stability-ai/sdxl whose recorded schema has a TrainingInput.
+    ref = "stability-ai/sdxl:7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc"
+    replay = Replay([version_of(ref)])
+    with client_for(replay) as client, pytest.raises(replicate_ext.InputError) as info:
+        client.create_training(ref, destination="me/my-sdxl", input={"input_imgs": "x.zip"})
+    assert str(info.value).startswith(
+        "train() of stability-ai/sdxl has no input 'input_imgs' (did you mean 'input_images'?)"
+    )
+    assert [request.method for request in replay.seen] == ["GET"]
 
 
 def test_get_and_cancel_read_the_recorded_trainings() -> None:

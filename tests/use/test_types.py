@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from replicate_ext.cli._main import cli
-from replicate_ext.testing import HELLO_WORLD_VERSION
+from replicate_ext.testing import HELLO_WORLD_VERSION, RunContext, version_id
 from replicate_ext.testing._models import BUNDLED_MODELS
 
 if TYPE_CHECKING:
@@ -148,7 +148,8 @@ def test_the_module_holds_the_input_the_output_and_the_functions(modules: Path) 
     assert "    text: str\n" in words  # required
     assert "    limit: NotRequired[int | None]" in words
     assert "Output: TypeAlias = list[str]" in words  # a plain iterator stays a list
-    assert "REF = 'replicate/split-words:" in words  # not official: its version pinned
+    # Not official: its version pinned (too long for one line).
+    assert "REF = (\n    'replicate/split-words:" in words
     repeat = (modules / "repeat_file.py").read_text()
     assert "    file: FileInput\n" in repeat
     assert "Output: TypeAlias = FileOutput" in repeat
@@ -186,11 +187,107 @@ def test_the_generated_functions_run_the_model(
     assert done.stdout.splitlines() == ["2 b'\\x89PNG'", "True", "a b", "['X', 'Y']"]
 
 
+def _ruff(folder: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    """ruff check on `files`, with no project configuration: default rules, sorted imports,
+    and lines of at most 100 characters."""
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache"),
+            *("--select", "E,F,W,I", "--line-length", "100", *files),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_every_written_module_passes_ruff(modules: Path) -> None:
+    files = [f"{model.split('/')[1].replace('-', '_')}.py" for model in MODELS]
+    done = _ruff(modules, *files)
+    assert done.returncode == 0, done.stdout
+    for file in files:
+        # Within ruff's and black's default width, but for a word no line break can split.
+        long = [line for line in (modules / file).read_text().splitlines() if len(line) > 88]
+        assert all(len(line.split()) == 1 for line in long), long
+
+
+AWKWARD_TEXT = (
+    "A description far longer than any line should be, " * 4
+    + 'with a regex \\d+ in it, quotes """ of its own,   \n'
+    + "a second line ending in blanks   \nand a https://example.com/"
+    + "a-very-long-address-that-no-wrapping-can-break-anywhere-at-all-" * 2
+)
+
+
+async def _answer(ctx: RunContext) -> str:
+    return f"{ctx.input.get('choice', 'none')} from {ctx.input.get('text', 'nobody')}"
+
+
+def test_awkward_models_give_clean_importable_modules(server: LocalServer, tmp_path: Path) -> None:
+    inputs = {
+        "text": {"type": "string", "description": AWKWARD_TEXT},
+        "choice": {
+            "type": "string",
+            "enum": [f"a-rather-long-choice-number-{index}" for index in range(30)],
+            "description": "One of many",
+        },
+        "tags": {"type": "array", "items": {"type": "string"}},  # typed list[str]
+    }
+    # `use` would shadow the import the module runs the model with; `list` a built-in
+    # its types name; `replicate-ext` the package it comes from.
+    names = {"replicate-ext": "replicate_ext", "use": "use_", "list": "list_"}
+    for model in names:
+        server.state.add_model(
+            f"test-user/{model}", _answer, inputs=inputs, description=AWKWARD_TEXT
+        )
+    files = []
+    before = os.umask(0o022)
+    try:
+        for model in names:
+            target = tmp_path / f"model_{model.replace('-', '_')}.py"
+            code, _, stderr = _types(server, f"test-user/{model}", "-o", str(target))
+            assert code == 0, stderr
+            files.append(target.name)
+    finally:
+        os.umask(before)
+    assert all((tmp_path / file).stat().st_mode & 0o777 == 0o644 for file in files)
+    done = _ruff(tmp_path, *files)
+    assert done.returncode == 0, done.stdout
+    program = textwrap.dedent(
+        """
+        import model_list, model_replicate_ext, model_use
+
+        print(model_replicate_ext.replicate_ext(text="a", choice="a-rather-long-choice-number-3"))
+        print(model_use.use_(text="b"), model_list.list_(), model_use.REF)
+        """
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=tmp_path,
+        env=_env(server),
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines() == [
+        "a-rather-long-choice-number-3 from a",
+        f"none from b none from nobody test-user/use:{version_id('test-user/use', 1)}",
+    ]
+    assert names == {
+        model: re.search(r"^def (\w+)\(", (tmp_path / file).read_text(), re.MULTILINE)[1]
+        for model, file in zip(names, files, strict=True)
+    }
+
+
 def test_types_prints_the_module_without_o(server: LocalServer) -> None:
     code, stdout, _ = _types(server, f"replicate/hello-world:{HELLO_WORLD_VERSION}")
     assert code == 0
     assert stdout.startswith('"""Types for replicate/hello-world, and functions that run it.')
-    assert f"REF = 'replicate/hello-world:{HELLO_WORLD_VERSION}'" in stdout
+    assert f"REF = (\n    'replicate/hello-world:{HELLO_WORLD_VERSION}'\n)" in stdout
     compile(stdout, "hello_world.py", "exec")
 
 
