@@ -520,7 +520,13 @@ class Client(_BaseClient):
         return self._session.run(flow)
 
     def close(self) -> None:
-        """Close the connections (an `http_client` given is left open: it is yours to close)."""
+        """Close the connections (an `http_client` given is left open: it is yours to close).
+
+        Event streams still open are closed first, each cleaning up as if left
+        (a prediction started with ``cancel_on_close`` is canceled).
+        """
+        if self._session_cache is not None:
+            self._session.close_streams()
         if self._sync is not None and self._sync is not self._borrowed:
             self._sync.close()
 
@@ -950,7 +956,12 @@ class AsyncClient(_BaseClient):
         return await self._session.run(flow)
 
     async def aclose(self) -> None:
-        """Close the connections (an `http_client` given is left open: it is yours to close)."""
+        """Close the connections (an `http_client` given is left open: it is yours to close).
+
+        Event streams still open are closed first, as `Client.close` does.
+        """
+        if self._session_cache is not None:
+            await self._session.close_streams()
         if self._async is not None and self._async is not self._borrowed:
             await self._async.aclose()
         if self._sync is not None:

@@ -281,6 +281,8 @@ def events_flow(
     if handle is not None:
         handle.prediction = prediction
     reader = _Reader(ctx, prediction, options)
+    # Made now: a cleanup may run when imports no longer can (a stream closed at exit).
+    cancel = cancel_request(prediction.id) if options.cancel_on_close else None
     stream: Stream | None = None
     try:
         url = prediction.urls.stream
@@ -340,8 +342,8 @@ def events_flow(
             raise
         if stream is not None:
             yield Close(stream)
-        if options.cancel_on_close and not reader.finished:
-            yield cancel_request(prediction.id)
+        if cancel is not None and not reader.finished:
+            yield cancel
         raise
 
 
