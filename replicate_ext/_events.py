@@ -8,9 +8,9 @@ stream read as a plain flow, for waiting on a prediction (`_predictions`).
 
 Nothing documents that Replicate honours ``Last-Event-ID``, nor that every
 stream ends with ``done``: a reconnection may start over (events already
-received are skipped, whatever their ids look like), and a stream that closes
-without ``done`` is followed while it brings new events, then the prediction
-is asked how it ended.
+received are skipped, whatever their ids look like; see `_Reader`), and a
+stream that closes without ``done`` is followed while it brings new events,
+then the prediction is asked how it ended.
 """
 
 from __future__ import annotations
@@ -117,10 +117,16 @@ class _Reader:
     """What one stream remembers across reconnections, and what each event means.
 
     After a reconnection the server may start over instead of resuming after
-    ``Last-Event-ID`` (nothing documents that Replicate honours it). Whatever
-    the id format, an event whose id was already seen is skipped; a stream
-    without ids cannot resume at all, so the events already received are
-    skipped by count.
+    ``Last-Event-ID`` (nothing documents that Replicate honours it), so the
+    events already received are skipped. Each is known by a key: its own id,
+    or, for an event without one (whose ``id`` the decoder carries over from
+    an earlier event), that carried id and how many id-less events came since
+    the last own id. Both a server that resumes after the id sent and one that
+    starts over give a repeated event the key it had, and a new one a new key,
+    whatever the id format; a stream without ids, which cannot resume, is
+    thereby skipped by count. Events before the first own id of a connection
+    that was meant to resume are taken as resumed; a server that started over
+    instead repeats those.
     """
 
     __slots__ = (
@@ -130,10 +136,9 @@ class _Reader:
         "last_id",
         "logs",
         "prediction",
-        "received",
         "replaying",
         "seen",
-        "skip",
+        "since_id",
         "start_id",
         "unclear",
         "use_file_output",
@@ -147,9 +152,8 @@ class _Reader:
         self.last_id = options.last_event_id
         self.start_id = options.last_event_id  # the caller's: events up to it are not wanted
         self.logs: list[str] = []
-        self.seen: set[str] = set()  # ids of the events received
-        self.received = 0  # events received, ids or not
-        self.skip = 0  # events to pass over after a reconnection that cannot resume
+        self.seen: set[tuple[str | None, int]] = set()  # keys of the events received
+        self.since_id = 0  # events without an own id since the last one with, this connection
         self.finished = False  # the prediction is known to be terminal
         self.unclear = False  # ``done`` with a reason this client does not know
         self.replaying = options.last_event_id is not None  # the server may resend events
@@ -158,18 +162,18 @@ class _Reader:
         """Get ready for the events of a new connection."""
         self.decoder.close()  # drop a half-received event: it comes again
         self.replaying = True
-        self.skip = self.received if self.last_id is None else 0
+        self.since_id = 0
 
     def accept(self, event: ServerSentEvent) -> PredictionEvent | None:
         """The event to hand out, or None; raises for a failed or canceled prediction."""
+        key = self._key(event)
         if self.replaying:
-            if self._repeated(event):
+            if key in self.seen or self._before_start(event):
                 return None
             self.replaying = False
-        self.received += 1
+        self.seen.add(key)
         if event.id is not None:
             self.last_id = event.id
-            self.seen.add(event.id)
         kind = event.event
         if kind == "done":
             reason = _json_field(event.data, "reason")
@@ -191,15 +195,25 @@ class _Reader:
         file = None
         if kind == "output" and self.use_file_output and is_file_url(event.data):
             file = FileOutput(event.data, self.ctx.downloader)
-        return PredictionEvent(kind, event.data, event.id, event.retry, file=file)
+        return PredictionEvent(
+            kind, event.data, event.id, event.retry, own_id=event.own_id, file=file
+        )
 
-    def _repeated(self, event: ServerSentEvent) -> bool:
-        if event.id is None:
-            if self.skip > 0:
-                self.skip -= 1
-                return True
+    def _key(self, event: ServerSentEvent) -> tuple[str | None, int]:
+        if event.own_id and event.id:
+            self.since_id = 0
+            return event.id, 0
+        self.since_id += 1
+        return event.id, self.since_id
+
+    def _before_start(self, event: ServerSentEvent) -> bool:
+        """Whether the event comes before the caller's `last_event_id`, as far as ids tell."""
+        if event.id is None or self.start_id is None:
             return False
-        return event.id in self.seen or _not_after(event.id, self.start_id)
+        if event.own_id and event.id:
+            return _not_after(event.id, self.start_id)
+        # It follows the event whose id it carries: before the start only if that is.
+        return event.id != self.start_id and _not_after(event.id, self.start_id)
 
     def _final(self, status: str, error: str | None) -> Prediction:
         changes: dict[str, Any] = {"status": status}

@@ -77,6 +77,34 @@ def test_a_server_that_replays_from_the_start_repeats_nothing(
     assert outcome.text == "abc"
 
 
+def test_events_without_an_id_of_their_own_are_not_taken_for_repeats(
+    streamer: Streamer, scripted: Scripted
+) -> None:
+    # The decoder carries the last id ("1") onto events that have none, as the
+    # SSE spec says; the resumed connection's new events are not repeats for it.
+    server = scripted(
+        [
+            Reply(
+                [b"retry: 0\n\n", sse(("1", "output", "a")), b"event: logs\ndata: x\n\n"],
+                end="drop",
+            ),
+            # resumed after "1": the event after it (x) again, then new ones without ids
+            Reply(
+                [
+                    b"event: logs\ndata: x\n\nevent: output\ndata: b\n\n",
+                    b"event: output\ndata: c\n\n",
+                    sse(("2", "done", "{}")),
+                ]
+            ),
+        ]
+    )
+    outcome = streamer("stream_prediction", prediction_at(server.url))
+    assert outcome.error is None
+    assert outcome.text == "abc"
+    assert outcome.kinds("logs") == ["x"]
+    assert [r.headers.get("last-event-id") for r in server.requests] == [None, "1"]
+
+
 def test_transient_statuses_are_retried_within_the_bound(
     streamer: Streamer, scripted: Scripted
 ) -> None:
