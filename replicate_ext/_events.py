@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
@@ -444,13 +445,33 @@ def _read_error(stream: Stream) -> Generator[Op, Any, httpx.Response]:
 def _stream_request(
     url: str, last_event_id: str | None, timeout: httpx.Timeout | None
 ) -> dict[str, Any]:
-    headers = dict(_STREAM_HEADERS)
-    if last_event_id:
-        headers["Last-Event-ID"] = last_event_id
+    headers: dict[str, str | bytes] = dict(_STREAM_HEADERS)
+    value = _header_value(last_event_id) if last_event_id else None
+    if value is not None:
+        headers["Last-Event-ID"] = value
     request: dict[str, Any] = {"method": "GET", "url": url, "headers": headers}
     if timeout is not None:
         request["timeout"] = timeout
     return request
+
+
+# What RFC 9110 lets a header field's value be: visible ASCII and obs-text
+# bytes, with spaces and tabs only inside.
+_FIELD_VALUE = re.compile(rb"[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff\t]*[\x21-\x7e\x80-\xff])?")
+
+
+def _header_value(event_id: str) -> bytes | None:
+    """`event_id` as ``Last-Event-ID`` carries it (UTF-8, as browsers send it), or None.
+
+    None for an id no header can carry (control characters, a leading or
+    trailing space): the stream is then resumed without it, and the events
+    sent again are skipped.
+    """
+    try:
+        value = event_id.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a caller's last_event_id
+        return None
+    return value if _FIELD_VALUE.fullmatch(value) else None
 
 
 def follow_events_flow(

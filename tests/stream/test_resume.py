@@ -105,6 +105,33 @@ def test_events_without_an_id_of_their_own_are_not_taken_for_repeats(
     assert [r.headers.get("last-event-id") for r in server.requests] == [None, "1"]
 
 
+@pytest.mark.parametrize(
+    ("event_id", "sent"),
+    [
+        ("é1", "é1"),  # UTF-8, as browsers send it
+        ("a b", "a b"),
+        ("a\x01b", None),  # no header can carry these: resumed without, repeats skipped
+        ("x ", None),
+        ("\x85x", "\x85x"),  # a space to Python, not to HTTP
+    ],
+)
+def test_an_event_id_a_header_cannot_carry_as_is_never_breaks_the_resume(
+    streamer: Streamer, scripted: Scripted, event_id: str, sent: str | None
+) -> None:
+    first = f"id: {event_id}\nevent: output\ndata: a\n\n".encode()
+    server = scripted(
+        [
+            Reply([b"retry: 0\n\n", first], end="drop"),
+            Reply([first, sse(("2", "output", "b"), ("3", "done", "{}"))]),  # starts over
+        ]
+    )
+    outcome = streamer("stream_prediction", prediction_at(server.url))
+    assert outcome.error is None
+    assert outcome.text == "ab"
+    header = server.requests[1].headers.get("last-event-id")
+    assert (None if header is None else header.encode("latin-1").decode()) == sent
+
+
 def test_transient_statuses_are_retried_within_the_bound(
     streamer: Streamer, scripted: Scripted
 ) -> None:
