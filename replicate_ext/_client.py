@@ -742,11 +742,14 @@ class Client(_BaseClient):
         gets an HTTP error (`status`). A dropped connection is resumed where it
         broke off (``Last-Event-ID``, honouring the server's ``retry`` hint),
         with no event lost or repeated, even from a server that starts over;
-        after `max_reconnects` attempts in a row without a new event,
-        `StreamInterrupted` names the prediction. With `cancel_on_close`,
-        stopping early (``break``, an exception, closing or dropping the
-        stream, Ctrl-C) also cancels the prediction. `run()` instead returns
-        the whole output at the end.
+        after `max_reconnects` failed attempts in a row without a new event,
+        `StreamInterrupted` names the prediction (a stream closed cleanly
+        while the API says the prediction is still running, as idle-timeout
+        proxies do during a cold boot, is followed on without counting). With
+        `cancel_on_close`, stopping early (``break``, an exception, closing or
+        dropping the stream, closing the client, Ctrl-C, the end of the
+        script) also cancels the prediction. `run()` instead returns the whole
+        output at the end.
         """
         from ._stream import EventStream, new_stream_flow
 

@@ -19,7 +19,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import httpx
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_RECONNECTS = 5
-"""Reconnections tried in a row, without an event in between, before giving up."""
+"""Failed reconnections tried in a row, without an event in between, before giving up."""
 RECONNECT_DELAY = 0.25
 """Seconds before the first reconnection when the server sent no ``retry`` hint."""
 MAX_RECONNECT_DELAY = 10.0
@@ -289,7 +289,8 @@ def events_flow(
     ``error``), `PredictionCanceled` at a ``done`` with reason ``canceled``,
     `ReplicateError` when the prediction has no stream or the first connection
     gets an HTTP error, and `StreamInterrupted` once `options.max_reconnects`
-    reconnections in a row brought no event. With `options.cancel_on_close`,
+    reconnections in a row brought no event (a stream closed cleanly while
+    the API says the prediction runs is no failed attempt). With `options.cancel_on_close`,
     anything that ends the flow before the prediction is known to be finished
     (the caller leaving, an interruption, an error) cancels it, best effort.
     """
@@ -305,6 +306,7 @@ def events_flow(
             raise _no_stream_error(prediction)
         opened = False
         failures = 0  # connection attempts in a row that brought no event
+        quiet = 0  # clean closes in a row, without new events, of a running prediction
         while True:
             cause: BaseException | None = None
             status: int | None = None
@@ -321,7 +323,7 @@ def events_flow(
                     opened = True
                     fresh, cause = yield from _pump(stream, reader)
                     if fresh:
-                        failures = 0
+                        failures = quiet = 0
                 else:
                     failure = ReplicateError.from_response((yield from _read_error(stream)))
                     if not opened:  # an HTTP error like any other
@@ -340,8 +342,18 @@ def events_flow(
                 # a finished prediction would do it on every reconnection. Ask how
                 # it ended. After new events, reconnecting first drains the rest.
                 clean = status == 200 and cause is None
-                if clean and (reader.unclear or not fresh) and (yield from _ended(ctx, reader)):
-                    return
+                if clean and (reader.unclear or not fresh):
+                    state = yield from _state(ctx, reader)
+                    if state == "ended":
+                        return
+                    if state == "running":
+                        # A quiet stream closed cleanly (idle-timeout proxies do so
+                        # all through a cold boot): no failed attempt, however long
+                        # the boot takes. Back off, capped.
+                        reader.reconnecting()
+                        quiet += 1
+                        yield Sleep(reader.delay(quiet))
+                        continue
             reader.reconnecting()
             failures += 1
             if failures > options.max_reconnects:
@@ -362,20 +374,22 @@ def events_flow(
         raise
 
 
-def _ended(ctx: Context, reader: _Reader) -> Generator[Op, Any, bool]:
-    """Whether the prediction is over (raising if it did not succeed)."""
+def _state(
+    ctx: Context, reader: _Reader
+) -> Generator[Op, Any, Literal["ended", "running", "unknown"]]:
+    """Whether the API says the prediction has ended (raising if it did not succeed)."""
     reader.unclear = False
     try:
         current = yield from get_flow(ctx, reader.prediction.id)
     except (ReplicateError, httpx.TransportError):
-        return False  # unknown: keep reconnecting
+        return "unknown"  # a failed attempt: keep reconnecting, within the bound
     if not is_terminal(current):
-        return False
+        return "running"
     reader.finished = True
     error = outcome_error(current)
     if error is not None:
         raise error
-    return True
+    return "ended"
 
 
 def _pump(

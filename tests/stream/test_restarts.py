@@ -25,7 +25,7 @@ from replicate_ext._files import Downloader
 from replicate_ext._flow import Close, Emit, ReadChunk, Send, Sleep, Stream
 from replicate_ext.testing import LocalServer
 
-from .conftest import Streamer, make_client
+from .conftest import Reply, Streamer, make_client, prediction_at, sse
 
 STREAM_PATH = re.compile(r"/v1/predictions/[^/]+/stream")
 PROMPT = "one two three four five six"
@@ -216,3 +216,24 @@ def test_a_stream_replayed_from_any_point_hands_out_each_event_once(
         else:
             assert isinstance(op, (Sleep, Close))
     assert handed == [f"t{n}" for n in range(count)]
+
+
+def test_quiet_closes_of_a_booting_prediction_use_up_no_reconnects(
+    streamer: Streamer, server: LocalServer, scripted: Any
+) -> None:
+    """An idle-timeout proxy closes the quiet stream of a cold boot cleanly, again and again.
+
+    The API says the prediction is still starting each time: those closes are
+    no failed attempts, so `max_reconnects=1` does not end the stream.
+    """
+    server.state.queue_delay = 60  # booting for the whole test
+    with make_client(server) as client:
+        booting = client.create_prediction("replicate/stream-tokens", {"prompt": "a"})
+    quiet = Reply([b"retry: 0\n\n"])  # no events, and a clean end
+    proxy = scripted([quiet] * 4 + [Reply([sse(("1", "output", "a"), ("2", "done", "{}"))])])
+    outcome = streamer("stream_prediction", prediction_at(proxy.url, booting.id), max_reconnects=1)
+    assert outcome.error is None
+    assert outcome.text == "a"
+    assert len(proxy.requests) == 5
+    asked = [r for r in server.state.requests if r.path == f"/v1/predictions/{booting.id}"]
+    assert len(asked) == 4  # each quiet close: is it still alive?
