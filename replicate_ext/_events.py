@@ -19,17 +19,18 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 import httpx
 
-from ._context import Context
+from ._context import Context, Deadline, with_read_timeout
 from ._errors import (
     ModelError,
     PredictionAborted,
     PredictionCanceled,
     PredictionError,
+    PredictionTimeout,
     ReplicateError,
     StreamInterrupted,
 )
@@ -83,7 +84,14 @@ class PredictionEvent(ServerSentEvent):
 class StreamOptions:
     """How `events_flow` behaves; see `stream()` for each option."""
 
-    __slots__ = ("cancel_on_close", "last_event_id", "max_reconnects", "timeout", "use_file_output")
+    __slots__ = (
+        "cancel_on_close",
+        "deadline",
+        "last_event_id",
+        "max_reconnects",
+        "timeout",
+        "use_file_output",
+    )
 
     def __init__(
         self,
@@ -93,6 +101,7 @@ class StreamOptions:
         max_reconnects: int = DEFAULT_MAX_RECONNECTS,
         last_event_id: str | None = None,
         timeout: httpx.Timeout | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         if isinstance(max_reconnects, bool) or not isinstance(max_reconnects, int):
             raise TypeError(f"max_reconnects must be a whole number, not {max_reconnects!r}")
@@ -103,6 +112,8 @@ class StreamOptions:
         self.max_reconnects = max_reconnects
         self.last_event_id = last_event_id
         self.timeout = timeout  # for the stream's requests; the client's by default
+        # When the prediction must have ended: reached, it is canceled (PredictionTimeout).
+        self.deadline = deadline
 
 
 class StreamHandle:
@@ -120,17 +131,21 @@ class _Reader:
     After a reconnection the server may start over instead of resuming after
     ``Last-Event-ID`` (nothing documents that Replicate honours it), so the
     events already received are skipped. Each is known by a key: its own id,
-    or, for an event without one (whose ``id`` the decoder carries over from
-    an earlier event), that carried id and how many id-less events came since
-    the last own id. Both a server that resumes after the id sent and one that
-    starts over give a repeated event the key it had, and a new one a new key,
-    whatever the id format; a stream without ids, which cannot resume, is
-    thereby skipped by count. Events before the first own id of a connection
-    that was meant to resume are taken as resumed; a server that started over
-    instead repeats those.
+    or, for an event without one, the last own id before it in the stream
+    (`base`) and how many id-less events came since. Both a server that
+    resumes after the id sent and one that starts over give a repeated event
+    the key it had, and a new one a new key, whatever the id format; a stream
+    without ids, which cannot resume, is thereby skipped by count. Events
+    before the first own id of a connection that was meant to resume are
+    taken as resumed; a server that started over instead repeats those.
+
+    The base is kept here, not taken from the decoder, which carries the
+    last id it saw: after a connection that started over and broke off, that
+    is an old one, not the id sent to resume from.
     """
 
     __slots__ = (
+        "base",
         "ctx",
         "decoder",
         "finished",
@@ -154,7 +169,10 @@ class _Reader:
         self.start_id = options.last_event_id  # the caller's: events up to it are not wanted
         self.logs: list[str] = []
         self.seen: set[tuple[str | None, int]] = set()  # keys of the events received
-        self.since_id = 0  # events without an own id since the last one with, this connection
+        self.base = (
+            options.last_event_id
+        )  # the last own id, in the stream as this connection sends it
+        self.since_id = 0  # events without an own id since `base`
         self.finished = False  # the prediction is known to be terminal
         self.unclear = False  # ``done`` with a reason this client does not know
         self.replaying = options.last_event_id is not None  # the server may resend events
@@ -163,18 +181,20 @@ class _Reader:
         """Get ready for the events of a new connection."""
         self.decoder.close()  # drop a half-received event: it comes again
         self.replaying = True
+        self.base = self.last_id  # where a server honouring Last-Event-ID resumes
         self.since_id = 0
 
     def accept(self, event: ServerSentEvent) -> PredictionEvent | None:
         """The event to hand out, or None; raises for a failed or canceled prediction."""
         key = self._key(event)
         if self.replaying:
-            if key in self.seen or self._before_start(event):
+            if key in self.seen or self._before_start(key):
                 return None
             self.replaying = False
         self.seen.add(key)
-        if event.id is not None:
-            self.last_id = event.id
+        event_id = key[0]
+        if event.own_id and event_id:
+            self.last_id = event_id
         kind = event.event
         if kind == "done":
             reason = _json_field(event.data, "reason")
@@ -197,24 +217,26 @@ class _Reader:
         if kind == "output" and self.use_file_output and is_file_url(event.data):
             file = FileOutput(event.data, self.ctx.downloader)
         return PredictionEvent(
-            kind, event.data, event.id, event.retry, own_id=event.own_id, file=file
+            kind, event.data, event_id, event.retry, own_id=event.own_id, file=file
         )
 
     def _key(self, event: ServerSentEvent) -> tuple[str | None, int]:
         if event.own_id and event.id:
+            self.base = event.id
             self.since_id = 0
             return event.id, 0
         self.since_id += 1
-        return event.id, self.since_id
+        return self.base, self.since_id
 
-    def _before_start(self, event: ServerSentEvent) -> bool:
+    def _before_start(self, key: tuple[str | None, int]) -> bool:
         """Whether the event comes before the caller's `last_event_id`, as far as ids tell."""
-        if event.id is None or self.start_id is None:
+        event_id, since = key
+        if event_id is None or self.start_id is None:
             return False
-        if event.own_id and event.id:
-            return _not_after(event.id, self.start_id)
-        # It follows the event whose id it carries: before the start only if that is.
-        return event.id != self.start_id and _not_after(event.id, self.start_id)
+        if since == 0:
+            return _not_after(event_id, self.start_id)
+        # It follows the event with that id: before the start only if that is.
+        return event_id != self.start_id and _not_after(event_id, self.start_id)
 
     def _final(self, status: str, error: str | None) -> Prediction:
         changes: dict[str, Any] = {"status": status}
@@ -290,15 +312,19 @@ def events_flow(
     `ReplicateError` when the prediction has no stream or the first connection
     gets an HTTP error, and `StreamInterrupted` once `options.max_reconnects`
     reconnections in a row brought no event (a stream closed cleanly while
-    the API says the prediction runs is no failed attempt). With `options.cancel_on_close`,
-    anything that ends the flow before the prediction is known to be finished
-    (the caller leaving, an interruption, an error) cancels it, best effort.
+    the API says the prediction runs is no failed attempt), and
+    `PredictionTimeout` at `options.deadline`, which cancels the prediction.
+    With `options.cancel_on_close`, anything that ends the flow before the
+    prediction is known to be finished (the caller leaving, an interruption,
+    an error) cancels it too, best effort.
     """
     if handle is not None:
         handle.prediction = prediction
     reader = _Reader(ctx, prediction, options)
+    deadline = options.deadline if options.deadline is not None else Deadline(None)
     # Made now: a cleanup may run when imports no longer can (a stream closed at exit).
-    cancel = cancel_request(prediction.id) if options.cancel_on_close else None
+    timed = deadline.at is not None
+    cancel = cancel_request(prediction.id) if options.cancel_on_close or timed else None
     stream: Stream | None = None
     try:
         url = prediction.urls.stream
@@ -311,8 +337,10 @@ def events_flow(
             cause: BaseException | None = None
             status: int | None = None
             fresh = False
+            deadline.check(prediction.id)
             try:
-                request = _stream_request(url, reader.last_id, options.timeout)
+                timeout = _request_timeout(ctx, options.timeout, deadline)
+                request = _stream_request(url, reader.last_id, timeout)
                 stream = yield Send(request, stream=True)
             except httpx.TransportError as error:
                 cause = error
@@ -321,7 +349,7 @@ def events_flow(
                 if status == 200:
                     _check_content_type(stream.response)
                     opened = True
-                    fresh, cause = yield from _pump(stream, reader)
+                    fresh, cause = yield from _pump(stream, reader, deadline)
                     if fresh:
                         failures = quiet = 0
                 else:
@@ -352,25 +380,32 @@ def events_flow(
                         # the boot takes. Back off, capped.
                         reader.reconnecting()
                         quiet += 1
-                        yield Sleep(reader.delay(quiet))
+                        yield _wait(reader.delay(quiet), deadline, prediction.id)
                         continue
             reader.reconnecting()
             failures += 1
+            deadline.check(prediction.id)  # a read cut short by it is no failed attempt
             if failures > options.max_reconnects:
                 # Counted: reconnections after a drop, every try when it never opened.
                 tries = failures - 1 if opened else failures
                 raise StreamInterrupted(
                     prediction.id, reader.last_id, tries, cause, status, opened=opened
                 ) from cause
-            yield Sleep(reader.delay(failures))
+            yield _wait(reader.delay(failures), deadline, prediction.id)
     except BaseException as error:
         # GeneratorExit: the flow is being discarded and may not yield any more.
         if isinstance(error, GeneratorExit):
             raise
         if stream is not None:
             yield Close(stream)
-        if cancel is not None and not reader.finished:
-            yield cancel
+        if not reader.finished and (
+            options.cancel_on_close or isinstance(error, PredictionTimeout)
+        ):
+            yield cast(Send, cancel)
+        if isinstance(error, (PredictionCanceled, PredictionAborted)) and _passed(deadline):
+            # Canceled by the server's Cancel-After, at our deadline: a timeout all the same.
+            seconds = cast(float, deadline.timeout)
+            raise PredictionTimeout(prediction.id, seconds, error.prediction) from error
         raise
 
 
@@ -393,7 +428,7 @@ def _state(
 
 
 def _pump(
-    stream: Stream, reader: _Reader
+    stream: Stream, reader: _Reader, deadline: Deadline
 ) -> Generator[Op | Emit, Any, tuple[bool, BaseException | None]]:
     """Emit the new events of one connection.
 
@@ -402,6 +437,7 @@ def _pump(
     """
     fresh = False
     while True:
+        deadline.check(reader.prediction.id)
         try:
             chunk = yield ReadChunk(stream)
         except httpx.TransportError as error:  # dropped, or silent past the read timeout
@@ -454,6 +490,29 @@ def _read_error(stream: Stream) -> Generator[Op, Any, httpx.Response]:
         content=b"".join(chunks),
         request=original.request,
     )
+
+
+def _passed(deadline: Deadline) -> bool:
+    left = deadline.remaining()
+    return left is not None and left <= 0
+
+
+def _wait(seconds: float, deadline: Deadline, prediction_id: str) -> Sleep:
+    """Sleep `seconds` before reconnecting, or until just past the deadline."""
+    left = deadline.check(prediction_id)
+    return Sleep(seconds if left is None else min(seconds, left + 0.01))
+
+
+def _request_timeout(
+    ctx: Context, timeout: httpx.Timeout | None, deadline: Deadline
+) -> httpx.Timeout | None:
+    """The stream's timeouts: a read waits no longer than the deadline (and a moment)."""
+    left = deadline.remaining()
+    if left is None:
+        return timeout
+    base = ctx.timeout if timeout is None else timeout
+    read = base.read or 60.0
+    return with_read_timeout(base, min(read, max(left, 0.0) + 0.5))
 
 
 def _stream_request(

@@ -37,7 +37,7 @@ from ._events import PredictionEvent, StreamHandle, StreamOptions, events_flow
 from ._files import FileOutput
 from ._flow import Emit, EventFlow, Flow
 from ._jobs import cancel_flow, get_flow
-from ._predictions import RunOptions, create_flow, output_flow, run_flow, wait_flow
+from ._predictions import RunOptions, create_flow, output_flow, result_flow, run_flow, wait_flow
 from ._refs import Ref, parse_ref
 from ._resolve import ResolvedModel, resolve_flow
 from ._schema import (
@@ -273,10 +273,10 @@ class _Function(Generic[SessionT]):
         return (yield from create_flow(ctx, model.found.ref, sent, options, deadline))
 
     def _stream_flow(self, ctx: Context, inputs: dict[str, Any], handle: StreamHandle) -> EventFlow:
-        deadline = Deadline(self.timeout)  # the server cancels at it (Cancel-After)
+        deadline = Deadline(self.timeout)  # the server cancels at it too (Cancel-After)
         prediction = yield from self._create_flow(ctx, inputs, deadline)
         # The call owns the prediction: leaving the stream early cancels it.
-        yield from _pieces_flow(ctx, prediction, handle, cancel_on_close=True)
+        yield from _pieces_flow(ctx, prediction, handle, deadline, cancel_on_close=True)
 
     def _piece(self, event: PredictionEvent) -> Any:
         assert self._model is not None  # loaded before the first event
@@ -284,17 +284,25 @@ class _Function(Generic[SessionT]):
 
 
 def _pieces_flow(
-    ctx: Context, prediction: Prediction, handle: StreamHandle, *, cancel_on_close: bool
+    ctx: Context,
+    prediction: Prediction,
+    handle: StreamHandle,
+    deadline: Deadline,
+    *,
+    cancel_on_close: bool,
 ) -> EventFlow:
-    """Emit the prediction's output pieces: from its stream, or at its end when it has none."""
+    """Emit the prediction's output pieces: from its stream, or at its end when it has none.
+
+    Reaching the `deadline` cancels the prediction and raises `PredictionTimeout`.
+    """
     if isinstance(prediction.urls.stream, str):
-        options = StreamOptions(cancel_on_close=cancel_on_close)
+        options = StreamOptions(cancel_on_close=cancel_on_close, deadline=deadline)
         yield from events_flow(ctx, prediction, options, handle)
         return
     handle.prediction = prediction
-    final = yield from wait_flow(ctx, prediction, deadline=Deadline(None))
+    final = yield from wait_flow(ctx, prediction, deadline=deadline)
     handle.prediction = final
-    output = yield from output_flow(ctx, final, True)
+    output = yield from result_flow(ctx, final, deadline, RunOptions(timeout=deadline.timeout))
     if output is None:
         return
     for item in output if isinstance(output, list) else [output]:
@@ -465,7 +473,8 @@ class _RunBase(Generic[SessionT]):
         return f"<{type(self).__name__} {self.id} of {self._function.ref}: {self.status}>"
 
     def _stream(self, handle: StreamHandle) -> EventFlow:
-        return _pieces_flow(self._session.ctx, self._prediction, handle, cancel_on_close=False)
+        ctx, deadline = self._session.ctx, self._deadline
+        return _pieces_flow(ctx, self._prediction, handle, deadline, cancel_on_close=False)
 
 
 class ModelRun(_RunBase[Session], Generic[R]):

@@ -292,6 +292,31 @@ def test_leaving_a_stream_early_cancels_the_prediction(client: Client, server: L
     server.state.wait_until(lambda: prediction.status == "canceled")
 
 
+def test_a_streaming_call_is_held_to_its_timeout(client: Client, server: LocalServer) -> None:
+    # 10 s of tokens; the server's own Cancel-After could not come before 5 s
+    tokens = client.use("replicate/stream-tokens", streaming=True, timeout=0.5)
+    with (
+        pytest.raises(PredictionTimeout, match="within 0.5 s"),
+        tokens(prompt="t " * 100, interval=10) as stream,
+    ):
+        for _ in stream:
+            pass
+    (prediction,) = server.state.predictions.values()
+    assert server.state.requests_to(f"/v1/predictions/{prediction.id}/cancel", "POST")
+    server.state.wait_until(lambda: prediction.status == "canceled")
+
+
+def test_a_streaming_handles_output_is_held_to_the_timeout(
+    client: Client, server: LocalServer
+) -> None:
+    tokens = client.use("replicate/stream-tokens", streaming=True, timeout=0.5)
+    run = tokens.create(prompt="t " * 100, interval=10)
+    with pytest.raises(PredictionTimeout):
+        list(run.output())
+    (prediction,) = server.state.predictions.values()
+    server.state.wait_until(lambda: prediction.status == "canceled")
+
+
 # -- create(): a handle on the prediction --------------------------------------------------------
 
 
