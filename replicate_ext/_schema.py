@@ -18,13 +18,13 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import IO, Any, Literal, Optional
 
 from ._errors import InputError
-from ._files import FileOutput
+from ._files import FileOutput, is_file_url, wrap_file_outputs
 
 __all__ = [
     "FileInput",
@@ -34,6 +34,7 @@ __all__ = [
     "check_value",
     "describe_output",
     "did_you_mean",
+    "files_in",
     "input_doc",
     "input_specs",
     "model_doc",
@@ -203,6 +204,74 @@ def output_schema(openapi_schema: Any) -> dict[str, Any]:
     return output
 
 
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "array": list,
+    "object": dict,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+}
+
+
+def files_in(
+    value: Any,
+    schema: Mapping[str, Any],
+    openapi_schema: Any,
+    make: Callable[[str], FileOutput],
+) -> Any:
+    """`value` with the strings its `schema` marks as files (``format: uri``) made `FileOutput`s.
+
+    Read from a version's output schema (`openapi_schema` resolves its
+    ``$ref``s), so text that only looks like a URL stays text. Where the
+    schema says nothing of a part (no type, an object without properties, a
+    union of several types, a value of another type than it says), any URL
+    there is taken for a file, as `run()` takes it without a schema.
+    """
+    return _files_in(value, schema, openapi_schema, make, 0)
+
+
+def _files_in(
+    value: Any,
+    raw: Any,
+    document: Any,
+    make: Callable[[str], FileOutput],
+    depth: int,
+) -> Any:
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    choices = [
+        part
+        for key in ("anyOf", "oneOf")
+        for part in (raw.get(key) or [] if isinstance(raw, Mapping) else [])
+        if _resolve(document, part).get("type") != "null"
+    ]
+    schema = _resolve(document, raw)
+    kind = schema.get("type")
+    expected = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
+    unsaid = expected is None or not isinstance(value, expected) or len(choices) > 1
+    if unsaid or depth > _MAX_DEPTH:
+        return wrap_file_outputs(value, make)  # the schema does not say: run()'s rule
+    if isinstance(value, str):
+        return make(value) if _is_file_schema(schema) and is_file_url(value) else value
+    if isinstance(value, list):
+        items = schema.get("items")
+        if not isinstance(items, Mapping):
+            return wrap_file_outputs(value, make)
+        return [_files_in(item, items, document, make, depth + 1) for item in value]
+    properties = schema.get("properties")
+    known = properties if isinstance(properties, Mapping) else {}
+    rest = schema.get("additionalProperties")
+    shaped: dict[str, Any] = {}
+    for key, item in value.items():
+        part = known.get(key, rest if isinstance(rest, Mapping) else None)
+        if part is None:
+            shaped[key] = wrap_file_outputs(item, make)
+        else:
+            shaped[key] = _files_in(item, part, document, make, depth + 1)
+    return shaped
+
+
 def streams_text(openapi_schema: Any) -> bool:
     """Whether a version's output is text that arrives in pieces (an LLM's tokens).
 
@@ -226,11 +295,13 @@ def _is_file_value(value: Any) -> bool:
 
 
 def _for_validator(value: Any, spec: InputSpec) -> Any:
-    """`value` as JSON would carry it: files (where the input takes files) as a URI."""
+    """`value` as JSON would carry it: a `FileOutput` as its URL, other files as a URI."""
+    if isinstance(value, FileOutput):
+        return value.url  # what is sent: another model's output, chained
     if spec.is_file and _is_file_value(value):
         return _FILE_STAND_IN
     if isinstance(value, (list, tuple)):
-        return [_for_validator(item, spec) if spec.is_file else item for item in value]
+        return [_for_validator(item, spec) for item in value]
     return value
 
 
@@ -298,6 +369,11 @@ def _message(where: str, error: Any) -> str:
     return f"{where}: {error.message}"
 
 
+def _takes_url(spec: InputSpec, value: Any) -> bool:
+    # Many models take another's file as text (`image_url: str`): it goes as its URL.
+    return isinstance(value, FileOutput) and spec.type == "string"
+
+
 def check_value(spec: InputSpec, value: Any) -> None:
     """Raise `InputError` unless `value` fits the input `spec` describes."""
     from jsonschema import Draft7Validator
@@ -305,7 +381,7 @@ def check_value(spec: InputSpec, value: Any) -> None:
 
     if value is None and (spec.nullable or spec.optional):
         return  # Cog takes null for an optional input that has no default
-    if _is_file_value(value) and not spec.is_file and spec.schema:
+    if _is_file_value(value) and not spec.is_file and spec.schema and not _takes_url(spec, value):
         raise InputError(
             f"input {spec.name!r} takes {spec.type_label}, not a file ({type(value).__name__})",
             spec.name,

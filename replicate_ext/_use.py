@@ -43,6 +43,7 @@ from ._resolve import ResolvedModel, resolve_flow
 from ._schema import (
     annotation,
     check_input,
+    files_in,
     input_specs,
     model_doc,
     output_annotation,
@@ -53,6 +54,8 @@ from ._session import AsyncSession, Session
 
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
+
+    from ._files import Downloader
 
 
 __all__ = [
@@ -85,7 +88,7 @@ class NamedModel(Protocol):
 class _Model:
     """A resolved model and what its schema says: signature, docstring, input checks."""
 
-    __slots__ = ("doc", "found", "json_pieces", "signature", "specs")
+    __slots__ = ("doc", "found", "json_pieces", "output", "piece_schema", "signature", "specs")
 
     def __init__(self, found: ResolvedModel, streaming: bool) -> None:
         self.found = found
@@ -96,10 +99,13 @@ class _Model:
             found.label, schema, description=found.description, version=found.version
         )
         output = output_schema(schema)
+        # Files are what it says are files; without it, any URL is (run()'s rule).
+        self.output: dict[str, Any] | None = output or None
         items = output.get("items")
-        piece = items.get("type") if output.get("type") == "array" and items else output.get("type")
+        piece = items if output.get("type") == "array" and isinstance(items, dict) else output
+        self.piece_schema: dict[str, Any] | None = piece if output else None
         # Stream events carry text; pieces of other types arrive as JSON.
-        self.json_pieces = piece in _JSON_PIECES
+        self.json_pieces = piece.get("type") in _JSON_PIECES
 
     def prepare(self, inputs: dict[str, Any], strict: bool) -> dict[str, Any]:
         """The input to send: checked (with `strict`), None for an optional input left out."""
@@ -124,16 +130,29 @@ class _Model:
             # An official model's predictions may show the version as hidden: keyed by name.
             ctx.concatenates[self.found.label] = self.found.concatenates
 
-    def piece(self, event: PredictionEvent) -> Any:
+    def piece(self, event: PredictionEvent, downloader: Downloader) -> Any:
         """The output piece an `output` event carries: a `FileOutput`, text or a value."""
-        if event.file is not None:
-            return event.file
+        if self.piece_schema is None:
+            return event.file if event.file is not None else event.data
+        value: Any = event.data
         if self.json_pieces:
             try:
-                return json.loads(event.data)
+                value = json.loads(event.data)
             except ValueError:
                 return event.data
-        return event.data
+        return self._files(value, self.piece_schema, downloader)
+
+    def shape(self, output: Any, downloader: Downloader) -> Any:
+        """A whole output, as `run()` returns it, with its files made as the schema says."""
+        if self.output is None:
+            return output  # `run()` already took every URL for a file
+        return self._files(output, self.output, downloader)
+
+    def _files(self, value: Any, schema: dict[str, Any], downloader: Downloader) -> Any:
+        def make(url: str) -> FileOutput:
+            return FileOutput(url, downloader)
+
+        return files_in(value, schema, self.found.openapi_schema, make)
 
 
 def _signature(specs: Any, schema: Any, streaming: bool) -> inspect.Signature:
@@ -260,8 +279,9 @@ class _Function(Generic[SessionT]):
         model = yield from self._load_flow(ctx)
         sent = model.prepare(inputs, self.strict)
         model.prime(ctx)
-        options = RunOptions(timeout=self.timeout)
-        return (yield from run_flow(ctx, model.found.ref, sent, options))
+        options = RunOptions(timeout=self.timeout, use_file_output=model.output is None)
+        output = yield from run_flow(ctx, model.found.ref, sent, options)
+        return model.shape(output, ctx.downloader)
 
     def _create_flow(
         self, ctx: Context, inputs: dict[str, Any], deadline: Deadline
@@ -276,11 +296,24 @@ class _Function(Generic[SessionT]):
         deadline = Deadline(self.timeout)  # the server cancels at it too (Cancel-After)
         prediction = yield from self._create_flow(ctx, inputs, deadline)
         # The call owns the prediction: leaving the stream early cancels it.
-        yield from _pieces_flow(ctx, prediction, handle, deadline, cancel_on_close=True)
+        assert self._model is not None  # loaded by _create_flow
+        by_rule = self._model.output is None
+        yield from _pieces_flow(ctx, prediction, handle, deadline, by_rule, cancel_on_close=True)
 
-    def _piece(self, event: PredictionEvent) -> Any:
-        assert self._model is not None  # loaded before the first event
-        return self._model.piece(event)
+    def _pieces(self, ctx: Context) -> Callable[[PredictionEvent], Any]:
+        """What reads an output event into a piece, on the files of `ctx`."""
+
+        def piece(event: PredictionEvent) -> Any:
+            assert self._model is not None  # loaded before the first event
+            return self._model.piece(event, ctx.downloader)
+
+        return piece
+
+    def _output_flow(self, ctx: Context, prediction: Prediction) -> Flow[Any]:
+        """The output of a prediction this function started, as a call returns it."""
+        model = yield from self._load_flow(ctx)
+        output = yield from output_flow(ctx, prediction, model.output is None)
+        return model.shape(output, ctx.downloader)
 
 
 def _pieces_flow(
@@ -288,21 +321,27 @@ def _pieces_flow(
     prediction: Prediction,
     handle: StreamHandle,
     deadline: Deadline,
+    use_file_output: bool,
     *,
     cancel_on_close: bool,
 ) -> EventFlow:
     """Emit the prediction's output pieces: from its stream, or at its end when it has none.
 
     Reaching the `deadline` cancels the prediction and raises `PredictionTimeout`.
+    `use_file_output`: make every URL a file (for a version without an output
+    schema; with one, the pieces are read by it).
     """
     if isinstance(prediction.urls.stream, str):
-        options = StreamOptions(cancel_on_close=cancel_on_close, deadline=deadline)
+        options = StreamOptions(
+            use_file_output=use_file_output, cancel_on_close=cancel_on_close, deadline=deadline
+        )
         yield from events_flow(ctx, prediction, options, handle)
         return
     handle.prediction = prediction
     final = yield from wait_flow(ctx, prediction, deadline=deadline)
     handle.prediction = final
-    output = yield from result_flow(ctx, final, deadline, RunOptions(timeout=deadline.timeout))
+    shaping = RunOptions(timeout=deadline.timeout, use_file_output=use_file_output)
+    output = yield from result_flow(ctx, final, deadline, shaping)
     if output is None:
         return
     for item in output if isinstance(output, list) else [output]:
@@ -348,7 +387,7 @@ class ModelFunction(_Function[Session], Generic[P, R]):
             model.prepare(dict(inputs), self.strict)
             handle = StreamHandle()
             flow = self._stream_flow(session.ctx, dict(inputs), handle)
-            stream = OutputStream(session.events(flow), handle, self._piece)
+            stream = OutputStream(session.events(flow), handle, self._pieces(session.ctx))
             return stream  # type: ignore[return-value]
         return session.run(self._call_flow(session.ctx, dict(inputs)))  # type: ignore[no-any-return]
 
@@ -415,7 +454,7 @@ class AsyncStreamingModelFunction(_Function[AsyncSession], Generic[P]):
         session = self._session()
         handle = StreamHandle()
         flow = self._stream_flow(session.ctx, dict(inputs), handle)
-        return AsyncOutputStream(session.events(flow), handle, self._piece)
+        return AsyncOutputStream(session.events(flow), handle, self._pieces(session.ctx))
 
     async def create(self, *args: P.args, **inputs: P.kwargs) -> AsyncModelRun[AsyncOutputStream]:
         """Start a prediction and return its `AsyncModelRun`; its `output()` streams."""
@@ -474,7 +513,8 @@ class _RunBase(Generic[SessionT]):
 
     def _stream(self, handle: StreamHandle) -> EventFlow:
         ctx, deadline = self._session.ctx, self._deadline
-        return _pieces_flow(ctx, self._prediction, handle, deadline, cancel_on_close=False)
+        by_rule = self._function._model is None or self._function._model.output is None
+        return _pieces_flow(ctx, self._prediction, handle, deadline, by_rule, cancel_on_close=False)
 
 
 class ModelRun(_RunBase[Session], Generic[R]):
@@ -497,9 +537,10 @@ class ModelRun(_RunBase[Session], Generic[R]):
         if self._function._streaming:
             handle = StreamHandle()
             events = self._session.events(self._stream(handle))
-            return OutputStream(events, handle, self._function._piece)  # type: ignore[return-value]
+            pieces = self._function._pieces(self._session.ctx)
+            return OutputStream(events, handle, pieces)  # type: ignore[return-value]
         prediction = self.wait()
-        return self._session.run(output_flow(self._session.ctx, prediction, True))  # type: ignore[no-any-return]
+        return self._session.run(self._function._output_flow(self._session.ctx, prediction))  # type: ignore[no-any-return]
 
     def reload(self) -> Prediction:
         """Fetch the prediction's current state (status, logs, output so far)."""
@@ -527,9 +568,11 @@ class AsyncModelRun(_RunBase[AsyncSession], Generic[R]):
         if self._function._streaming:
             handle = StreamHandle()
             events = self._session.events(self._stream(handle))
-            return AsyncOutputStream(events, handle, self._function._piece)  # type: ignore[return-value]
+            pieces = self._function._pieces(self._session.ctx)
+            return AsyncOutputStream(events, handle, pieces)  # type: ignore[return-value]
         prediction = await self.wait()
-        output: R = await self._session.run(output_flow(self._session.ctx, prediction, True))
+        flow = self._function._output_flow(self._session.ctx, prediction)
+        output: R = await self._session.run(flow)
         return output
 
     async def reload(self) -> Prediction:
