@@ -113,6 +113,11 @@ def test_the_schema_is_read_once_and_only_when_needed(client: Client, server: Lo
         ("replicate/echo", {"tags": ["a", 2]}, "tags", "input 'tags'[1] must be text (str)"),
         ("replicate/echo", {"text": Path("a.txt")}, "text", "takes string, not a file"),
         ("replicate/split-words", {"text": "a", "limit": 0}, "limit", "at least 1"),
+        # a local path as text: the API would fetch nothing and answer 422
+        ("replicate/repeat-file", {"file": "notes.txt"}, "file", "pass Path('notes.txt')"),
+        ("replicate/echo", {"files": ["https://x.test/a", "b.png"]}, "files", "'files'[1] takes"),
+        # the user's value, not what the check stood in for it
+        ("replicate/echo", {"files": Path("a")}, "files", "a list, not PosixPath PosixPath('a')"),
     ],
 )
 def test_bad_inputs_raise_before_any_prediction_is_created(
@@ -129,6 +134,7 @@ def test_bad_inputs_raise_before_any_prediction_is_created(
     assert isinstance(raised.value, ValueError)
     assert raised.value.input_name == name
     assert message in str(raised.value)
+    assert "data:," not in str(raised.value)
     with pytest.raises(InputError):
         function.create(**inputs)
     assert not server.state.creations
