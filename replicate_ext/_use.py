@@ -404,14 +404,26 @@ class ModelFunction(_Function[Session], Generic[P, R]):
         return dict(self._loaded().found.openapi_schema or {})
 
 
+async def _a_coroutine_function(*args: Any, **inputs: Any) -> Any:
+    """Never called: its code marks `AsyncModelFunction` as a coroutine function."""
+
+
 class AsyncModelFunction(_Function[AsyncSession], Generic[P, R]):
     """The async twin of `ModelFunction`: ``await`` a call, or ``await create()``.
 
     Made by ``use(..., use_async=True)`` or `AsyncClient.use()`. Cancelling
-    the awaiting task cancels the prediction.
+    the awaiting task cancels the prediction. `inspect.iscoroutinefunction`
+    says it is a coroutine function, as frameworks that dispatch on it need.
     """
 
     __doc__ = _ModelDoc(__doc__ or "")
+    # inspect.iscoroutinefunction() reads the code flags of any callable that
+    # looks like a function (a name, code, defaults): this code object's say
+    # "coroutine". A call is one: it returns a coroutine, and checks its
+    # arguments before (so it cannot itself be an ``async def``).
+    __code__ = _a_coroutine_function.__code__
+    __defaults__ = None
+    __kwdefaults__ = None
 
     def __call__(self, *args: P.args, **inputs: P.kwargs) -> Coroutine[Any, Any, R]:
         _no_positional(self.__name__, args)

@@ -39,6 +39,23 @@ async def test_an_async_function_is_awaited(async_client: AsyncClient) -> None:
     assert (await tokens.openapi_schema())["components"]["schemas"]["Output"]["type"] == "array"
 
 
+def test_an_async_function_is_a_coroutine_function(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Frameworks dispatch on this: a coroutine function is awaited, anything else called.
+    hello = AsyncClient(server.token, base_url=server.base_url).use("replicate/hello-world")
+    assert inspect.iscoroutinefunction(hello)
+    assert asyncio.iscoroutinefunction(hello)
+    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
+    monkeypatch.setenv("REPLICATE_BASE_URL", server.base_url)
+    assert inspect.iscoroutinefunction(replicate_ext.use("replicate/hello-world", use_async=True))
+    # an async iterator, not a coroutine; the sync function is neither
+    streaming = replicate_ext.use("replicate/stream-tokens", streaming=True, use_async=True)
+    assert not inspect.iscoroutinefunction(streaming)
+    assert not inspect.iscoroutinefunction(replicate_ext.use("replicate/hello-world"))
+    assert not server.state.requests  # asking needs no schema
+
+
 async def test_async_bad_inputs_raise_before_any_prediction(
     async_client: AsyncClient, server: LocalServer
 ) -> None:
