@@ -114,7 +114,7 @@ def test_an_input_of_several_types_takes_each(nullable: bool) -> None:
     assert specs["seed"].type_label == "integer or string"
     check_input(specs, {"seed": 3})
     check_input(specs, {"seed": "abc"})
-    with pytest.raises(InputError, match="'seed' must be a whole number .* or text"):
+    with pytest.raises(InputError, match=r"'seed' must be a whole number .* or text"):
         check_input(specs, {"seed": 1.5})
     assert build_input(["seed=3"], specs) == {"seed": 3}  # the first type it reads as
     assert build_input(["seed=abc"], specs) == {"seed": "abc"}
@@ -124,9 +124,9 @@ def test_the_command_line_says_how_to_send_a_local_file() -> None:
     from replicate_ext.testing._models import BUNDLED_MODELS
 
     specs = input_specs(next(m.schema for m in BUNDLED_MODELS if m.name == "echo"))
-    with pytest.raises(InputError, match="file=@notes.txt"):
+    with pytest.raises(InputError, match=r"file=@notes\.txt"):
         build_input(["file=notes.txt"], specs)
-    with pytest.raises(InputError, match="files=@b.png"):
+    with pytest.raises(InputError, match=r"files=@b\.png"):
         build_input(["files=https://x.test/a", "files=b.png"], specs)
     assert build_input(["file=https://x.test/a"], specs) == {"file": "https://x.test/a"}
 
