@@ -696,7 +696,13 @@ class Client(_BaseClient):
         return self._session.run(flow)
 
     def close(self) -> None:
-        """Close the connections (an `http_client` given is left open: it is yours to close)."""
+        """Close the connections (an `http_client` given is left open: it is yours to close).
+
+        Event streams still open are closed first, each cleaning up as if left
+        (a prediction started with ``cancel_on_close`` is canceled).
+        """
+        if self._session_cache is not None:
+            self._session.close_streams()
         if self._sync is not None and self._sync is not self._borrowed:
             self._sync.close()
 
@@ -927,11 +933,14 @@ class Client(_BaseClient):
         gets an HTTP error (`status`). A dropped connection is resumed where it
         broke off (``Last-Event-ID``, honouring the server's ``retry`` hint),
         with no event lost or repeated, even from a server that starts over;
-        after `max_reconnects` attempts in a row without a new event,
-        `StreamInterrupted` names the prediction. With `cancel_on_close`,
-        stopping early (``break``, an exception, closing or dropping the
-        stream, Ctrl-C) also cancels the prediction. `run()` instead returns
-        the whole output at the end.
+        after `max_reconnects` failed attempts in a row without a new event,
+        `StreamInterrupted` names the prediction (a stream closed cleanly
+        while the API says the prediction is still running, as idle-timeout
+        proxies do during a cold boot, is followed on without counting). With
+        `cancel_on_close`, stopping early (``break``, an exception, closing or
+        dropping the stream, closing the client, Ctrl-C, the end of the
+        script) also cancels the prediction. `run()` instead returns the whole
+        output at the end.
         """
         from ._stream import EventStream, new_stream_flow
 
@@ -1141,7 +1150,12 @@ class AsyncClient(_BaseClient):
         return await self._session.run(flow)
 
     async def aclose(self) -> None:
-        """Close the connections (an `http_client` given is left open: it is yours to close)."""
+        """Close the connections (an `http_client` given is left open: it is yours to close).
+
+        Event streams still open are closed first, as `Client.close` does.
+        """
+        if self._session_cache is not None:
+            await self._session.close_streams()
         if self._async is not None and self._async is not self._borrowed:
             await self._async.aclose()
         if self._sync is not None:

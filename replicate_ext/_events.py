@@ -8,27 +8,29 @@ stream read as a plain flow, for waiting on a prediction (`_predictions`).
 
 Nothing documents that Replicate honours ``Last-Event-ID``, nor that every
 stream ends with ``done``: a reconnection may start over (events already
-received are skipped, whatever their ids look like), and a stream that closes
-without ``done`` is followed while it brings new events, then the prediction
-is asked how it ended.
+received are skipped, whatever their ids look like; see `_Reader`), and a
+stream that closes without ``done`` is followed while it brings new events,
+then the prediction is asked how it ended.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import re
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 import httpx
 
-from ._context import Context
+from ._context import Context, Deadline, with_read_timeout
 from ._errors import (
     ModelError,
     PredictionAborted,
     PredictionCanceled,
     PredictionError,
+    PredictionTimeout,
     ReplicateError,
     StreamInterrupted,
 )
@@ -50,7 +52,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_RECONNECTS = 5
-"""Reconnections tried in a row, without an event in between, before giving up."""
+"""Failed reconnections tried in a row, without an event in between, before giving up."""
 RECONNECT_DELAY = 0.25
 """Seconds before the first reconnection when the server sent no ``retry`` hint."""
 MAX_RECONNECT_DELAY = 10.0
@@ -82,7 +84,14 @@ class PredictionEvent(ServerSentEvent):
 class StreamOptions:
     """How `events_flow` behaves; see `stream()` for each option."""
 
-    __slots__ = ("cancel_on_close", "last_event_id", "max_reconnects", "timeout", "use_file_output")
+    __slots__ = (
+        "cancel_on_close",
+        "deadline",
+        "last_event_id",
+        "max_reconnects",
+        "timeout",
+        "use_file_output",
+    )
 
     def __init__(
         self,
@@ -92,6 +101,7 @@ class StreamOptions:
         max_reconnects: int = DEFAULT_MAX_RECONNECTS,
         last_event_id: str | None = None,
         timeout: httpx.Timeout | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         if isinstance(max_reconnects, bool) or not isinstance(max_reconnects, int):
             raise TypeError(f"max_reconnects must be a whole number, not {max_reconnects!r}")
@@ -102,6 +112,8 @@ class StreamOptions:
         self.max_reconnects = max_reconnects
         self.last_event_id = last_event_id
         self.timeout = timeout  # for the stream's requests; the client's by default
+        # When the prediction must have ended: reached, it is canceled (PredictionTimeout).
+        self.deadline = deadline
 
 
 class StreamHandle:
@@ -117,23 +129,32 @@ class _Reader:
     """What one stream remembers across reconnections, and what each event means.
 
     After a reconnection the server may start over instead of resuming after
-    ``Last-Event-ID`` (nothing documents that Replicate honours it). Whatever
-    the id format, an event whose id was already seen is skipped; a stream
-    without ids cannot resume at all, so the events already received are
-    skipped by count.
+    ``Last-Event-ID`` (nothing documents that Replicate honours it), so the
+    events already received are skipped. Each is known by a key: its own id,
+    or, for an event without one, the last own id before it in the stream
+    (`base`) and how many id-less events came since. Both a server that
+    resumes after the id sent and one that starts over give a repeated event
+    the key it had, and a new one a new key, whatever the id format; a stream
+    without ids, which cannot resume, is thereby skipped by count. Events
+    before the first own id of a connection that was meant to resume are
+    taken as resumed; a server that started over instead repeats those.
+
+    The base is kept here, not taken from the decoder, which carries the
+    last id it saw: after a connection that started over and broke off, that
+    is an old one, not the id sent to resume from.
     """
 
     __slots__ = (
+        "base",
         "ctx",
         "decoder",
         "finished",
         "last_id",
         "logs",
         "prediction",
-        "received",
         "replaying",
         "seen",
-        "skip",
+        "since_id",
         "start_id",
         "unclear",
         "use_file_output",
@@ -147,9 +168,11 @@ class _Reader:
         self.last_id = options.last_event_id
         self.start_id = options.last_event_id  # the caller's: events up to it are not wanted
         self.logs: list[str] = []
-        self.seen: set[str] = set()  # ids of the events received
-        self.received = 0  # events received, ids or not
-        self.skip = 0  # events to pass over after a reconnection that cannot resume
+        self.seen: set[tuple[str | None, int]] = set()  # keys of the events received
+        self.base = (
+            options.last_event_id
+        )  # the last own id, in the stream as this connection sends it
+        self.since_id = 0  # events without an own id since `base`
         self.finished = False  # the prediction is known to be terminal
         self.unclear = False  # ``done`` with a reason this client does not know
         self.replaying = options.last_event_id is not None  # the server may resend events
@@ -158,18 +181,20 @@ class _Reader:
         """Get ready for the events of a new connection."""
         self.decoder.close()  # drop a half-received event: it comes again
         self.replaying = True
-        self.skip = self.received if self.last_id is None else 0
+        self.base = self.last_id  # where a server honouring Last-Event-ID resumes
+        self.since_id = 0
 
     def accept(self, event: ServerSentEvent) -> PredictionEvent | None:
         """The event to hand out, or None; raises for a failed or canceled prediction."""
+        key = self._key(event)
         if self.replaying:
-            if self._repeated(event):
+            if key in self.seen or self._before_start(key):
                 return None
             self.replaying = False
-        self.received += 1
-        if event.id is not None:
-            self.last_id = event.id
-            self.seen.add(event.id)
+        self.seen.add(key)
+        event_id = key[0]
+        if event.own_id and event_id:
+            self.last_id = event_id
         kind = event.event
         if kind == "done":
             reason = _json_field(event.data, "reason")
@@ -191,15 +216,27 @@ class _Reader:
         file = None
         if kind == "output" and self.use_file_output and is_file_url(event.data):
             file = FileOutput(event.data, self.ctx.downloader)
-        return PredictionEvent(kind, event.data, event.id, event.retry, file=file)
+        return PredictionEvent(
+            kind, event.data, event_id, event.retry, own_id=event.own_id, file=file
+        )
 
-    def _repeated(self, event: ServerSentEvent) -> bool:
-        if event.id is None:
-            if self.skip > 0:
-                self.skip -= 1
-                return True
+    def _key(self, event: ServerSentEvent) -> tuple[str | None, int]:
+        if event.own_id and event.id:
+            self.base = event.id
+            self.since_id = 0
+            return event.id, 0
+        self.since_id += 1
+        return self.base, self.since_id
+
+    def _before_start(self, key: tuple[str | None, int]) -> bool:
+        """Whether the event comes before the caller's `last_event_id`, as far as ids tell."""
+        event_id, since = key
+        if event_id is None or self.start_id is None:
             return False
-        return event.id in self.seen or _not_after(event.id, self.start_id)
+        if since == 0:
+            return _not_after(event_id, self.start_id)
+        # It follows the event with that id: before the start only if that is.
+        return event_id != self.start_id and _not_after(event_id, self.start_id)
 
     def _final(self, status: str, error: str | None) -> Prediction:
         changes: dict[str, Any] = {"status": status}
@@ -274,13 +311,20 @@ def events_flow(
     ``error``), `PredictionCanceled` at a ``done`` with reason ``canceled``,
     `ReplicateError` when the prediction has no stream or the first connection
     gets an HTTP error, and `StreamInterrupted` once `options.max_reconnects`
-    reconnections in a row brought no event. With `options.cancel_on_close`,
-    anything that ends the flow before the prediction is known to be finished
-    (the caller leaving, an interruption, an error) cancels it, best effort.
+    reconnections in a row brought no event (a stream closed cleanly while
+    the API says the prediction runs is no failed attempt), and
+    `PredictionTimeout` at `options.deadline`, which cancels the prediction.
+    With `options.cancel_on_close`, anything that ends the flow before the
+    prediction is known to be finished (the caller leaving, an interruption,
+    an error) cancels it too, best effort.
     """
     if handle is not None:
         handle.prediction = prediction
     reader = _Reader(ctx, prediction, options)
+    deadline = options.deadline if options.deadline is not None else Deadline(None)
+    # Made now: a cleanup may run when imports no longer can (a stream closed at exit).
+    timed = deadline.at is not None
+    cancel = cancel_request(prediction.id) if options.cancel_on_close or timed else None
     stream: Stream | None = None
     try:
         url = prediction.urls.stream
@@ -288,12 +332,15 @@ def events_flow(
             raise _no_stream_error(prediction)
         opened = False
         failures = 0  # connection attempts in a row that brought no event
+        quiet = 0  # clean closes in a row, without new events, of a running prediction
         while True:
             cause: BaseException | None = None
             status: int | None = None
             fresh = False
+            deadline.check(prediction.id)
             try:
-                request = _stream_request(url, reader.last_id, options.timeout)
+                timeout = _request_timeout(ctx, options.timeout, deadline)
+                request = _stream_request(url, reader.last_id, timeout)
                 stream = yield Send(request, stream=True)
             except httpx.TransportError as error:
                 cause = error
@@ -302,9 +349,9 @@ def events_flow(
                 if status == 200:
                     _check_content_type(stream.response)
                     opened = True
-                    fresh, cause = yield from _pump(stream, reader)
+                    fresh, cause = yield from _pump(stream, reader, deadline)
                     if fresh:
-                        failures = 0
+                        failures = quiet = 0
                 else:
                     failure = ReplicateError.from_response((yield from _read_error(stream)))
                     if not opened:  # an HTTP error like any other
@@ -323,46 +370,65 @@ def events_flow(
                 # a finished prediction would do it on every reconnection. Ask how
                 # it ended. After new events, reconnecting first drains the rest.
                 clean = status == 200 and cause is None
-                if clean and (reader.unclear or not fresh) and (yield from _ended(ctx, reader)):
-                    return
+                if clean and (reader.unclear or not fresh):
+                    state = yield from _state(ctx, reader)
+                    if state == "ended":
+                        return
+                    if state == "running":
+                        # A quiet stream closed cleanly (idle-timeout proxies do so
+                        # all through a cold boot): no failed attempt, however long
+                        # the boot takes. Back off, capped.
+                        reader.reconnecting()
+                        quiet += 1
+                        yield _wait(reader.delay(quiet), deadline, prediction.id)
+                        continue
             reader.reconnecting()
             failures += 1
+            deadline.check(prediction.id)  # a read cut short by it is no failed attempt
             if failures > options.max_reconnects:
                 # Counted: reconnections after a drop, every try when it never opened.
                 tries = failures - 1 if opened else failures
                 raise StreamInterrupted(
                     prediction.id, reader.last_id, tries, cause, status, opened=opened
                 ) from cause
-            yield Sleep(reader.delay(failures))
+            yield _wait(reader.delay(failures), deadline, prediction.id)
     except BaseException as error:
         # GeneratorExit: the flow is being discarded and may not yield any more.
         if isinstance(error, GeneratorExit):
             raise
         if stream is not None:
             yield Close(stream)
-        if options.cancel_on_close and not reader.finished:
-            yield cancel_request(prediction.id)
+        if not reader.finished and (
+            options.cancel_on_close or isinstance(error, PredictionTimeout)
+        ):
+            yield cast(Send, cancel)
+        if isinstance(error, (PredictionCanceled, PredictionAborted)) and _passed(deadline):
+            # Canceled by the server's Cancel-After, at our deadline: a timeout all the same.
+            seconds = cast(float, deadline.timeout)
+            raise PredictionTimeout(prediction.id, seconds, error.prediction) from error
         raise
 
 
-def _ended(ctx: Context, reader: _Reader) -> Generator[Op, Any, bool]:
-    """Whether the prediction is over (raising if it did not succeed)."""
+def _state(
+    ctx: Context, reader: _Reader
+) -> Generator[Op, Any, Literal["ended", "running", "unknown"]]:
+    """Whether the API says the prediction has ended (raising if it did not succeed)."""
     reader.unclear = False
     try:
         current = yield from get_flow(ctx, reader.prediction.id)
     except (ReplicateError, httpx.TransportError):
-        return False  # unknown: keep reconnecting
+        return "unknown"  # a failed attempt: keep reconnecting, within the bound
     if not is_terminal(current):
-        return False
+        return "running"
     reader.finished = True
     error = outcome_error(current)
     if error is not None:
         raise error
-    return True
+    return "ended"
 
 
 def _pump(
-    stream: Stream, reader: _Reader
+    stream: Stream, reader: _Reader, deadline: Deadline
 ) -> Generator[Op | Emit, Any, tuple[bool, BaseException | None]]:
     """Emit the new events of one connection.
 
@@ -371,6 +437,7 @@ def _pump(
     """
     fresh = False
     while True:
+        deadline.check(reader.prediction.id)
         try:
             chunk = yield ReadChunk(stream)
         except httpx.TransportError as error:  # dropped, or silent past the read timeout
@@ -425,16 +492,59 @@ def _read_error(stream: Stream) -> Generator[Op, Any, httpx.Response]:
     )
 
 
+def _passed(deadline: Deadline) -> bool:
+    left = deadline.remaining()
+    return left is not None and left <= 0
+
+
+def _wait(seconds: float, deadline: Deadline, prediction_id: str) -> Sleep:
+    """Sleep `seconds` before reconnecting, or until just past the deadline."""
+    left = deadline.check(prediction_id)
+    return Sleep(seconds if left is None else min(seconds, left + 0.01))
+
+
+def _request_timeout(
+    ctx: Context, timeout: httpx.Timeout | None, deadline: Deadline
+) -> httpx.Timeout | None:
+    """The stream's timeouts: a read waits no longer than the deadline (and a moment)."""
+    left = deadline.remaining()
+    if left is None:
+        return timeout
+    base = ctx.timeout if timeout is None else timeout
+    read = base.read or 60.0
+    return with_read_timeout(base, min(read, max(left, 0.0) + 0.5))
+
+
 def _stream_request(
     url: str, last_event_id: str | None, timeout: httpx.Timeout | None
 ) -> dict[str, Any]:
-    headers = dict(_STREAM_HEADERS)
-    if last_event_id:
-        headers["Last-Event-ID"] = last_event_id
+    headers: dict[str, str | bytes] = dict(_STREAM_HEADERS)
+    value = _header_value(last_event_id) if last_event_id else None
+    if value is not None:
+        headers["Last-Event-ID"] = value
     request: dict[str, Any] = {"method": "GET", "url": url, "headers": headers}
     if timeout is not None:
         request["timeout"] = timeout
     return request
+
+
+# What RFC 9110 lets a header field's value be: visible ASCII and obs-text
+# bytes, with spaces and tabs only inside.
+_FIELD_VALUE = re.compile(rb"[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff\t]*[\x21-\x7e\x80-\xff])?")
+
+
+def _header_value(event_id: str) -> bytes | None:
+    """`event_id` as ``Last-Event-ID`` carries it (UTF-8, as browsers send it), or None.
+
+    None for an id no header can carry (control characters, a leading or
+    trailing space): the stream is then resumed without it, and the events
+    sent again are skipped.
+    """
+    try:
+        value = event_id.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a caller's last_event_id
+        return None
+    return value if _FIELD_VALUE.fullmatch(value) else None
 
 
 def follow_events_flow(

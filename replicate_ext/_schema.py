@@ -18,13 +18,13 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import IO, Any, Literal, Optional
+from typing import IO, Any, Literal, Optional, Union
 
 from ._errors import InputError
-from ._files import FileOutput
+from ._files import FileOutput, is_file_url, wrap_file_outputs
 
 __all__ = [
     "FileInput",
@@ -34,6 +34,7 @@ __all__ = [
     "check_value",
     "describe_output",
     "did_you_mean",
+    "files_in",
     "input_doc",
     "input_specs",
     "model_doc",
@@ -97,6 +98,23 @@ def _is_file_schema(schema: Mapping[str, Any]) -> bool:
     return schema.get("type") == "string" and schema.get("format") == "uri"
 
 
+def _types(document: Mapping[str, Any], raw: Any, resolved: Mapping[str, Any]) -> tuple[str, ...]:
+    """The JSON types an input takes, null aside: several for ``anyOf: [integer, string]``."""
+    kinds = resolved.get("type")
+    if isinstance(kinds, list):
+        return tuple(kind for kind in kinds if isinstance(kind, str) and kind != "null")
+    found: list[str] = []
+    for key in ("anyOf", "oneOf"):
+        parts = raw.get(key) if isinstance(raw, Mapping) else None
+        for part in parts if isinstance(parts, list) else ():
+            kind = _resolve(document, part).get("type")
+            if isinstance(kind, str) and kind != "null" and kind not in found:
+                found.append(kind)
+    if len(found) > 1:
+        return tuple(found)
+    return (kinds,) if isinstance(kinds, str) else ()
+
+
 def _nullable(raw: Any, resolved: Mapping[str, Any]) -> bool:
     if resolved.get("nullable") is True:
         return True  # OpenAPI 3.0's way
@@ -115,6 +133,8 @@ class InputSpec:
 
     `extra` is the input's schema with references folded in (for reading);
     `schema` is the same schema, complete, for checking values against.
+    `types` lists the JSON types it takes (several for a union such as
+    ``anyOf: [integer, string]``, whose `type` is then the first).
     """
 
     name: str
@@ -130,6 +150,7 @@ class InputSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
     schema: Mapping[str, Any] = field(default_factory=dict)
     nullable: bool = False
+    types: tuple[str, ...] = ()
 
     @property
     def type_label(self) -> str:
@@ -138,6 +159,8 @@ class InputSpec:
             return "|".join(str(choice) for choice in self.enum)
         if self.is_file:
             return "file" if self.type != "array" else "array of file"
+        if len(self.types) > 1:
+            return " or ".join(self.types)
         if self.type == "array" and self.item_type:
             return f"array of {self.item_type}"
         return self.type or "any"
@@ -184,6 +207,7 @@ def input_specs(openapi_schema: Any) -> dict[str, InputSpec] | None:
                 extra=prop,
                 schema=complete if isinstance(complete, Mapping) else {},
                 nullable=_nullable(raw, prop),
+                types=_types(openapi_schema, raw, prop),
             )
         )
     specs.sort(key=lambda spec: spec.order)
@@ -201,6 +225,74 @@ def output_schema(openapi_schema: Any) -> dict[str, Any]:
     if isinstance(output.get("items"), Mapping):
         output["items"] = _resolve(openapi_schema, output["items"])
     return output
+
+
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "array": list,
+    "object": dict,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+}
+
+
+def files_in(
+    value: Any,
+    schema: Mapping[str, Any],
+    openapi_schema: Any,
+    make: Callable[[str], FileOutput],
+) -> Any:
+    """`value` with the strings its `schema` marks as files (``format: uri``) made `FileOutput`s.
+
+    Read from a version's output schema (`openapi_schema` resolves its
+    ``$ref``s), so text that only looks like a URL stays text. Where the
+    schema says nothing of a part (no type, an object without properties, a
+    union of several types, a value of another type than it says), any URL
+    there is taken for a file, as `run()` takes it without a schema.
+    """
+    return _files_in(value, schema, openapi_schema, make, 0)
+
+
+def _files_in(
+    value: Any,
+    raw: Any,
+    document: Any,
+    make: Callable[[str], FileOutput],
+    depth: int,
+) -> Any:
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    choices = [
+        part
+        for key in ("anyOf", "oneOf")
+        for part in (raw.get(key) or [] if isinstance(raw, Mapping) else [])
+        if _resolve(document, part).get("type") != "null"
+    ]
+    schema = _resolve(document, raw)
+    kind = schema.get("type")
+    expected = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
+    unsaid = expected is None or not isinstance(value, expected) or len(choices) > 1
+    if unsaid or depth > _MAX_DEPTH:
+        return wrap_file_outputs(value, make)  # the schema does not say: run()'s rule
+    if isinstance(value, str):
+        return make(value) if _is_file_schema(schema) and is_file_url(value) else value
+    if isinstance(value, list):
+        items = schema.get("items")
+        if not isinstance(items, Mapping):
+            return wrap_file_outputs(value, make)
+        return [_files_in(item, items, document, make, depth + 1) for item in value]
+    properties = schema.get("properties")
+    known = properties if isinstance(properties, Mapping) else {}
+    rest = schema.get("additionalProperties")
+    shaped: dict[str, Any] = {}
+    for key, item in value.items():
+        part = known.get(key, rest if isinstance(rest, Mapping) else None)
+        if part is None:
+            shaped[key] = wrap_file_outputs(item, make)
+        else:
+            shaped[key] = _files_in(item, part, document, make, depth + 1)
+    return shaped
 
 
 def streams_text(openapi_schema: Any) -> bool:
@@ -226,11 +318,13 @@ def _is_file_value(value: Any) -> bool:
 
 
 def _for_validator(value: Any, spec: InputSpec) -> Any:
-    """`value` as JSON would carry it: files (where the input takes files) as a URI."""
+    """`value` as JSON would carry it: a `FileOutput` as its URL, other files as a URI."""
+    if isinstance(value, FileOutput):
+        return value.url  # what is sent: another model's output, chained
     if spec.is_file and _is_file_value(value):
         return _FILE_STAND_IN
     if isinstance(value, (list, tuple)):
-        return [_for_validator(item, spec) if spec.is_file else item for item in value]
+        return [_for_validator(item, spec) for item in value]
     return value
 
 
@@ -259,11 +353,15 @@ _KINDS = {
 }
 
 
-def _message(where: str, error: Any) -> str:
-    """A jsonschema error as one sentence about the input at `where`."""
+def _message(where: str, error: Any, given: Any) -> str:
+    """A jsonschema error as one sentence about the input at `where`, `given` by the user.
+
+    The validator saw files as a stand-in URI: the sentence shows the user's value.
+    """
     kind = error.validator
     expected = error.validator_value
     value = error.instance
+    shown = _at(given, error.absolute_path, value)
     if kind in ("anyOf", "oneOf") and error.context:
         if all(part.validator == "type" for part in error.context):
             expected = []
@@ -273,14 +371,14 @@ def _message(where: str, error: Any) -> str:
             kind = "type"  # X or None: one sentence naming both
         else:
             real = [part for part in error.context if part.validator_value != "null"]
-            return _message(where, real[0] if real else error.context[0])
+            return _message(where, real[0] if real else error.context[0], given)
     if kind == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(_KINDS.get(str(item), str(item)) for item in kinds)
-        return f"{where} must be {wanted}, not {type(value).__name__} {_short(value)}"
+        return f"{where} must be {wanted}, not {type(shown).__name__} {_short(shown)}"
     if kind == "enum":
         choices = ", ".join(repr(choice) for choice in expected)
-        return f"{where} must be one of {choices} (not {_short(value)})"
+        return f"{where} must be one of {choices} (not {_short(shown)})"
     bounds = {
         "minimum": "at least",
         "maximum": "at most",
@@ -288,14 +386,46 @@ def _message(where: str, error: Any) -> str:
         "exclusiveMaximum": "less than",
     }
     if kind in bounds:
-        return f"{where} must be {bounds[kind]} {expected} (not {_short(value)})"
+        return f"{where} must be {bounds[kind]} {expected} (not {_short(shown)})"
     if kind in ("minLength", "maxLength", "minItems", "maxItems"):
         what = "characters" if kind.endswith("Length") else "items"
         side = "at least" if kind.startswith("min") else "at most"
         return f"{where} must have {side} {expected} {what} (it has {len(value)})"
     if kind == "pattern":
-        return f"{where} must match {expected!r} (not {_short(value)})"
+        return f"{where} must match {expected!r} (not {_short(shown)})"
     return f"{where}: {error.message}"
+
+
+_URL_SCHEMES = ("http://", "https://", "data:")
+
+
+def _check_file_text(spec: InputSpec, value: Any) -> None:
+    """Refuse text for a file input unless it is a URL: the API fetches nothing else."""
+    items = value if spec.type == "array" and isinstance(value, (list, tuple)) else [value]
+    for index, item in enumerate(items):
+        if isinstance(item, str) and not item[:8].lower().startswith(_URL_SCHEMES):
+            where = f"input {spec.name!r}" + (f"[{index}]" if item is not value else "")
+            raise InputError(
+                f"{where} takes a file, and {_short(item)} is no URL: for a local file "
+                f"pass Path({item!r}); bytes, an open binary file or an http(s) or data URL "
+                "do too",
+                spec.name,
+            )
+
+
+def _at(value: Any, path: Any, default: Any) -> Any:
+    """What the user gave at `path` (an error's place in the value the validator saw)."""
+    for part in path:
+        try:
+            value = value[part]
+        except (LookupError, TypeError):
+            return default
+    return value
+
+
+def _takes_url(spec: InputSpec, value: Any) -> bool:
+    # Many models take another's file as text (`image_url: str`): it goes as its URL.
+    return isinstance(value, FileOutput) and spec.type == "string"
 
 
 def check_value(spec: InputSpec, value: Any) -> None:
@@ -305,11 +435,13 @@ def check_value(spec: InputSpec, value: Any) -> None:
 
     if value is None and (spec.nullable or spec.optional):
         return  # Cog takes null for an optional input that has no default
-    if _is_file_value(value) and not spec.is_file and spec.schema:
+    if _is_file_value(value) and not spec.is_file and spec.schema and not _takes_url(spec, value):
         raise InputError(
             f"input {spec.name!r} takes {spec.type_label}, not a file ({type(value).__name__})",
             spec.name,
         )
+    if spec.is_file:
+        _check_file_text(spec, value)
     schema = dict(spec.schema)
     if schema.get("nullable") is True:
         schema = {"anyOf": [schema, {"type": "null"}]}
@@ -317,7 +449,7 @@ def check_value(spec: InputSpec, value: Any) -> None:
     if error is None:
         return
     where = f"input {spec.name!r}" + "".join(f"[{part!r}]" for part in error.absolute_path)
-    raise InputError(_message(where, error), spec.name)
+    raise InputError(_message(where, error, value), spec.name)
 
 
 def check_input(
@@ -387,6 +519,8 @@ def annotation(spec: InputSpec) -> Any:
         base = Literal.__getitem__(spec.enum)
     elif spec.is_file:
         base = list[FileInput] if spec.type == "array" else FileInput
+    elif len(spec.types) > 1:
+        base = Union.__getitem__(tuple(_json_type(kind) for kind in spec.types))
     else:
         items = spec.extra.get("items")
         base = _json_type(spec.type, items if isinstance(items, Mapping) else None)
@@ -438,6 +572,8 @@ def _type_words(spec: InputSpec) -> str:
     if spec.is_file:
         return "list of files" if spec.type == "array" else "file"
     names = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+    if len(spec.types) > 1:
+        return " | ".join(names.get(kind, kind) for kind in spec.types)
     if spec.type == "array":
         return f"list[{names.get(spec.item_type or '', 'Any')}]"
     if spec.type == "object":

@@ -6,10 +6,21 @@ its session on first use. `Session` runs flows with blocking I/O and
 `AsyncSession` with async I/O; both can also run one blocking (`blocking`),
 for the few things asked synchronously of an async object (a `use()`
 function's `inspect.signature`).
+
+A session also keeps the event streams it opened that are not closed yet,
+so that none outlives its chance to clean up (close its connection, cancel
+the prediction it owns): closing the client closes them first, and the
+blocking ones still open when the interpreter exits are closed by an exit
+hook, while imports and connections still work. Left to the interpreter's
+teardown, a stream kept in a module's variable would try to cancel too late
+and its prediction would run on, billed.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,11 +37,13 @@ T = TypeVar("T")
 
 
 class _BaseSession:
-    __slots__ = ("_sync_http", "ctx")
+    __slots__ = ("_open", "_sync_http", "ctx")
 
     def __init__(self, ctx: Context, sync_http: Callable[[], httpx.Client]) -> None:
         self.ctx = ctx
         self._sync_http = sync_http
+        # Its event streams not closed yet, each with the process that opened it.
+        self._open: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
     def blocking(self, flow: Flow[T]) -> T:
         """Run `flow` with blocking I/O, whatever kind of session this is."""
@@ -48,7 +61,13 @@ class Session(_BaseSession):
 
     def events(self, flow: EventFlow) -> Generator[Any, None, None]:
         """Run `flow`, giving what it emits as it comes."""
-        return drive_events(flow, self._sync_http())
+        events = drive_events(flow, self._sync_http())
+        self._open[events] = _open_blocking[events] = os.getpid()  # the client may go first
+        return events
+
+    def close_streams(self) -> None:
+        """Close the event streams still open (each cleans up: connection, cancel)."""
+        _close(self._open)
 
 
 class AsyncSession(_BaseSession):
@@ -71,4 +90,35 @@ class AsyncSession(_BaseSession):
 
     def events(self, flow: EventFlow) -> AsyncGenerator[Any, None]:
         """Run `flow`, giving what it emits as it comes."""
-        return adrive_events(flow, self.http())
+        events = adrive_events(flow, self.http())
+        self._open[events] = os.getpid()
+        return events
+
+    async def close_streams(self) -> None:
+        """Close the event streams still open (each cleans up: connection, cancel)."""
+        for events, pid in list(self._open.items()):
+            if pid != os.getpid():
+                continue  # a parent's, inherited by fork(): not ours to cancel
+            try:
+                await events.aclose()
+            except RuntimeError:  # being read by another task, which will close it
+                continue
+
+
+def _close(streams: weakref.WeakKeyDictionary[Generator[Any, None, None], int]) -> None:
+    for events, pid in list(streams.items()):
+        if pid != os.getpid():
+            continue  # a parent's, inherited by fork(): not ours to cancel
+        try:
+            events.close()
+        except ValueError:  # being read by another thread, which will close it
+            continue
+
+
+# The blocking streams not closed yet, whatever client opened them. Async ones
+# are closed by their event loop as it ends (asyncio.run and trio close the
+# async generators left open), while it can still run their cleanup.
+_open_blocking: weakref.WeakKeyDictionary[Generator[Any, None, None], int] = (
+    weakref.WeakKeyDictionary()
+)
+atexit.register(_close, _open_blocking)

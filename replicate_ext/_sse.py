@@ -25,14 +25,22 @@ class ServerSentEvent:
     """One dispatched event.
 
     ``id`` is the stream's last event id at dispatch time (it carries over from
-    earlier events, as in browsers); ``retry`` is the reconnection time in
-    milliseconds when the event's own block carried a valid ``retry`` field.
+    earlier events, as in browsers); ``own_id`` says whether the event's own
+    block set it (an ``id`` field), rather than an earlier event. ``retry`` is
+    the reconnection time in milliseconds when the event's own block carried a
+    valid ``retry`` field.
     """
 
     event: str = "message"
     data: str = ""
     id: str | None = None
     retry: int | None = None
+    # Not compared: the same event, whichever block named its id.
+    own_id: bool = attrs.field(
+        default=attrs.Factory(lambda event: event.id is not None, takes_self=True),
+        kw_only=True,
+        eq=False,
+    )
 
     def __str__(self) -> str:
         # Lets callers print or join a prediction's stream and see only its output.
@@ -54,6 +62,7 @@ class SSEDecoder:
         "_event",
         "_event_retry",
         "_id_buffer",
+        "_id_field",
         "_last_event_id",
         "_retry",
         "_skip_lf",
@@ -73,6 +82,7 @@ class SSEDecoder:
         self._event = ""
         self._event_retry: int | None = None
         self._id_buffer = self._last_event_id
+        self._id_field = False  # the current block has an id field
 
     @property
     def last_event_id(self) -> str | None:
@@ -134,16 +144,24 @@ class SSEDecoder:
         event = self._event
         event_retry = self._event_retry
         id_buffer = self._id_buffer
+        id_field = self._id_field
         for line in lines:
             if not line:
                 self._last_event_id = id_buffer
                 if data:
                     events.append(
-                        ServerSentEvent(event or "message", "\n".join(data), id_buffer, event_retry)
+                        ServerSentEvent(
+                            event or "message",
+                            "\n".join(data),
+                            id_buffer,
+                            event_retry,
+                            own_id=id_field,
+                        )
                     )
                     data = []
                 event = ""
                 event_retry = None
+                id_field = False
                 continue
             # Nearly every line is "name: value"; splitting at ": " strips the one
             # optional space for free. Fall back when the first colon is elsewhere.
@@ -156,6 +174,7 @@ class SSEDecoder:
                 event = value
             elif name == "id" and "\0" not in value:
                 id_buffer = value
+                id_field = True
             # The length cap keeps int() from raising on a megabyte of digits.
             elif name == "retry" and value.isdigit() and value.isascii() and len(value) < 100:
                 event_retry = self._retry = int(value)
@@ -164,6 +183,7 @@ class SSEDecoder:
         self._event = event
         self._event_retry = event_retry
         self._id_buffer = id_buffer
+        self._id_field = id_field
         return events
 
 

@@ -37,12 +37,13 @@ from ._events import PredictionEvent, StreamHandle, StreamOptions, events_flow
 from ._files import FileOutput
 from ._flow import Emit, EventFlow, Flow
 from ._jobs import cancel_flow, get_flow
-from ._predictions import RunOptions, create_flow, output_flow, run_flow, wait_flow
+from ._predictions import RunOptions, create_flow, output_flow, result_flow, run_flow, wait_flow
 from ._refs import Ref, parse_ref
 from ._resolve import ResolvedModel, resolve_flow
 from ._schema import (
     annotation,
     check_input,
+    files_in,
     input_specs,
     model_doc,
     output_annotation,
@@ -53,6 +54,8 @@ from ._session import AsyncSession, Session
 
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
+
+    from ._files import Downloader
 
 
 __all__ = [
@@ -85,7 +88,7 @@ class NamedModel(Protocol):
 class _Model:
     """A resolved model and what its schema says: signature, docstring, input checks."""
 
-    __slots__ = ("doc", "found", "json_pieces", "signature", "specs")
+    __slots__ = ("doc", "found", "json_pieces", "output", "piece_schema", "signature", "specs")
 
     def __init__(self, found: ResolvedModel, streaming: bool) -> None:
         self.found = found
@@ -96,10 +99,13 @@ class _Model:
             found.label, schema, description=found.description, version=found.version
         )
         output = output_schema(schema)
+        # Files are what it says are files; without it, any URL is (run()'s rule).
+        self.output: dict[str, Any] | None = output or None
         items = output.get("items")
-        piece = items.get("type") if output.get("type") == "array" and items else output.get("type")
+        piece = items if output.get("type") == "array" and isinstance(items, dict) else output
+        self.piece_schema: dict[str, Any] | None = piece if output else None
         # Stream events carry text; pieces of other types arrive as JSON.
-        self.json_pieces = piece in _JSON_PIECES
+        self.json_pieces = piece.get("type") in _JSON_PIECES
 
     def prepare(self, inputs: dict[str, Any], strict: bool) -> dict[str, Any]:
         """The input to send: checked (with `strict`), None for an optional input left out."""
@@ -124,16 +130,29 @@ class _Model:
             # An official model's predictions may show the version as hidden: keyed by name.
             ctx.concatenates[self.found.label] = self.found.concatenates
 
-    def piece(self, event: PredictionEvent) -> Any:
+    def piece(self, event: PredictionEvent, downloader: Downloader) -> Any:
         """The output piece an `output` event carries: a `FileOutput`, text or a value."""
-        if event.file is not None:
-            return event.file
+        if self.piece_schema is None:
+            return event.file if event.file is not None else event.data
+        value: Any = event.data
         if self.json_pieces:
             try:
-                return json.loads(event.data)
+                value = json.loads(event.data)
             except ValueError:
                 return event.data
-        return event.data
+        return self._files(value, self.piece_schema, downloader)
+
+    def shape(self, output: Any, downloader: Downloader) -> Any:
+        """A whole output, as `run()` returns it, with its files made as the schema says."""
+        if self.output is None:
+            return output  # `run()` already took every URL for a file
+        return self._files(output, self.output, downloader)
+
+    def _files(self, value: Any, schema: dict[str, Any], downloader: Downloader) -> Any:
+        def make(url: str) -> FileOutput:
+            return FileOutput(url, downloader)
+
+        return files_in(value, schema, self.found.openapi_schema, make)
 
 
 def _signature(specs: Any, schema: Any, streaming: bool) -> inspect.Signature:
@@ -260,8 +279,9 @@ class _Function(Generic[SessionT]):
         model = yield from self._load_flow(ctx)
         sent = model.prepare(inputs, self.strict)
         model.prime(ctx)
-        options = RunOptions(timeout=self.timeout)
-        return (yield from run_flow(ctx, model.found.ref, sent, options))
+        options = RunOptions(timeout=self.timeout, use_file_output=model.output is None)
+        output = yield from run_flow(ctx, model.found.ref, sent, options)
+        return model.shape(output, ctx.downloader)
 
     def _create_flow(
         self, ctx: Context, inputs: dict[str, Any], deadline: Deadline
@@ -273,28 +293,55 @@ class _Function(Generic[SessionT]):
         return (yield from create_flow(ctx, model.found.ref, sent, options, deadline))
 
     def _stream_flow(self, ctx: Context, inputs: dict[str, Any], handle: StreamHandle) -> EventFlow:
-        deadline = Deadline(self.timeout)  # the server cancels at it (Cancel-After)
+        deadline = Deadline(self.timeout)  # the server cancels at it too (Cancel-After)
         prediction = yield from self._create_flow(ctx, inputs, deadline)
         # The call owns the prediction: leaving the stream early cancels it.
-        yield from _pieces_flow(ctx, prediction, handle, cancel_on_close=True)
+        assert self._model is not None  # loaded by _create_flow
+        by_rule = self._model.output is None
+        yield from _pieces_flow(ctx, prediction, handle, deadline, by_rule, cancel_on_close=True)
 
-    def _piece(self, event: PredictionEvent) -> Any:
-        assert self._model is not None  # loaded before the first event
-        return self._model.piece(event)
+    def _pieces(self, ctx: Context) -> Callable[[PredictionEvent], Any]:
+        """What reads an output event into a piece, on the files of `ctx`."""
+
+        def piece(event: PredictionEvent) -> Any:
+            assert self._model is not None  # loaded before the first event
+            return self._model.piece(event, ctx.downloader)
+
+        return piece
+
+    def _output_flow(self, ctx: Context, prediction: Prediction) -> Flow[Any]:
+        """The output of a prediction this function started, as a call returns it."""
+        model = yield from self._load_flow(ctx)
+        output = yield from output_flow(ctx, prediction, model.output is None)
+        return model.shape(output, ctx.downloader)
 
 
 def _pieces_flow(
-    ctx: Context, prediction: Prediction, handle: StreamHandle, *, cancel_on_close: bool
+    ctx: Context,
+    prediction: Prediction,
+    handle: StreamHandle,
+    deadline: Deadline,
+    use_file_output: bool,
+    *,
+    cancel_on_close: bool,
 ) -> EventFlow:
-    """Emit the prediction's output pieces: from its stream, or at its end when it has none."""
+    """Emit the prediction's output pieces: from its stream, or at its end when it has none.
+
+    Reaching the `deadline` cancels the prediction and raises `PredictionTimeout`.
+    `use_file_output`: make every URL a file (for a version without an output
+    schema; with one, the pieces are read by it).
+    """
     if isinstance(prediction.urls.stream, str):
-        options = StreamOptions(cancel_on_close=cancel_on_close)
+        options = StreamOptions(
+            use_file_output=use_file_output, cancel_on_close=cancel_on_close, deadline=deadline
+        )
         yield from events_flow(ctx, prediction, options, handle)
         return
     handle.prediction = prediction
-    final = yield from wait_flow(ctx, prediction, deadline=Deadline(None))
+    final = yield from wait_flow(ctx, prediction, deadline=deadline)
     handle.prediction = final
-    output = yield from output_flow(ctx, final, True)
+    shaping = RunOptions(timeout=deadline.timeout, use_file_output=use_file_output)
+    output = yield from result_flow(ctx, final, deadline, shaping)
     if output is None:
         return
     for item in output if isinstance(output, list) else [output]:
@@ -340,7 +387,7 @@ class ModelFunction(_Function[Session], Generic[P, R]):
             model.prepare(dict(inputs), self.strict)
             handle = StreamHandle()
             flow = self._stream_flow(session.ctx, dict(inputs), handle)
-            stream = OutputStream(session.events(flow), handle, self._piece)
+            stream = OutputStream(session.events(flow), handle, self._pieces(session.ctx))
             return stream  # type: ignore[return-value]
         return session.run(self._call_flow(session.ctx, dict(inputs)))  # type: ignore[no-any-return]
 
@@ -357,14 +404,26 @@ class ModelFunction(_Function[Session], Generic[P, R]):
         return dict(self._loaded().found.openapi_schema or {})
 
 
+async def _a_coroutine_function(*args: Any, **inputs: Any) -> Any:
+    """Never called: its code marks `AsyncModelFunction` as a coroutine function."""
+
+
 class AsyncModelFunction(_Function[AsyncSession], Generic[P, R]):
     """The async twin of `ModelFunction`: ``await`` a call, or ``await create()``.
 
     Made by ``use(..., use_async=True)`` or `AsyncClient.use()`. Cancelling
-    the awaiting task cancels the prediction.
+    the awaiting task cancels the prediction. `inspect.iscoroutinefunction`
+    says it is a coroutine function, as frameworks that dispatch on it need.
     """
 
     __doc__ = _ModelDoc(__doc__ or "")
+    # inspect.iscoroutinefunction() reads the code flags of any callable that
+    # looks like a function (a name, code, defaults): this code object's say
+    # "coroutine". A call is one: it returns a coroutine, and checks its
+    # arguments before (so it cannot itself be an ``async def``).
+    __code__ = _a_coroutine_function.__code__
+    __defaults__ = None
+    __kwdefaults__ = None
 
     def __call__(self, *args: P.args, **inputs: P.kwargs) -> Coroutine[Any, Any, R]:
         _no_positional(self.__name__, args)
@@ -407,7 +466,7 @@ class AsyncStreamingModelFunction(_Function[AsyncSession], Generic[P]):
         session = self._session()
         handle = StreamHandle()
         flow = self._stream_flow(session.ctx, dict(inputs), handle)
-        return AsyncOutputStream(session.events(flow), handle, self._piece)
+        return AsyncOutputStream(session.events(flow), handle, self._pieces(session.ctx))
 
     async def create(self, *args: P.args, **inputs: P.kwargs) -> AsyncModelRun[AsyncOutputStream]:
         """Start a prediction and return its `AsyncModelRun`; its `output()` streams."""
@@ -465,7 +524,9 @@ class _RunBase(Generic[SessionT]):
         return f"<{type(self).__name__} {self.id} of {self._function.ref}: {self.status}>"
 
     def _stream(self, handle: StreamHandle) -> EventFlow:
-        return _pieces_flow(self._session.ctx, self._prediction, handle, cancel_on_close=False)
+        ctx, deadline = self._session.ctx, self._deadline
+        by_rule = self._function._model is None or self._function._model.output is None
+        return _pieces_flow(ctx, self._prediction, handle, deadline, by_rule, cancel_on_close=False)
 
 
 class ModelRun(_RunBase[Session], Generic[R]):
@@ -488,9 +549,10 @@ class ModelRun(_RunBase[Session], Generic[R]):
         if self._function._streaming:
             handle = StreamHandle()
             events = self._session.events(self._stream(handle))
-            return OutputStream(events, handle, self._function._piece)  # type: ignore[return-value]
+            pieces = self._function._pieces(self._session.ctx)
+            return OutputStream(events, handle, pieces)  # type: ignore[return-value]
         prediction = self.wait()
-        return self._session.run(output_flow(self._session.ctx, prediction, True))  # type: ignore[no-any-return]
+        return self._session.run(self._function._output_flow(self._session.ctx, prediction))  # type: ignore[no-any-return]
 
     def reload(self) -> Prediction:
         """Fetch the prediction's current state (status, logs, output so far)."""
@@ -518,9 +580,11 @@ class AsyncModelRun(_RunBase[AsyncSession], Generic[R]):
         if self._function._streaming:
             handle = StreamHandle()
             events = self._session.events(self._stream(handle))
-            return AsyncOutputStream(events, handle, self._function._piece)  # type: ignore[return-value]
+            pieces = self._function._pieces(self._session.ctx)
+            return AsyncOutputStream(events, handle, pieces)  # type: ignore[return-value]
         prediction = await self.wait()
-        output: R = await self._session.run(output_flow(self._session.ctx, prediction, True))
+        flow = self._function._output_flow(self._session.ctx, prediction)
+        output: R = await self._session.run(flow)
         return output
 
     async def reload(self) -> Prediction:

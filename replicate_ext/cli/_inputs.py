@@ -35,8 +35,22 @@ def _file(text: str, key: str) -> Path:
     return path
 
 
-def _scalar(text: str, kind: str | None, key: str) -> Any:
-    """`text` as a value of JSON schema type `kind` (a string when unknown)."""
+def _scalar(text: str, kind: str | tuple[str, ...] | None, key: str) -> Any:
+    """`text` as a value of JSON schema type `kind` (a string when unknown).
+
+    Of several types (``anyOf: [integer, string]``), the first that reads it,
+    text last.
+    """
+    if isinstance(kind, tuple):
+        for each in kind:
+            if each != "string":
+                try:
+                    return _scalar(text, each, key)
+                except InputError:
+                    continue
+        if "string" in kind:
+            return text
+        return _scalar(text, kind[0], key)  # raises its error
     if kind == "integer":
         if not _INTEGER.fullmatch(text.strip()):
             raise InputError(f"input {key!r} must be an integer, not {text!r}")
@@ -70,15 +84,35 @@ def _scalar(text: str, kind: str | None, key: str) -> Any:
     return text
 
 
-def _value(text: str, kind: str | None, key: str) -> Any:
+def _value(text: str, kind: str | tuple[str, ...] | None, key: str) -> Any:
     """One `-i` value: `@path` is a file, `@@x` the text `@x`, the rest is coerced."""
     if text.startswith("@@"):
         return _scalar(text[1:], kind, key)
     if text.startswith("@"):
-        if kind in ("integer", "number", "boolean", "object"):
-            raise InputError(f"input {key!r} is a {kind}, it cannot be a file")
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if all(each in ("integer", "number", "boolean", "object") for each in kinds):
+            raise InputError(
+                f"input {key!r} is a {' or '.join(map(str, kinds))}, it cannot be a file"
+            )
         return _file(text[1:], key)
     return _scalar(text, kind, key)
+
+
+def _kind(spec: InputSpec | None) -> str | tuple[str, ...] | None:
+    if spec is None:
+        return None
+    return spec.types if len(spec.types) > 1 else spec.type
+
+
+def _check_file_text(value: Any, spec: InputSpec | None, key: str) -> None:
+    # What use() says with Path(...), said the command line's way.
+    url = isinstance(value, str) and value[:8].lower().startswith(("http://", "https://", "data:"))
+    if spec is not None and spec.is_file and isinstance(value, str) and not url:
+        raise InputError(
+            f"input {key!r} takes a file, and {value!r} is no URL: write "
+            f"{key}=@{value} to send the local file, or give an http(s) or data URL",
+            key,
+        )
 
 
 def _check_enum(value: Any, spec: InputSpec) -> None:
@@ -132,12 +166,14 @@ def build_input(
                 whole_arrays.add(key)
                 continue
             item = _value(text, spec.item_type, key)
+            _check_file_text(item, spec, key)
             _check_enum(item, spec)
             result.setdefault(key, []).append(item)
             continue
         if key in result:
             raise InputError(f"input {key!r} is given more than once")
-        value = _value(text, spec.type if spec is not None else None, key)
+        value = _value(text, _kind(spec), key)
+        _check_file_text(value, spec, key)
         if spec is not None:
             _check_enum(value, spec)
         result[key] = value

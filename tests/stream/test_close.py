@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +15,16 @@ from replicate_ext._client import AsyncClient, Client
 from replicate_ext._events import PredictionEvent
 from replicate_ext.testing import LocalServer
 
-from .conftest import Reply, ScriptedServer, prediction_at, sse, wait_status
+from .conftest import (
+    TERMINAL,
+    Reply,
+    ScriptedServer,
+    make_async_client,
+    make_client,
+    prediction_at,
+    sse,
+    wait_status,
+)
 
 Scripted = Callable[[list[Reply]], ScriptedServer]
 HELD = [Reply([sse(("1", "output", "a"), ("2", "output", "b"))], end="hold")]
@@ -161,3 +173,72 @@ def test_a_keyboard_interrupt_while_reading_cancels_with_cancel_on_close(
         events._events.throw(KeyboardInterrupt())
     assert events.prediction is not None
     assert wait_status(server, events.prediction.id, {"canceled", "succeeded"}) == "canceled"
+
+
+# Two streams kept in module variables, left after two pieces, until the script ends.
+# The script's own exit hook, registered first, runs last: by then they are canceled.
+LEFT_IN_VARIABLES = """
+import atexit
+import replicate_ext
+
+def statuses():
+    for stream in (pieces, events):
+        print(replicate_ext.get_prediction(stream.prediction.id).status)
+
+atexit.register(statuses)
+stream_tokens = replicate_ext.use("replicate/stream-tokens", streaming=True)
+pieces = stream_tokens(prompt="tok " * 50, interval=10)
+for i, piece in enumerate(pieces):
+    if i == 1:
+        break
+events = replicate_ext.stream(
+    "replicate/stream-tokens", {"prompt": "tok " * 50, "interval": 10}, cancel_on_close=True
+)
+for i, event in enumerate(events):
+    if i == 1:
+        break
+print(pieces.prediction.id, events.prediction.id)
+"""
+
+
+def test_streams_left_in_variables_are_canceled_before_the_script_ends(
+    server: LocalServer,
+) -> None:
+    env = {**os.environ, "REPLICATE_API_TOKEN": server.token, "REPLICATE_BASE_URL": server.base_url}
+    done = subprocess.run(
+        [sys.executable, "-c", LEFT_IN_VARIABLES],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no "Exception ignored" from a cleanup at shutdown
+    *ids, at_exit = done.stdout.split("\n", 1)
+    assert at_exit.split() == ["canceled", "canceled"]  # at exit, not at the teardown after
+    for prediction_id in ids[0].split():  # use(streaming=True), stream(cancel_on_close)
+        assert len(cancels(server, prediction_id)) == 1
+        assert wait_status(server, prediction_id, TERMINAL) == "canceled"
+
+
+def test_closing_the_client_first_closes_the_streams_it_left_open(server: LocalServer) -> None:
+    with make_client(server) as client:
+        events = client.stream("replicate/stream-tokens", SLOW, cancel_on_close=True)
+        next(events)
+    # still referenced, but its client is gone: canceled at the close, not left running
+    assert events.prediction is not None
+    assert len(cancels(server, events.prediction.id)) == 1
+    assert wait_status(server, events.prediction.id, TERMINAL) == "canceled"
+
+
+async def test_closing_the_async_client_first_closes_the_streams_it_left_open(
+    server: LocalServer,
+) -> None:
+    async with make_async_client(server) as client:
+        events = client.stream("replicate/stream-tokens", SLOW, cancel_on_close=True)
+        await anext(events)
+    assert events.prediction is not None
+    assert len(cancels(server, events.prediction.id)) == 1
+    final = await asyncio.to_thread(wait_status, server, events.prediction.id, TERMINAL)
+    assert final == "canceled"

@@ -25,7 +25,7 @@ from replicate_ext._files import Downloader
 from replicate_ext._flow import Close, Emit, ReadChunk, Send, Sleep, Stream
 from replicate_ext.testing import LocalServer
 
-from .conftest import Streamer, make_client
+from .conftest import Reply, Streamer, make_client, prediction_at, sse
 
 STREAM_PATH = re.compile(r"/v1/predictions/[^/]+/stream")
 PROMPT = "one two three four five six"
@@ -136,6 +136,8 @@ ID_STYLES = {
     "number": lambda n: str(n + 1),
     "opaque": lambda n: f"evt_{n * 7919 % 1000:03d}x",
     "none": lambda n: None,
+    # Ids on some events only: the others carry the last one over, as the SSE spec says.
+    "sparse": lambda n: f"1690212292:{n}" if n % 3 == 0 else None,
 }
 
 
@@ -151,21 +153,28 @@ def test_a_stream_replayed_from_any_point_hands_out_each_event_once(
 ) -> None:
     """Each connection breaks after some events (dropped, or closed without done).
 
-    The next one resumes where it was told, or starts over (a server ignoring
-    Last-Event-ID; without ids there is nothing to resume from). Whatever
-    happens, the events handed out are the stream's, each once, in order.
+    The next one resumes after the last id it was told, or starts over (a
+    server ignoring Last-Event-ID; without ids there is nothing to resume
+    from). Whatever happens, the events handed out are the stream's, each
+    once, in order.
     """
     make_id = ID_STYLES[style]
     events = [(make_id(n), "output", f"t{n}") for n in range(count)]
     events.append((make_id(count), "done", "{}"))
+
+    def resumed(position: int) -> int:
+        """Where a server honouring Last-Event-ID resumes: after the last event with an id."""
+        with_ids = [n for n, event in enumerate(events[:position]) if event[0] is not None]
+        return with_ids[-1] + 1 if with_ids else 0
+
     connections: list[tuple[bytes, bool]] = []  # (what it sends, whether it ends by dropping)
     position = 0
     for after, restarts, drops in breaks:
-        start = 0 if restarts or style == "none" else position
+        start = 0 if restarts else resumed(position)
         stop = min(max(after, start), count)
         connections.append((_wire(events[start:stop]), drops))
         position = max(position, stop)
-    start = 0 if style == "none" or (breaks and breaks[-1][1]) else position
+    start = 0 if breaks and breaks[-1][1] else resumed(position)
     connections.append((_wire(events[start:]), False))
 
     flow = events_flow(_context(), _prediction(), StreamOptions(max_reconnects=len(connections)))
@@ -207,3 +216,24 @@ def test_a_stream_replayed_from_any_point_hands_out_each_event_once(
         else:
             assert isinstance(op, (Sleep, Close))
     assert handed == [f"t{n}" for n in range(count)]
+
+
+def test_quiet_closes_of_a_booting_prediction_use_up_no_reconnects(
+    streamer: Streamer, server: LocalServer, scripted: Any
+) -> None:
+    """An idle-timeout proxy closes the quiet stream of a cold boot cleanly, again and again.
+
+    The API says the prediction is still starting each time: those closes are
+    no failed attempts, so `max_reconnects=1` does not end the stream.
+    """
+    server.state.queue_delay = 60  # booting for the whole test
+    with make_client(server) as client:
+        booting = client.create_prediction("replicate/stream-tokens", {"prompt": "a"})
+    quiet = Reply([b"retry: 0\n\n"])  # no events, and a clean end
+    proxy = scripted([quiet] * 4 + [Reply([sse(("1", "output", "a"), ("2", "done", "{}"))])])
+    outcome = streamer("stream_prediction", prediction_at(proxy.url, booting.id), max_reconnects=1)
+    assert outcome.error is None
+    assert outcome.text == "a"
+    assert len(proxy.requests) == 5
+    asked = [r for r in server.state.requests if r.path == f"/v1/predictions/{booting.id}"]
+    assert len(asked) == 4  # each quiet close: is it still alive?

@@ -77,6 +77,61 @@ def test_a_server_that_replays_from_the_start_repeats_nothing(
     assert outcome.text == "abc"
 
 
+def test_events_without_an_id_of_their_own_are_not_taken_for_repeats(
+    streamer: Streamer, scripted: Scripted
+) -> None:
+    # The decoder carries the last id ("1") onto events that have none, as the
+    # SSE spec says; the resumed connection's new events are not repeats for it.
+    server = scripted(
+        [
+            Reply(
+                [b"retry: 0\n\n", sse(("1", "output", "a")), b"event: logs\ndata: x\n\n"],
+                end="drop",
+            ),
+            # resumed after "1": the event after it (x) again, then new ones without ids
+            Reply(
+                [
+                    b"event: logs\ndata: x\n\nevent: output\ndata: b\n\n",
+                    b"event: output\ndata: c\n\n",
+                    sse(("2", "done", "{}")),
+                ]
+            ),
+        ]
+    )
+    outcome = streamer("stream_prediction", prediction_at(server.url))
+    assert outcome.error is None
+    assert outcome.text == "abc"
+    assert outcome.kinds("logs") == ["x"]
+    assert [r.headers.get("last-event-id") for r in server.requests] == [None, "1"]
+
+
+@pytest.mark.parametrize(
+    ("event_id", "sent"),
+    [
+        ("é1", "é1"),  # UTF-8, as browsers send it
+        ("a b", "a b"),
+        ("a\x01b", None),  # no header can carry these: resumed without, repeats skipped
+        ("x ", None),
+        ("\x85x", "\x85x"),  # a space to Python, not to HTTP
+    ],
+)
+def test_an_event_id_a_header_cannot_carry_as_is_never_breaks_the_resume(
+    streamer: Streamer, scripted: Scripted, event_id: str, sent: str | None
+) -> None:
+    first = f"id: {event_id}\nevent: output\ndata: a\n\n".encode()
+    server = scripted(
+        [
+            Reply([b"retry: 0\n\n", first], end="drop"),
+            Reply([first, sse(("2", "output", "b"), ("3", "done", "{}"))]),  # starts over
+        ]
+    )
+    outcome = streamer("stream_prediction", prediction_at(server.url))
+    assert outcome.error is None
+    assert outcome.text == "ab"
+    header = server.requests[1].headers.get("last-event-id")
+    assert (None if header is None else header.encode("latin-1").decode()) == sent
+
+
 def test_transient_statuses_are_retried_within_the_bound(
     streamer: Streamer, scripted: Scripted
 ) -> None:

@@ -103,6 +103,34 @@ def test_the_command_line_checks_bounds_the_way_use_does() -> None:
     assert build_input(["width:=300"], input_specs(schema)) == {"width": 300}  # raw: as written
 
 
+@pytest.mark.parametrize("nullable", [False, True])
+def test_an_input_of_several_types_takes_each(nullable: bool) -> None:
+    kinds = [{"type": "integer"}, {"type": "string"}] + [{"type": "null"}] * nullable
+    schema = cog({"seed": {"anyOf": kinds, "title": "Seed"}}, ["seed"])
+    specs = input_specs(schema)
+    assert specs is not None
+    annotation = _signature(specs, schema, False).parameters["seed"].annotation
+    assert annotation == (int | str | None if nullable else int | str)
+    assert specs["seed"].type_label == "integer or string"
+    check_input(specs, {"seed": 3})
+    check_input(specs, {"seed": "abc"})
+    with pytest.raises(InputError, match=r"'seed' must be a whole number .* or text"):
+        check_input(specs, {"seed": 1.5})
+    assert build_input(["seed=3"], specs) == {"seed": 3}  # the first type it reads as
+    assert build_input(["seed=abc"], specs) == {"seed": "abc"}
+
+
+def test_the_command_line_says_how_to_send_a_local_file() -> None:
+    from replicate_ext.testing._models import BUNDLED_MODELS
+
+    specs = input_specs(next(m.schema for m in BUNDLED_MODELS if m.name == "echo"))
+    with pytest.raises(InputError, match=r"file=@notes\.txt"):
+        build_input(["file=notes.txt"], specs)
+    with pytest.raises(InputError, match=r"files=@b\.png"):
+        build_input(["files=https://x.test/a", "files=b.png"], specs)
+    assert build_input(["file=https://x.test/a"], specs) == {"file": "https://x.test/a"}
+
+
 # -- resolve_flow, stepped with prepared answers --------------------------------------------------
 
 VERSION = "a" * 64

@@ -113,6 +113,11 @@ def test_the_schema_is_read_once_and_only_when_needed(client: Client, server: Lo
         ("replicate/echo", {"tags": ["a", 2]}, "tags", "input 'tags'[1] must be text (str)"),
         ("replicate/echo", {"text": Path("a.txt")}, "text", "takes string, not a file"),
         ("replicate/split-words", {"text": "a", "limit": 0}, "limit", "at least 1"),
+        # a local path as text: the API would fetch nothing and answer 422
+        ("replicate/repeat-file", {"file": "notes.txt"}, "file", "pass Path('notes.txt')"),
+        ("replicate/echo", {"files": ["https://x.test/a", "b.png"]}, "files", "'files'[1] takes"),
+        # the user's value, not what the check stood in for it
+        ("replicate/echo", {"files": Path("a")}, "files", "a list, not PosixPath PosixPath('a')"),
     ],
 )
 def test_bad_inputs_raise_before_any_prediction_is_created(
@@ -129,6 +134,7 @@ def test_bad_inputs_raise_before_any_prediction_is_created(
     assert isinstance(raised.value, ValueError)
     assert raised.value.input_name == name
     assert message in str(raised.value)
+    assert "data:," not in str(raised.value)
     with pytest.raises(InputError):
         function.create(**inputs)
     assert not server.state.creations
@@ -190,6 +196,73 @@ def test_files_go_in_as_paths_bytes_binary_files_and_outputs(
     assert repeat(file=io.BytesIO(b"z"), times=3).read() == b"zzz"
     # One model's file output is the next one's input.
     assert repeat(file=copied, times=2).read() == b"abab!abab!"
+
+
+ITERATOR_OF_TEXT = {"type": "array", "items": {"type": "string"}, "x-cog-array-type": "iterator"}
+URL_LIKE = ["See ", "https://example.com/page ", "for ", "data:,x"]
+
+
+async def _say_url_like_words(ctx: Any) -> None:
+    for word in URL_LIKE:
+        await ctx.emit(word)
+
+
+@pytest.mark.parametrize(
+    "output", [ITERATOR_OF_TEXT, {**ITERATOR_OF_TEXT, "x-cog-array-display": "concatenate"}]
+)
+def test_text_that_looks_like_a_url_stays_text_where_the_schema_says_text(
+    client: Client, server: LocalServer, output: dict[str, Any]
+) -> None:
+    server.state.add_model("tests/links", _say_url_like_words, streaming=True, output=output)
+    links = client.use("tests/links")
+    streamed = list(client.use("tests/links", streaming=True)())
+    assert streamed == URL_LIKE  # str pieces, none a FileOutput
+    assert "".join(streamed) == "".join(URL_LIKE)
+    whole = links()
+    assert whole == (URL_LIKE if "x-cog-array-display" not in output else "".join(URL_LIKE))
+    assert links.create().output() == whole
+
+
+def test_files_are_what_the_schema_says_are_files(client: Client, server: LocalServer) -> None:
+    async def files_and_text(ctx: Any) -> dict[str, Any]:
+        url = ctx.publish("a.txt", b"A", "text/plain")
+        return {"file": url, "note": url, "files": [url], "anything": {"nested": url}}
+
+    output = {
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "format": "uri"},
+            "note": {"type": "string"},
+            "files": {"type": "array", "items": {"$ref": "#/components/schemas/File"}},
+            "anything": {"type": "object"},  # says nothing of what is inside: any URL is a file
+        },
+    }
+    server.state.add_model("tests/mixed", files_and_text, output=output)
+    schemas = (
+        server.state.models["tests/mixed"].versions[-1].openapi_schema["components"]["schemas"]
+    )
+    schemas["File"] = {"type": "string", "format": "uri"}
+    got = client.use("tests/mixed")()
+    assert isinstance(got["file"], FileOutput)
+    assert got["file"].read() == b"A"
+    assert isinstance(got["note"], str)
+    assert [type(item) for item in got["files"]] == [FileOutput]
+    assert isinstance(got["anything"]["nested"], FileOutput)
+
+
+def test_a_file_output_goes_to_a_text_input_as_its_url(client: Client, server: LocalServer) -> None:
+    async def echo_url(ctx: Any) -> str:
+        return f"got {ctx.input['image_url']}"
+
+    inputs = {
+        "image_url": {"type": "string", "maxLength": 500},
+        "urls": {"type": "array", "items": {"type": "string"}},
+    }
+    server.state.add_model("tests/takes-a-url", echo_url, inputs=inputs, required=["image_url"])
+    (image,) = client.use("replicate/make-image")()
+    assert client.use("tests/takes-a-url")(image_url=image, urls=[image]) == f"got {image.url}"
+    with pytest.raises(InputError, match="'num_outputs' takes integer, not a file"):
+        client.use("replicate/make-image")(num_outputs=image)
 
 
 def test_official_models_run_by_name_others_by_their_latest_version(
@@ -288,6 +361,28 @@ def test_leaving_a_stream_early_cancels_the_prediction(client: Client, server: L
     stream = words(text="a b c d e f g h", interval=5)
     assert next(stream) == "a"
     stream.close()
+    (prediction,) = server.state.predictions.values()
+    server.state.wait_until(lambda: prediction.status == "canceled")
+
+
+def test_a_streaming_call_is_held_to_its_timeout(client: Client, server: LocalServer) -> None:
+    # 10 s of tokens; the server's own Cancel-After could not come before 5 s
+    tokens = client.use("replicate/stream-tokens", streaming=True, timeout=0.5)
+    stream = tokens(prompt="t " * 100, interval=10)
+    with pytest.raises(PredictionTimeout, match=r"within 0\.5 s"):
+        list(stream)
+    (prediction,) = server.state.predictions.values()
+    assert server.state.requests_to(f"/v1/predictions/{prediction.id}/cancel", "POST")
+    server.state.wait_until(lambda: prediction.status == "canceled")
+
+
+def test_a_streaming_handles_output_is_held_to_the_timeout(
+    client: Client, server: LocalServer
+) -> None:
+    tokens = client.use("replicate/stream-tokens", streaming=True, timeout=0.5)
+    run = tokens.create(prompt="t " * 100, interval=10)
+    with pytest.raises(PredictionTimeout):
+        list(run.output())
     (prediction,) = server.state.predictions.values()
     server.state.wait_until(lambda: prediction.status == "canceled")
 

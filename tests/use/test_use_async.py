@@ -16,6 +16,7 @@ from replicate_ext import (
     FileOutput,
     InputError,
     PredictionCanceled,
+    PredictionTimeout,
 )
 from replicate_ext.testing import LocalServer
 
@@ -36,6 +37,23 @@ async def test_an_async_function_is_awaited(async_client: AsyncClient) -> None:
     assert (await image.aread()).startswith(b"\x89PNG")
     assert "prompt" in inspect.signature(tokens).parameters
     assert (await tokens.openapi_schema())["components"]["schemas"]["Output"]["type"] == "array"
+
+
+def test_an_async_function_is_a_coroutine_function(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Frameworks dispatch on this: a coroutine function is awaited, anything else called.
+    hello = AsyncClient(server.token, base_url=server.base_url).use("replicate/hello-world")
+    assert inspect.iscoroutinefunction(hello)
+    assert asyncio.iscoroutinefunction(hello)
+    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
+    monkeypatch.setenv("REPLICATE_BASE_URL", server.base_url)
+    assert inspect.iscoroutinefunction(replicate_ext.use("replicate/hello-world", use_async=True))
+    # an async iterator, not a coroutine; the sync function is neither
+    streaming = replicate_ext.use("replicate/stream-tokens", streaming=True, use_async=True)
+    assert not inspect.iscoroutinefunction(streaming)
+    assert not inspect.iscoroutinefunction(replicate_ext.use("replicate/hello-world"))
+    assert not server.state.requests  # asking needs no schema
 
 
 async def test_async_bad_inputs_raise_before_any_prediction(
@@ -88,6 +106,24 @@ async def test_cancelling_the_task_cancels_the_prediction(
     with pytest.raises(asyncio.CancelledError):
         await task
     (prediction,) = server.state.predictions.values()
+    await until(lambda: prediction.status == "canceled")
+
+
+async def _drain(stream: AsyncOutputStream) -> None:
+    async with stream:
+        async for _ in stream:
+            pass
+
+
+async def test_an_async_streaming_call_is_held_to_its_timeout(
+    async_client: AsyncClient, server: LocalServer
+) -> None:
+    tokens = async_client.use("replicate/stream-tokens", streaming=True, timeout=0.5)
+    stream = tokens(prompt="t " * 100, interval=10)
+    with pytest.raises(PredictionTimeout, match=r"within 0\.5 s"):
+        await _drain(stream)
+    (prediction,) = server.state.predictions.values()
+    assert server.state.requests_to(f"/v1/predictions/{prediction.id}/cancel", "POST")
     await until(lambda: prediction.status == "canceled")
 
 
