@@ -56,7 +56,7 @@ class Mock:
 
 
 class PrismControls(httpx.BaseTransport):
-    """Adds Prism's own query parameters (`__seed`, `__code`) to every request.
+    """Adds Prism's own query parameters (`__seed`, `__code`) to every request, at Prism's paths.
 
     Prism reads them to pick the answer's status and to make its random answer
     repeatable; they are not part of the API, and it does not check them
@@ -79,6 +79,11 @@ class PrismControls(httpx.BaseTransport):
         self._local.params = params
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        # The client's base URL ends in /v1, as the API's does; Prism serves the
+        # published paths from its root.
+        path = request.url.path
+        if path.startswith("/v1/"):
+            request.url = request.url.copy_with(path=path[len("/v1") :])
         if self.params:
             request.url = request.url.copy_merge_params(self.params)
         return self.inner.handle_request(request)

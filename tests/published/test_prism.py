@@ -364,7 +364,7 @@ def dynamic(prisms: Prisms) -> Iterator[Caller]:
 
 def _caller(mock: Mock) -> Iterator[Caller]:
     controls = PrismControls()
-    with Client("r8_prism", base_url=mock.url, transport=controls, max_retries=0) as client:
+    with Client("r8_prism", base_url=f"{mock.url}/v1", transport=controls, max_retries=0) as client:
         yield Caller(mock, controls, client)
 
 
