@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         def results(self) -> Sequence[T_co]: ...
 
         @property
-        def next_(self) -> object: ...
+        def next(self) -> object: ...
 
     class ListOperation(Protocol[PageT_co]):
         """A generated list operation module, like `generated.api.predictions.predictions_list`."""
@@ -57,7 +57,7 @@ def next_request(first: dict[str, Any], page: Any, seen: set[str]) -> dict[str, 
     It is the first request sent to the `next` URL (which carries the cursor
     and the query), so a QUERY search stays a QUERY with its body.
     """
-    url = getattr(page, "next_", None)
+    url = getattr(page, "next", None)
     if not isinstance(url, str) or not url or url in seen:
         return None  # the last page (or a server that loops)
     seen.add(url)

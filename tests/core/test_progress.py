@@ -361,7 +361,7 @@ def test_a_training_reports_progress_the_same_way(client: Client, server: LocalS
         version_id("replicate/trainable", 1),
         client=client.api,
         body=TrainingRequest(
-            destination="test-user/tuned", input_=TrainingRequestInput.from_dict({"steps": 3})
+            destination="test-user/tuned", input=TrainingRequestInput.from_dict({"steps": 3})
         ),
     )
     assert isinstance(training, Training), training

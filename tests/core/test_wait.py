@@ -20,7 +20,7 @@ def start(client: Client | AsyncClient, model: str, **input: object) -> Predicti
         owner,
         name,
         client=client.api,
-        body=ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict(input)),
+        body=ModelPredictionRequest(input=ModelPredictionRequestInput.from_dict(input)),
     )
     assert isinstance(created, Prediction), created
     return created
