@@ -86,10 +86,26 @@ if TYPE_CHECKING:
     from ._files import (
         FileOutput,
     )
+    from ._pagination import AsyncPager, Pager
     from ._progress import (
         LogProgress,
         parse_progress,
     )
+
+    # Re-exported, and deliberately not in __all__ (see _RESOURCES).
+    from ._proxies import (  # noqa: F401
+        account,
+        collections,
+        deployments,
+        files,
+        hardware,
+        models,
+        predictions,
+        search,
+        trainings,
+        webhooks,
+    )
+    from ._requester import APIResponse
     from ._schema import (
         FileInput,
     )
@@ -170,6 +186,9 @@ _EXPORTS: dict[str, str] = {
     "raise_for_response": "._errors",
     "unwrap": "._errors",
     "FileOutput": "._default",
+    "AsyncPager": "._pagination",
+    "Pager": "._pagination",
+    "APIResponse": "._requester",
     "LogProgress": "._progress",
     "parse_progress": "._progress",
     "FileInput": "._schema",
@@ -193,10 +212,28 @@ _EXPORTS: dict[str, str] = {
     "verify_webhook": "._webhooks",
 }
 
+# The API's resources on the default client (`replicate_ext.models.get(...)`). Not in
+# __all__: `from replicate_ext import *` must not bind names such as `collections`.
+_RESOURCES: dict[str, str] = {
+    name: "._proxies"
+    for name in (
+        "account",
+        "collections",
+        "deployments",
+        "files",
+        "hardware",
+        "models",
+        "predictions",
+        "search",
+        "trainings",
+        "webhooks",
+    )
+}
+
 
 def __getattr__(name: str) -> Any:
     try:
-        module = _EXPORTS[name]
+        module = _EXPORTS.get(name) or _RESOURCES[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     value = getattr(importlib.import_module(module, __name__), name)
@@ -205,17 +242,19 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*_EXPORTS, "__version__"])
+    return sorted([*_EXPORTS, *_RESOURCES, "__version__"])
 
 
 __all__ = [
     "APIConnectionError",
+    "APIResponse",
     "APITimeoutError",
     "AsyncClient",
     "AsyncEventStream",
     "AsyncModelFunction",
     "AsyncModelRun",
     "AsyncOutputStream",
+    "AsyncPager",
     "AsyncStreamingModelFunction",
     "AuthenticationError",
     "BatchProgress",
@@ -231,6 +270,7 @@ __all__ = [
     "ModelRun",
     "NotFoundError",
     "OutputStream",
+    "Pager",
     "PredictionAborted",
     "PredictionCanceled",
     "PredictionError",

@@ -1,21 +1,39 @@
-"""`Client` and `AsyncClient`: configuration, connections, and the high-level calls.
+"""`Client` and `AsyncClient`: configuration, connections, the resources and the verbs.
 
 Both share everything but the driver: the flows their methods run are built
-once, here in `_BaseClient` (from `_predictions` and `_pagination`), and run
-with blocking or async I/O. Making a client is cheap: httpx, `generated` and
-the flows are imported, and connections opened, on first use.
+once, here in `_BaseClient` (from `_predictions`, `_resources` and
+`_pagination`), and run with blocking or async I/O. The API's operations are
+the generated resources mixed in (`client.models.get(...)`, from
+`generated.resources`), each resource made on first use; the verbs (`run`,
+`stream`, `wait`, `train`, ...) are written here. Making a client is cheap:
+httpx, the generated operations and the flows are imported, and connections
+opened, on first use.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, overload
+from functools import cached_property
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    ParamSpec,
+    Self,
+    TypedDict,
+    TypeVar,
+    Unpack,
+    overload,
+)
+
+from generated.resources import AsyncRawResources, AsyncResources, RawResources, Resources
 
 from ._checks import (
-    cancel_after_seconds,
     clean_token,
     positive_seconds,
     timeout_option,
@@ -34,11 +52,22 @@ if TYPE_CHECKING:
 
     from ._batch import BatchOptions, BatchResult, SharedLimiters
     from ._context import Context
-    from ._files import FileEncoding, PendingUpload
+    from ._files import FileEncoding
     from ._flow import Flow
     from ._http import BearerAuth
     from ._pagination import AsyncPages, ListOperation, Pages
     from ._predictions import Progress, TrainingProgress
+    from ._requester import AsyncRequester, Requester
+    from ._resources import (
+        AsyncFilesResource,
+        AsyncModelsResource,
+        AsyncPredictionsResource,
+        AsyncTrainingsResource,
+        FilesResource,
+        ModelsResource,
+        PredictionsResource,
+        TrainingsResource,
+    )
     from ._retry import RetryPolicy
     from ._session import AsyncSession, Session
     from ._stream import (
@@ -74,9 +103,18 @@ DEFAULT_MAX_RETRIES = 3
 USER_AGENT = f"replicate-ext/{__version__}"
 
 
+class ClientOptions(TypedDict, total=False):
+    """What `with_options()` may change: the options of the same names of `Client`."""
+
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    poll_interval: float
+
+
 class _BaseClient:
     _transport_kind = "BaseTransport"  # the httpx class a `transport` must be
     _http_client_kind = "Client"  # the httpx class an `http_client` must be
+    _parent: _BaseClient | None = None  # from with_options(): whose connections it shares
 
     def __init__(
         self,
@@ -173,6 +211,31 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
+    def with_options(self, **options: Unpack[ClientOptions]) -> Self:
+        """A client like this one with other `timeout`, `max_retries` or `poll_interval`.
+
+        It shares this client's connections (closing it leaves them open:
+        they are this client's to close), and this client is unchanged:
+        ``client.with_options(timeout=5).models.get("owner/name")``.
+        """
+        unknown = sorted(set(options) - set(ClientOptions.__annotations__))
+        if unknown:
+            raise TypeError(
+                f"with_options() takes timeout, max_retries and poll_interval, not {unknown}"
+            )
+        derived = type(self).__new__(type(self))
+        _BaseClient.__init__(
+            derived,
+            self._token,
+            base_url=self.base_url,
+            timeout=options.get("timeout", self._timeout_option),
+            max_retries=options.get("max_retries", self.max_retries),
+            poll_interval=options.get("poll_interval", self.poll_interval),
+        )
+        derived._headers = self._headers
+        derived._parent = self._parent or self  # the pool's owner, however deep the chain
+        return derived
+
     # -- lazily built parts --------------------------------------------------------------------
 
     @property
@@ -203,7 +266,12 @@ class _BaseClient:
         if self._policy is None:
             from ._retry import RetryPolicy
 
-            self._policy = RetryPolicy(self.max_retries)
+            if self._parent is not None:  # its backoff, our budget
+                self._policy = dataclasses.replace(
+                    self._parent._retry_policy, max_retries=self.max_retries
+                )
+            else:
+                self._policy = RetryPolicy(self.max_retries)
         return self._policy
 
     @_retry_policy.setter
@@ -245,11 +313,14 @@ class _BaseClient:
         if self._sync is None:
             with self._lock:
                 if self._sync is None:
-                    from ._http import adopt_sync, sync_http
+                    from ._http import adopt_sync, derive, sync_http
 
                     options = self._http_options()
                     user = self._http_client
-                    if user is not None and self._http_client_kind == "Client":
+                    if self._parent is not None:
+                        parent = self._parent._sync_http()
+                        self._sync = derive(parent, self._retry_policy, self.timeout)
+                    elif user is not None and self._http_client_kind == "Client":
                         auth = options.pop("auth")
                         self._sync = adopt_sync(user, self._retry_policy, auth, options)  # type: ignore[arg-type]
                         self._borrowed = self._sync
@@ -261,11 +332,14 @@ class _BaseClient:
         if self._async is None:
             with self._lock:
                 if self._async is None:
-                    from ._http import adopt_async, async_http
+                    from ._http import adopt_async, async_http, derive
 
                     options = self._http_options()
                     user = self._http_client
-                    if user is not None and self._http_client_kind == "AsyncClient":
+                    if self._parent is not None:
+                        parent = self._parent._async_http()
+                        self._async = derive(parent, self._retry_policy, self.timeout)
+                    elif user is not None and self._http_client_kind == "AsyncClient":
                         auth = options.pop("auth")
                         self._async = adopt_async(user, self._retry_policy, auth, options)  # type: ignore[arg-type]
                         self._borrowed = self._async
@@ -360,19 +434,20 @@ class _BaseClient:
         progress: TrainingProgress | None = None,
         wait: bool = True,
     ) -> Flow[Training]:
-        from ._trainings import (
-            TrainOptions,
-            create_training_flow,
-            destination_name,
-            train_flow,
-            training_ref,
-        )
+        from ._resources import training_flow
 
-        # Checked here, before the flow runs: a bad call fails before any request.
-        target, destination = training_ref(ref), destination_name(destination)
-        options = TrainOptions(webhook, webhook_events_filter, file_encoding, timeout, progress)
-        start = train_flow if wait else create_training_flow
-        return start(self._ctx, target, destination, input, options)
+        return training_flow(
+            self._ctx,
+            ref,
+            destination,
+            input,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            file_encoding=file_encoding,
+            timeout=timeout,
+            progress=progress,
+            wait=wait,
+        )
 
     def _training_flow(self, action: Literal["get", "cancel"], training_id: str) -> Flow[Training]:
         from ._jobs import TRAINING, by_id_flow
@@ -388,15 +463,18 @@ class _BaseClient:
         file_encoding: FileEncoding,
         cancel_after: float | None,
     ) -> Flow[Prediction]:
-        from ._context import Deadline
-        from ._predictions import RunOptions, create_flow
         from ._refs import parse_ref
+        from ._resources import prediction_flow
 
-        options = RunOptions(False, None, webhook, webhook_events_filter, True, file_encoding)
-        # Checked here, before anything is sent: the API takes 5 s at the least.
-        seconds = None if cancel_after is None else cancel_after_seconds(cancel_after)
-        deadline = Deadline(seconds, "cancel_after")
-        return create_flow(self._ctx, parse_ref(ref), input, options, deadline)
+        return prediction_flow(
+            self._ctx,
+            parse_ref(ref),
+            input,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            file_encoding=file_encoding,
+            cancel_after=cancel_after,
+        )
 
     def _get_flow(self, prediction_id: str) -> Flow[Prediction]:
         from ._jobs import get_flow
@@ -415,9 +493,9 @@ class _BaseClient:
         content_type: str | None,
         metadata: dict[str, Any] | None,
     ) -> Flow[File]:
-        from ._predictions import upload_flow
+        from ._resources import upload_flow
 
-        return upload_flow(self._ctx, _upload_source(file, filename, content_type), metadata)
+        return upload_flow(self._ctx, file, filename, content_type, metadata)
 
     def _secret_flow(self) -> Flow[str]:
         from generated.api.webhooks import webhooks_default_secret_get
@@ -451,29 +529,6 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
     os.register_at_fork(after_in_child=_forget_connections_after_fork)
 
 
-def _upload_source(
-    file: str | os.PathLike[str] | bytes | IO[bytes], filename: str | None, content_type: str | None
-) -> PendingUpload:
-    """The pending upload for `upload_file`, checked like a file input."""
-    from pathlib import Path
-
-    from ._files import encode_input, guess_content_type
-
-    source: Any = Path(file) if isinstance(file, (str, os.PathLike)) else file
-    _, uploads = encode_input({"file": source}, "upload")
-    if not uploads:
-        raise TypeError(
-            f"upload_file() takes a path, bytes or a binary file, not {type(file).__name__}"
-        )
-    upload = uploads[0]
-    if filename is not None:
-        upload.filename = filename
-        upload.content_type = guess_content_type(filename)
-    if content_type is not None:
-        upload.content_type = content_type
-    return upload
-
-
 def _check_sync_callback(progress: Callable[..., object] | None) -> None:
     if progress is not None:
         import inspect
@@ -482,7 +537,7 @@ def _check_sync_callback(progress: Callable[..., object] | None) -> None:
             raise TypeError("progress is an async function: use AsyncClient, or a plain function")
 
 
-class Client(_BaseClient):
+class Client(_BaseClient, Resources):
     """A client for Replicate's HTTP API.
 
     `api_token` defaults to `REPLICATE_API_TOKEN` and `base_url` to
@@ -519,8 +574,59 @@ class Client(_BaseClient):
     def _drive(self, flow: Flow[T]) -> T:
         return self._session.run(flow)
 
+    @property
+    def _requester(self) -> Requester:
+        from ._requester import Requester
+
+        return Requester(self._session)
+
+    @cached_property
+    def predictions(self) -> PredictionsResource:
+        """`client.predictions`: run a model version once on an input; list, get and cancel runs."""
+        from ._resources import PredictionsResource
+
+        return PredictionsResource(self._requester)
+
+    @cached_property
+    def trainings(self) -> TrainingsResource:
+        """`client.trainings`: fine-tune a model version into a new version of another model."""
+        from ._resources import TrainingsResource
+
+        return TrainingsResource(self._requester)
+
+    @cached_property
+    def files(self) -> FilesResource:
+        """`client.files`: files uploaded for use as prediction inputs."""
+        from ._resources import FilesResource
+
+        return FilesResource(self._requester)
+
+    @cached_property
+    def models(self) -> ModelsResource:
+        """`client.models`: models, their versions, examples and README."""
+        from ._resources import ModelsResource
+
+        return ModelsResource(self._requester)
+
+    @cached_property
+    def with_raw_response(self) -> RawResources:
+        """The same operations, each returning the HTTP answer with `.parse()`.
+
+        ``client.with_raw_response.account.get()`` has `status_code`,
+        `headers` and `content`, and `.parse()` gives the `Account`. Errors
+        still raise. The five methods written by hand (`predictions.create`,
+        `trainings.create`, `files.create`, `files.download`,
+        `models.search`) are not there.
+        """
+        return RawResources(self._requester)
+
     def close(self) -> None:
-        """Close the connections (an `http_client` given is left open: it is yours to close)."""
+        """Close the connections (an `http_client` given is left open: it is yours to close).
+
+        A client made by `with_options()` leaves them open: they are shared.
+        """
+        if self._parent is not None:
+            return
         if self._sync is not None and self._sync is not self._borrowed:
             self._sync.close()
 
@@ -928,7 +1034,7 @@ class Client(_BaseClient):
         )
 
 
-class AsyncClient(_BaseClient):
+class AsyncClient(_BaseClient, AsyncResources):
     """The async twin of `Client`: the same options, and the same methods to await.
 
     `http_client` is an `httpx.AsyncClient` of your own. Use it as an async
@@ -949,8 +1055,52 @@ class AsyncClient(_BaseClient):
     async def _drive(self, flow: Flow[T]) -> T:
         return await self._session.run(flow)
 
+    @property
+    def _requester(self) -> AsyncRequester:
+        from ._requester import AsyncRequester
+
+        return AsyncRequester(self._session)
+
+    @cached_property
+    def predictions(self) -> AsyncPredictionsResource:
+        """`client.predictions`: run a model version once on an input; list, get and cancel runs."""
+        from ._resources import AsyncPredictionsResource
+
+        return AsyncPredictionsResource(self._requester)
+
+    @cached_property
+    def trainings(self) -> AsyncTrainingsResource:
+        """`client.trainings`: fine-tune a model version into a new version of another model."""
+        from ._resources import AsyncTrainingsResource
+
+        return AsyncTrainingsResource(self._requester)
+
+    @cached_property
+    def files(self) -> AsyncFilesResource:
+        """`client.files`: files uploaded for use as prediction inputs."""
+        from ._resources import AsyncFilesResource
+
+        return AsyncFilesResource(self._requester)
+
+    @cached_property
+    def models(self) -> AsyncModelsResource:
+        """`client.models`: models, their versions, examples and README."""
+        from ._resources import AsyncModelsResource
+
+        return AsyncModelsResource(self._requester)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRawResources:
+        """The same operations, each returning the HTTP answer; see `Client.with_raw_response`."""
+        return AsyncRawResources(self._requester)
+
     async def aclose(self) -> None:
-        """Close the connections (an `http_client` given is left open: it is yours to close)."""
+        """Close the connections (an `http_client` given is left open: it is yours to close).
+
+        A client made by `with_options()` leaves them open: they are shared.
+        """
+        if self._parent is not None:
+            return
         if self._async is not None and self._async is not self._borrowed:
             await self._async.aclose()
         if self._sync is not None:
