@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from . import _proxies
     from ._batch import (
         BatchProgress,
         BatchResult,
@@ -91,20 +92,6 @@ if TYPE_CHECKING:
         LogProgress,
         parse_progress,
     )
-
-    # Re-exported, and deliberately not in __all__ (see _RESOURCES).
-    from ._proxies import (  # noqa: F401
-        account,
-        collections,
-        deployments,
-        files,
-        hardware,
-        models,
-        predictions,
-        search,
-        trainings,
-        webhooks,
-    )
     from ._requester import APIResponse
     from ._schema import (
         FileInput,
@@ -130,6 +117,18 @@ if TYPE_CHECKING:
         validate_webhook,
         verify_webhook,
     )
+
+    # The resources on the default client: exported, but not in __all__ (see _RESOURCES).
+    account = _proxies.account
+    collections = _proxies.collections
+    deployments = _proxies.deployments
+    files = _proxies.files
+    hardware = _proxies.hardware
+    models = _proxies.models
+    predictions = _proxies.predictions
+    search = _proxies.search
+    trainings = _proxies.trainings
+    webhooks = _proxies.webhooks
 
 # public name -> the module that defines it
 _EXPORTS: dict[str, str] = {

@@ -294,6 +294,16 @@ def derive(parent: Any, policy: RetryPolicy, timeout: httpx.Timeout) -> Any:
         inner = transport.transport if isinstance(transport, side.retry) else transport
         return side.retry(inner, policy)
 
+    def check_open(request: httpx.Request) -> None:
+        if parent.is_closed:  # its pools are closed: they are not to be reopened behind its back
+            raise RuntimeError("the client this one was made from by with_options() is closed")
+
+    async def acheck_open(request: httpx.Request) -> None:
+        check_open(request)
+
+    hooks = parent.event_hooks
+    first = acheck_open if side is _ASYNC else check_open
+
     return side.client(
         base_url=parent.base_url,
         auth=parent.auth,
@@ -303,7 +313,7 @@ def derive(parent: Any, policy: RetryPolicy, timeout: httpx.Timeout) -> Any:
         timeout=timeout,
         follow_redirects=parent.follow_redirects,
         max_redirects=parent.max_redirects,
-        event_hooks=parent.event_hooks,
+        event_hooks={"request": [first, *hooks["request"]], "response": hooks["response"]},
         trust_env=parent.trust_env,
         default_encoding=getattr(parent, "_default_encoding", "utf-8"),
         transport=own(parent._transport),

@@ -92,12 +92,15 @@ def prediction_ref(model: str | None, version: str | None, deployment: str | Non
         return ref
     if not isinstance(deployment, str):
         raise TypeError(f"deployment must be 'owner/name', not {type(deployment).__name__}")
-    ref = parse_ref(
-        deployment if deployment.startswith("deployments/") else f"deployments/{deployment}"
-    )
-    if ref.kind != "deployment":
+    name = deployment.removeprefix("deployments/")
+    found: Ref | None
+    try:
+        found = parse_ref(f"deployments/{name}")
+    except ValueError:
+        found = None
+    if found is None or found.kind != "deployment":
         raise ValueError(f"deployment must be 'owner/name', not {deployment!r}")
-    return ref
+    return found
 
 
 def prediction_flow(
