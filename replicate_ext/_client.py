@@ -12,7 +12,6 @@ opened, on first use.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import threading
 import weakref
@@ -267,6 +266,8 @@ class _BaseClient:
             from ._retry import RetryPolicy
 
             if self._parent is not None:  # its backoff, our budget
+                import dataclasses  # loaded with _retry already; not at startup
+
                 self._policy = dataclasses.replace(
                     self._parent._retry_policy, max_retries=self.max_retries
                 )

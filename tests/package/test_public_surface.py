@@ -69,3 +69,15 @@ def test_a_client_builds_its_resources_on_first_use() -> None:
     assert "generated.resources.models" not in after  # one resource, not all of them
     assert int(models) == 0  # and none of the answer models
     assert httpx.strip() == "True"  # reaching a resource prepares its requester
+
+
+def test_making_a_client_stays_cheap() -> None:
+    probe = (
+        "import sys, replicate_ext; replicate_ext.Client('token'); "
+        "heavy = ('httpx', 'attrs', 'anyio', 'dataclasses', 'inspect', 'generated.types'); "
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert done.stdout.strip() == ""
