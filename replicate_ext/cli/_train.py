@@ -111,7 +111,7 @@ def train_command(
     reporter = StatusReporter(stderr_console(), quiet=quiet, plain=as_json, noun="training")
     training: Training | None = None
     try:
-        training = client.create_training(ref, destination=destination, input=model_input)
+        training = client.trainings.create(ref, destination=destination, input=model_input)
         left = None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
         final = client.wait(training, timeout=left, progress=reporter.update)
     except KeyboardInterrupt:
@@ -121,7 +121,7 @@ def train_command(
         if reporter.prediction is None:
             # Interrupted between the creation and the wait, which cancels otherwise.
             with contextlib.suppress(Exception):
-                client.cancel_training(training.id)
+                client.trainings.cancel(training.id)
         fail(f"interrupted: training {training.id} was canceled", EXIT_INTERRUPTED)
     except PredictionTimeout as error:
         reporter.stop()
