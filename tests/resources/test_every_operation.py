@@ -104,7 +104,8 @@ class Setup:
         destination = self.model("tuned")
         owner_name, _, version = TRAINABLE.partition(":")
         path = f"/models/{owner_name}/versions/{version}/trainings"
-        return self.post(path, {"destination": destination, "input": {"steps": 100}})["id"]
+        body = {"destination": destination, "input": {"steps": 100, "step_interval": 60}}
+        return self.post(path, body)["id"]  # a minute at the fixture's speed: still running
 
 
 @dataclass
