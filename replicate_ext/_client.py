@@ -18,7 +18,6 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import (
-    IO,
     TYPE_CHECKING,
     Any,
     Literal,
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     import httpx
 
     from generated.client import Client as GeneratedClient
-    from generated.models.file import File
-    from generated.models.paginated_models import PaginatedModels
     from generated.models.prediction import Prediction
     from generated.models.training import Training
 
@@ -450,72 +447,8 @@ class _BaseClient:
             wait=wait,
         )
 
-    def _training_flow(self, action: Literal["get", "cancel"], training_id: str) -> Flow[Training]:
-        from ._jobs import TRAINING, by_id_flow
-
-        return by_id_flow(self._ctx, TRAINING, action, training_id)
-
-    def _create_flow(
-        self,
-        ref: str,
-        input: Mapping[str, Any] | None,
-        webhook: str | None,
-        webhook_events_filter: Sequence[str] | None,
-        file_encoding: FileEncoding,
-        cancel_after: float | None,
-    ) -> Flow[Prediction]:
-        from ._refs import parse_ref
-        from ._resources import prediction_flow
-
-        return prediction_flow(
-            self._ctx,
-            parse_ref(ref),
-            input,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            file_encoding=file_encoding,
-            cancel_after=cancel_after,
-        )
-
-    def _get_flow(self, prediction_id: str) -> Flow[Prediction]:
-        from ._jobs import get_flow
-
-        return get_flow(self._ctx, prediction_id)
-
-    def _cancel_flow(self, prediction_id: str) -> Flow[Prediction]:
-        from ._jobs import cancel_flow
-
-        return cancel_flow(self._ctx, prediction_id)
-
-    def _upload_flow(
-        self,
-        file: str | os.PathLike[str] | bytes | IO[bytes],
-        filename: str | None,
-        content_type: str | None,
-        metadata: dict[str, Any] | None,
-    ) -> Flow[File]:
-        from ._resources import upload_flow
-
-        return upload_flow(self._ctx, file, filename, content_type, metadata)
-
-    def _secret_flow(self) -> Flow[str]:
-        from generated.api.webhooks import webhooks_default_secret_get
-
-        from ._context import parse
-        from ._flow import Send
-
-        response = yield Send(webhooks_default_secret_get._get_kwargs())
-        return str(parse(self._ctx, webhooks_default_secret_get, response).key)
-
     def _list_request(self, operation: Any, params: dict[str, Any]) -> dict[str, Any]:
         return operation._get_kwargs(**params)  # type: ignore[no-any-return]
-
-    def _search(self, query: str) -> tuple[Any, dict[str, Any]]:
-        from generated.api.models import models_list
-
-        from ._pagination import search_request
-
-        return models_list, search_request(query)
 
 
 _clients: weakref.WeakSet[_BaseClient] = weakref.WeakSet()
@@ -732,51 +665,6 @@ class Client(_BaseClient, Resources):
         _check_sync_callback(progress)
         return self._drive(self._wait_flow(prediction, timeout, progress, training))  # type: ignore[no-any-return]
 
-    def create_prediction(
-        self,
-        ref: str,
-        input: Mapping[str, Any] | None = None,
-        *,
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        file_encoding: FileEncoding = "auto",
-        cancel_after: float | None = None,
-    ) -> Prediction:
-        """Start a prediction without waiting for it; `wait()` for it later.
-
-        Takes the references and file inputs `run()` does. `cancel_after`
-        (seconds, 5 at least: the API's minimum) makes the server cancel it if
-        it has not finished by then.
-        """
-        flow = self._create_flow(
-            ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
-        )
-        return self._drive(flow)
-
-    def create_training(
-        self,
-        ref: str,
-        *,
-        destination: str,
-        input: Mapping[str, Any],
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        file_encoding: FileEncoding = "auto",
-    ) -> Training:
-        """Start fine-tuning the version `ref` (`owner/name:version`) without waiting for it.
-
-        `destination` (`owner/name`) is a model of yours that receives the new
-        version; `input` holds the inputs of the model's `train()`, file inputs
-        (a zip of images, say) encoded as `run()` encodes them: uploaded,
-        streamed, above 256 KB; files over 100 MiB must be passed as URLs.
-        Raises `NotFoundError` if the destination does not exist. `wait()` for
-        the training later, or use `train()`.
-        """
-        flow = self._train_flow(
-            ref, destination, input, webhook, webhook_events_filter, file_encoding, wait=False
-        )
-        return self._drive(flow)
-
     def train(
         self,
         ref: str,
@@ -791,7 +679,7 @@ class Client(_BaseClient, Resources):
     ) -> Training:
         """Fine-tune the version `ref` into `destination` and return the training once it succeeds.
 
-        Takes the arguments of `create_training()`, then waits as `run()` does:
+        Takes the arguments of `trainings.create()`, then waits as `run()` does:
         `timeout` is a deadline for the whole training (kept by the client, as
         trainings have no `Cancel-After`), past which it is canceled and
         `PredictionTimeout` raised; `progress(training)` is called on every
@@ -812,14 +700,6 @@ class Client(_BaseClient, Resources):
             progress,
         )
         return self._drive(flow)
-
-    def get_training(self, training_id: str) -> Training:
-        """Fetch a training's current state."""
-        return self._drive(self._training_flow("get", training_id))
-
-    def cancel_training(self, training_id: str) -> Training:
-        """Cancel a training and return it."""
-        return self._drive(self._training_flow("cancel", training_id))
 
     def stream(
         self,
@@ -859,7 +739,7 @@ class Client(_BaseClient, Resources):
     ) -> EventStream:
         """Iterate over the events of an existing prediction (or the one with this id).
 
-        As `stream()`, for a prediction created elsewhere (`create_prediction`,
+        As `stream()`, for a prediction created elsewhere (`predictions.create`,
         a webhook, another process). The server replays the events from the
         start, or from after `last_event_id` (e.g. a browser's
         ``Last-Event-ID`` when relaying the stream to it).
@@ -868,14 +748,6 @@ class Client(_BaseClient, Resources):
 
         flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
         return EventStream(self._session.events(flow), handle)
-
-    def get_prediction(self, prediction_id: str) -> Prediction:
-        """Fetch a prediction's current state."""
-        return self._drive(self._get_flow(prediction_id))
-
-    def cancel_prediction(self, prediction_id: str) -> Prediction:
-        """Cancel a prediction and return it."""
-        return self._drive(self._cancel_flow(prediction_id))
 
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> Pages[PageT]:
         """The pages of a generated list operation, fetched lazily, following `next`.
@@ -887,12 +759,6 @@ class Client(_BaseClient, Resources):
 
         request = self._list_request(operation, params)
         return Pages(self._ctx, operation, request, self._drive)  # type: ignore[arg-type]
-
-    def search_models(self, query: str) -> Pages[PaginatedModels]:
-        """The pages of models matching `query` (QUERY /models); `.items()` for the models."""
-        from ._pagination import Pages
-
-        return Pages(self._ctx, *self._search(query), self._drive)
 
     def run_batch(
         self,
@@ -932,24 +798,10 @@ class Client(_BaseClient, Resources):
 
         return run_batch(self._ctx, self._batch_http, self._limiters, ref, inputs, **options)
 
-    def upload_file(
-        self,
-        file: str | os.PathLike[str] | bytes | IO[bytes],
-        *,
-        filename: str | None = None,
-        content_type: str | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> File:
-        """Upload a file (a path, bytes or a binary file), streamed, and return it.
-
-        Pass its `urls.get` as a model input. Files are kept 24 hours.
-        """
-        return self._drive(self._upload_flow(file, filename, content_type, metadata))
-
-    def get_webhook_secret(self) -> str:
-        """The account's default webhook signing secret (`whsec_...`), fetched once."""
+    def _webhook_key(self) -> str:
+        """The account's webhook signing secret, fetched the first time it is needed."""
         if self._webhook_secret is None:
-            self._webhook_secret = self._drive(self._secret_flow())
+            self._webhook_secret = self.webhooks.default.secret.get().key
         return self._webhook_secret
 
     def validate_webhook(
@@ -963,7 +815,7 @@ class Client(_BaseClient, Resources):
         """Whether a webhook request is authentic; the secret defaults to the account's."""
         from ._webhooks import validate_webhook
 
-        secret = secret or self.get_webhook_secret()
+        secret = secret or self._webhook_key()
         return validate_webhook(headers, body, secret, tolerance=tolerance)
 
     def verify_webhook(
@@ -977,7 +829,7 @@ class Client(_BaseClient, Resources):
         """Raise `WebhookVerificationError` unless a webhook request is authentic."""
         from ._webhooks import verify_webhook
 
-        verify_webhook(headers, body, secret or self.get_webhook_secret(), tolerance=tolerance)
+        verify_webhook(headers, body, secret or self._webhook_key(), tolerance=tolerance)
 
     @overload
     def use(
@@ -1184,38 +1036,6 @@ class AsyncClient(_BaseClient, AsyncResources):
         """Wait for a prediction or a training to finish; see `Client.wait`."""
         return await self._drive(self._wait_flow(prediction, timeout, progress, training))
 
-    async def create_prediction(
-        self,
-        ref: str,
-        input: Mapping[str, Any] | None = None,
-        *,
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        file_encoding: FileEncoding = "auto",
-        cancel_after: float | None = None,
-    ) -> Prediction:
-        """Start a prediction without waiting for it; see `Client.create_prediction`."""
-        flow = self._create_flow(
-            ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
-        )
-        return await self._drive(flow)
-
-    async def create_training(
-        self,
-        ref: str,
-        *,
-        destination: str,
-        input: Mapping[str, Any],
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        file_encoding: FileEncoding = "auto",
-    ) -> Training:
-        """Start a training without waiting for it; see `Client.create_training`."""
-        flow = self._train_flow(
-            ref, destination, input, webhook, webhook_events_filter, file_encoding, wait=False
-        )
-        return await self._drive(flow)
-
     async def train(
         self,
         ref: str,
@@ -1245,14 +1065,6 @@ class AsyncClient(_BaseClient, AsyncResources):
         )
         return await self._drive(flow)
 
-    async def get_training(self, training_id: str) -> Training:
-        """Fetch a training's current state."""
-        return await self._drive(self._training_flow("get", training_id))
-
-    async def cancel_training(self, training_id: str) -> Training:
-        """Cancel a training and return it."""
-        return await self._drive(self._training_flow("cancel", training_id))
-
     def stream(
         self,
         ref: str,
@@ -1278,26 +1090,12 @@ class AsyncClient(_BaseClient, AsyncResources):
         flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
         return AsyncEventStream(self._session.events(flow), handle)
 
-    async def get_prediction(self, prediction_id: str) -> Prediction:
-        """Fetch a prediction's current state."""
-        return await self._drive(self._get_flow(prediction_id))
-
-    async def cancel_prediction(self, prediction_id: str) -> Prediction:
-        """Cancel a prediction and return it."""
-        return await self._drive(self._cancel_flow(prediction_id))
-
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> AsyncPages[PageT]:
         """The pages of a generated list operation, for `async for`; see `Client.paginate`."""
         from ._pagination import AsyncPages
 
         request = self._list_request(operation, params)
         return AsyncPages(self._ctx, operation, request, self._drive)  # type: ignore[arg-type]
-
-    def search_models(self, query: str) -> AsyncPages[PaginatedModels]:
-        """The pages of models matching `query`, for `async for`; `.items()` for the models."""
-        from ._pagination import AsyncPages
-
-        return AsyncPages(self._ctx, *self._search(query), self._drive)
 
     async def run_batch(
         self,
@@ -1317,21 +1115,10 @@ class AsyncClient(_BaseClient, AsyncResources):
 
         return await async_run_batch(self._session, self._limiters, ref, inputs, **options)
 
-    async def upload_file(
-        self,
-        file: str | os.PathLike[str] | bytes | IO[bytes],
-        *,
-        filename: str | None = None,
-        content_type: str | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> File:
-        """Upload a file and return it; see `Client.upload_file`."""
-        return await self._drive(self._upload_flow(file, filename, content_type, metadata))
-
-    async def get_webhook_secret(self) -> str:
-        """The account's default webhook signing secret (`whsec_...`), fetched once."""
+    async def _webhook_key(self) -> str:
+        """The account's webhook signing secret, fetched the first time it is needed."""
         if self._webhook_secret is None:
-            self._webhook_secret = await self._drive(self._secret_flow())
+            self._webhook_secret = (await self.webhooks.default.secret.get()).key
         return self._webhook_secret
 
     async def validate_webhook(
@@ -1345,7 +1132,7 @@ class AsyncClient(_BaseClient, AsyncResources):
         """Whether a webhook request is authentic; the secret defaults to the account's."""
         from ._webhooks import validate_webhook
 
-        secret = secret or await self.get_webhook_secret()
+        secret = secret or await self._webhook_key()
         return validate_webhook(headers, body, secret, tolerance=tolerance)
 
     async def verify_webhook(
@@ -1359,9 +1146,7 @@ class AsyncClient(_BaseClient, AsyncResources):
         """Raise `WebhookVerificationError` unless a webhook request is authentic."""
         from ._webhooks import verify_webhook
 
-        verify_webhook(
-            headers, body, secret or await self.get_webhook_secret(), tolerance=tolerance
-        )
+        verify_webhook(headers, body, secret or await self._webhook_key(), tolerance=tolerance)
 
     @overload
     def use(

@@ -15,7 +15,7 @@ already does the work:
 * `models.search` is `QUERY /models`, which OpenAPI cannot express.
 
 The flows behind them are built here, once, for these methods and for the
-client's verbs alike (`Client.train`, `Client.upload_file`).
+client's verbs alike (`Client.train`, file inputs).
 """
 
 from __future__ import annotations
