@@ -4,12 +4,17 @@ from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
-from attrs import define
+from attrs import define, fields
 
 
 class Unset:
+    """The value of a field the answer left out (or an argument not given)."""
+
     def __bool__(self) -> Literal[False]:
         return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
 
 
 UNSET: Unset = Unset()
@@ -49,6 +54,25 @@ class Response(Generic[T]):
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+
+
+def model_repr(model: Any) -> str:
+    """`Name(field=value, ...)` with only the fields that are set.
+
+    An answer leaves out most optional fields; listing each as `UNSET` would
+    bury the few that say something. Fields the spec does not know yet
+    (`additional_properties`) are shown when there are any.
+    """
+    declared = fields(type(model))
+    if [field.name for field in declared] == ["additional_properties"]:
+        return f"{type(model).__name__}({model.additional_properties!r})"  # a free-form object
+    shown = []
+    for field in declared:
+        value = getattr(model, field.name)
+        if isinstance(value, Unset) or (field.name == "additional_properties" and not value):
+            continue
+        shown.append(f"{field.name}={value!r}")
+    return f"{type(model).__name__}({', '.join(shown)})"
 
 
 # What reading an answer checks, so that a typed attribute never holds a value
@@ -117,4 +141,5 @@ __all__ = [
     "check_list",
     "check_str",
     "kind_of",
+    "model_repr",
 ]

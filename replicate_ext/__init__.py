@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from . import _proxies
     from ._batch import (
         BatchProgress,
         BatchResult,
@@ -29,38 +30,20 @@ if TYPE_CHECKING:
         Client,
     )
     from ._default import (
-        async_cancel_prediction,
-        async_cancel_training,
-        async_create_prediction,
-        async_create_training,
-        async_get_prediction,
-        async_get_training,
-        async_get_webhook_secret,
         async_paginate,
         async_run,
         async_run_batch,
-        async_search_models,
         async_stream,
         async_stream_prediction,
         async_train,
-        async_upload_file,
         async_wait,
-        cancel_prediction,
-        cancel_training,
-        create_prediction,
-        create_training,
-        get_prediction,
-        get_training,
-        get_webhook_secret,
         paginate,
         run,
         run_batch,
-        search_models,
         set_default_client,
         stream,
         stream_prediction,
         train,
-        upload_file,
         use,
         wait,
     )
@@ -87,10 +70,12 @@ if TYPE_CHECKING:
     from ._files import (
         FileOutput,
     )
+    from ._pagination import AsyncPager, Pager
     from ._progress import (
         LogProgress,
         parse_progress,
     )
+    from ._requester import APIResponse
     from ._schema import (
         FileInput,
     )
@@ -116,6 +101,18 @@ if TYPE_CHECKING:
         verify_webhook,
     )
 
+    # The resources on the default client: exported, but not in __all__ (see _RESOURCES).
+    account = _proxies.account
+    collections = _proxies.collections
+    deployments = _proxies.deployments
+    files = _proxies.files
+    hardware = _proxies.hardware
+    models = _proxies.models
+    predictions = _proxies.predictions
+    search = _proxies.search
+    trainings = _proxies.trainings
+    webhooks = _proxies.webhooks
+
 # public name -> the module that defines it
 _EXPORTS: dict[str, str] = {
     "BatchProgress": "._batch",
@@ -123,38 +120,20 @@ _EXPORTS: dict[str, str] = {
     "RateLimiter": "._batch",
     "AsyncClient": "._client",
     "Client": "._client",
-    "async_cancel_prediction": "._default",
-    "async_cancel_training": "._default",
-    "async_create_prediction": "._default",
-    "async_create_training": "._default",
-    "async_get_prediction": "._default",
-    "async_get_training": "._default",
-    "async_get_webhook_secret": "._default",
     "async_paginate": "._default",
     "async_run": "._default",
     "async_run_batch": "._default",
-    "async_search_models": "._default",
     "async_stream": "._default",
     "async_stream_prediction": "._default",
     "async_train": "._default",
-    "async_upload_file": "._default",
     "async_wait": "._default",
-    "cancel_prediction": "._default",
-    "cancel_training": "._default",
-    "create_prediction": "._default",
-    "create_training": "._default",
-    "get_prediction": "._default",
-    "get_training": "._default",
-    "get_webhook_secret": "._default",
     "paginate": "._default",
     "run": "._default",
     "run_batch": "._default",
-    "search_models": "._default",
     "stream": "._default",
     "stream_prediction": "._default",
     "train": "._default",
     "set_default_client": "._default",
-    "upload_file": "._default",
     "wait": "._default",
     "APIConnectionError": "._errors",
     "APITimeoutError": "._errors",
@@ -172,6 +151,9 @@ _EXPORTS: dict[str, str] = {
     "raise_for_response": "._errors",
     "unwrap": "._errors",
     "FileOutput": "._default",
+    "AsyncPager": "._pagination",
+    "Pager": "._pagination",
+    "APIResponse": "._requester",
     "LogProgress": "._progress",
     "parse_progress": "._progress",
     "FileInput": "._schema",
@@ -195,10 +177,28 @@ _EXPORTS: dict[str, str] = {
     "verify_webhook": "._webhooks",
 }
 
+# The API's resources on the default client (`replicate_ext.models.get(...)`). Not in
+# __all__: `from replicate_ext import *` must not bind names such as `collections`.
+_RESOURCES: dict[str, str] = {
+    name: "._proxies"
+    for name in (
+        "account",
+        "collections",
+        "deployments",
+        "files",
+        "hardware",
+        "models",
+        "predictions",
+        "search",
+        "trainings",
+        "webhooks",
+    )
+}
+
 
 def __getattr__(name: str) -> Any:
     try:
-        module = _EXPORTS[name]
+        module = _EXPORTS.get(name) or _RESOURCES[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     value = getattr(importlib.import_module(module, __name__), name)
@@ -207,17 +207,19 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*_EXPORTS, "__version__"])
+    return sorted([*_EXPORTS, *_RESOURCES, "__version__"])
 
 
 __all__ = [
     "APIConnectionError",
+    "APIResponse",
     "APITimeoutError",
     "AsyncClient",
     "AsyncEventStream",
     "AsyncModelFunction",
     "AsyncModelRun",
     "AsyncOutputStream",
+    "AsyncPager",
     "AsyncStreamingModelFunction",
     "AuthenticationError",
     "BatchProgress",
@@ -233,6 +235,7 @@ __all__ = [
     "ModelRun",
     "NotFoundError",
     "OutputStream",
+    "Pager",
     "PredictionAborted",
     "PredictionCanceled",
     "PredictionError",
@@ -246,35 +249,18 @@ __all__ = [
     "StreamInterrupted",
     "WebhookVerificationError",
     "__version__",
-    "async_cancel_prediction",
-    "async_cancel_training",
-    "async_create_prediction",
-    "async_create_training",
-    "async_get_prediction",
-    "async_get_training",
-    "async_get_webhook_secret",
     "async_paginate",
     "async_run",
     "async_run_batch",
-    "async_search_models",
     "async_stream",
     "async_stream_prediction",
     "async_train",
-    "async_upload_file",
     "async_wait",
-    "cancel_prediction",
-    "cancel_training",
-    "create_prediction",
-    "create_training",
-    "get_prediction",
-    "get_training",
-    "get_webhook_secret",
     "paginate",
     "parse_progress",
     "raise_for_response",
     "run",
     "run_batch",
-    "search_models",
     "set_default_client",
     "sign_webhook",
     "stream",
@@ -282,7 +268,6 @@ __all__ = [
     "train",
     "trained_ref",
     "unwrap",
-    "upload_file",
     "use",
     "validate_webhook",
     "verify_webhook",

@@ -1,9 +1,13 @@
-"""`Client` and `AsyncClient`: configuration, connections, and the high-level calls.
+"""`Client` and `AsyncClient`: configuration, connections, the resources and the verbs.
 
 Both share everything but the driver: the flows their methods run are built
-once, here in `_BaseClient` (from `_predictions` and `_pagination`), and run
-with blocking or async I/O. Making a client is cheap: httpx, `generated` and
-the flows are imported, and connections opened, on first use.
+once, here in `_BaseClient` (from `_predictions`, `_resources` and
+`_pagination`), and run with blocking or async I/O. The API's operations are
+the generated resources mixed in (`client.models.get(...)`, from
+`generated.resources`), each resource made on first use; the verbs (`run`,
+`stream`, `wait`, `train`, ...) are written here. Making a client is cheap:
+httpx, the generated operations and the flows are imported, and connections
+opened, on first use.
 """
 
 from __future__ import annotations
@@ -13,11 +17,23 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, overload
+from functools import cached_property
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    ParamSpec,
+    Self,
+    TypedDict,
+    TypeVar,
+    Unpack,
+    overload,
+)
+
+from generated.resources import AsyncRawResources, AsyncResources, RawResources, Resources
 
 from ._checks import (
     base_url_option,
-    cancel_after_seconds,
     clean_token,
     positive_seconds,
     timeout_option,
@@ -29,18 +45,29 @@ if TYPE_CHECKING:
     import httpx
 
     from generated.client import Client as GeneratedClient
-    from generated.models.file import File
-    from generated.models.paginated_models import PaginatedModels
     from generated.models.prediction import Prediction
     from generated.models.training import Training
+    from generated.models.webhook_secret import WebhookSecret
+    from generated.resources._base import RawResponse
 
     from ._batch import BatchOptions, BatchResult, SharedLimiters
     from ._context import Context
-    from ._files import FileEncoding, PendingUpload
+    from ._files import FileEncoding
     from ._flow import Flow
     from ._http import BearerAuth
     from ._pagination import AsyncPages, ListOperation, Pages
     from ._predictions import Progress, TrainingProgress
+    from ._requester import AsyncRequester, Requester
+    from ._resources import (
+        AsyncFilesResource,
+        AsyncModelsResource,
+        AsyncPredictionsResource,
+        AsyncTrainingsResource,
+        FilesResource,
+        ModelsResource,
+        PredictionsResource,
+        TrainingsResource,
+    )
     from ._retry import RetryPolicy
     from ._session import AsyncSession, Session
     from ._stream import (
@@ -76,9 +103,18 @@ DEFAULT_MAX_RETRIES = 3
 USER_AGENT = f"replicate-ext/{__version__}"
 
 
+class ClientOptions(TypedDict, total=False):
+    """What `with_options()` may change: the options of the same names of `Client`."""
+
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    poll_interval: float
+
+
 class _BaseClient:
     _transport_kind = "BaseTransport"  # the httpx class a `transport` must be
     _http_client_kind = "Client"  # the httpx class an `http_client` must be
+    _parent: _BaseClient | None = None  # from with_options(): whose connections it shares
 
     def __init__(
         self,
@@ -200,6 +236,31 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
+    def with_options(self, **options: Unpack[ClientOptions]) -> Self:
+        """A client like this one with other `timeout`, `max_retries` or `poll_interval`.
+
+        It shares this client's connections (closing it leaves them open:
+        they are this client's to close), and this client is unchanged:
+        ``client.with_options(timeout=5).models.get("owner/name")``.
+        """
+        unknown = sorted(set(options) - set(ClientOptions.__annotations__))
+        if unknown:
+            raise TypeError(
+                f"with_options() takes timeout, max_retries and poll_interval, not {unknown}"
+            )
+        derived = type(self).__new__(type(self))
+        _BaseClient.__init__(
+            derived,
+            self._token,
+            base_url=self.base_url,
+            timeout=options.get("timeout", self._timeout_option),
+            max_retries=options.get("max_retries", self.max_retries),
+            poll_interval=options.get("poll_interval", self.poll_interval),
+        )
+        derived._headers = self._headers
+        derived._parent = self._parent or self  # the pool's owner, however deep the chain
+        return derived
+
     # -- lazily built parts --------------------------------------------------------------------
 
     @property
@@ -230,7 +291,14 @@ class _BaseClient:
         if self._policy is None:
             from ._retry import RetryPolicy
 
-            self._policy = RetryPolicy(self.max_retries)
+            if self._parent is not None:  # its backoff, our budget
+                import dataclasses  # loaded with _retry already; not at startup
+
+                self._policy = dataclasses.replace(
+                    self._parent._retry_policy, max_retries=self.max_retries
+                )
+            else:
+                self._policy = RetryPolicy(self.max_retries)
         return self._policy
 
     @_retry_policy.setter
@@ -277,11 +345,14 @@ class _BaseClient:
         if self._sync is None:
             with self._lock:
                 if self._sync is None:
-                    from ._http import adopt_sync, sync_http
+                    from ._http import adopt_sync, derive, sync_http
 
                     options = self._http_options()
                     user = self._http_client
-                    if user is not None and self._http_client_kind == "Client":
+                    if self._parent is not None:
+                        parent = self._parent._sync_http()
+                        self._sync = derive(parent, self._retry_policy, self.timeout)
+                    elif user is not None and self._http_client_kind == "Client":
                         auth = options.pop("auth")
                         self._sync = adopt_sync(user, self._retry_policy, auth, options)  # type: ignore[arg-type]
                         self._borrowed = self._sync
@@ -296,11 +367,14 @@ class _BaseClient:
         if self._async is None:
             with self._lock:
                 if self._async is None:
-                    from ._http import adopt_async, async_http
+                    from ._http import adopt_async, async_http, derive
 
                     options = self._http_options()
                     user = self._http_client
-                    if user is not None and self._http_client_kind == "AsyncClient":
+                    if self._parent is not None:
+                        parent = self._parent._async_http()
+                        self._async = derive(parent, self._retry_policy, self.timeout)
+                    elif user is not None and self._http_client_kind == "AsyncClient":
                         auth = options.pop("auth")
                         self._async = adopt_async(user, self._retry_policy, auth, options)  # type: ignore[arg-type]
                         self._borrowed = self._async
@@ -423,92 +497,24 @@ class _BaseClient:
         wait: bool = True,
         strict: bool = True,
     ) -> Flow[Training]:
-        from ._trainings import (
-            TrainOptions,
-            create_training_flow,
-            destination_name,
-            train_flow,
-            training_ref,
+        from ._resources import training_flow
+
+        return training_flow(
+            self._ctx,
+            ref,
+            destination,
+            input,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            file_encoding=file_encoding,
+            timeout=timeout,
+            progress=progress,
+            wait=wait,
+            strict=strict,
         )
-
-        # Checked here, before the flow runs: a bad call fails before any request.
-        target, destination = training_ref(ref), destination_name(destination)
-        options = TrainOptions(
-            webhook, webhook_events_filter, file_encoding, timeout, progress, strict
-        )
-        start = train_flow if wait else create_training_flow
-        return start(self._ctx, target, destination, input, options)
-
-    def _training_flow(self, action: Literal["get", "cancel"], training_id: str) -> Flow[Training]:
-        from ._jobs import TRAINING, by_id_flow
-
-        return by_id_flow(self._ctx, TRAINING, action, training_id)
-
-    def _create_flow(
-        self,
-        ref: str,
-        input: Mapping[str, Any] | None,
-        webhook: str | None,
-        webhook_events_filter: Sequence[str] | None,
-        file_encoding: FileEncoding,
-        cancel_after: float | None,
-    ) -> Flow[Prediction]:
-        from ._context import Deadline
-        from ._predictions import RunOptions, create_flow
-        from ._refs import parse_ref
-
-        options = RunOptions(False, None, webhook, webhook_events_filter, True, file_encoding)
-        # Checked here, before anything is sent: the API takes 5 s at the least.
-        seconds = None if cancel_after is None else cancel_after_seconds(cancel_after)
-        deadline = Deadline(seconds, "cancel_after")
-        return create_flow(self._ctx, parse_ref(ref), input, options, deadline)
-
-    def _get_flow(self, prediction_id: str) -> Flow[Prediction]:
-        from ._jobs import get_flow
-
-        return get_flow(self._ctx, prediction_id)
-
-    def _cancel_flow(self, prediction_id: str) -> Flow[Prediction]:
-        from ._jobs import cancel_flow
-
-        return cancel_flow(self._ctx, prediction_id)
-
-    def _upload_flow(
-        self,
-        file: str | os.PathLike[str] | bytes | IO[bytes],
-        filename: str | None,
-        content_type: str | None,
-        metadata: dict[str, Any] | None,
-    ) -> Flow[File]:
-        from ._predictions import upload_flow
-
-        return upload_flow(self._ctx, _upload_source(file, filename, content_type), metadata)
-
-    def _secret_flow(self) -> Flow[str]:
-        from generated.api.webhooks import webhooks_default_secret_get
-
-        from ._context import parse
-        from ._flow import Send
-
-        response = yield Send(webhooks_default_secret_get._get_kwargs())
-        key = parse(self._ctx, webhooks_default_secret_get, response).key
-        if not isinstance(key, str):  # the schema does not require it; we do
-            from generated.errors import ParseError
-
-            from ._errors import ResponseParseError
-
-            raise ResponseParseError(ParseError("WebhookSecret", "key", "missing"), response)
-        return key
 
     def _list_request(self, operation: Any, params: dict[str, Any]) -> dict[str, Any]:
         return operation._get_kwargs(**params)  # type: ignore[no-any-return]
-
-    def _search(self, query: str) -> tuple[Any, dict[str, Any]]:
-        from generated.api.models import models_list
-
-        from ._pagination import search_request
-
-        return models_list, search_request(query)
 
 
 def _running_loop() -> Any:
@@ -621,27 +627,17 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
     )
 
 
-def _upload_source(
-    file: str | os.PathLike[str] | bytes | IO[bytes], filename: str | None, content_type: str | None
-) -> PendingUpload:
-    """The pending upload for `upload_file`, checked like a file input."""
-    from pathlib import Path
+def _signing_key(raw: RawResponse[WebhookSecret]) -> str:
+    """The key of a webhook secret answer: the schema does not require it, verifying does."""
+    key = raw.parse().key
+    if not isinstance(key, str):
+        from generated.errors import ParseError
 
-    from ._files import encode_input, guess_content_type
+        from ._errors import ResponseParseError
 
-    source: Any = Path(file) if isinstance(file, (str, os.PathLike)) else file
-    _, uploads = encode_input({"file": source}, "upload")
-    if not uploads:
-        raise TypeError(
-            f"upload_file() takes a path, bytes or a binary file, not {type(file).__name__}"
-        )
-    upload = uploads[0]
-    if filename is not None:
-        upload.filename = filename
-        upload.content_type = guess_content_type(filename)
-    if content_type is not None:
-        upload.content_type = content_type
-    return upload
+        response = getattr(raw, "http_response", None)  # our APIResponse carries it
+        raise ResponseParseError(ParseError("WebhookSecret", "key", "missing"), response)
+    return key
 
 
 def _check_sync_callback(progress: Callable[..., object] | None) -> None:
@@ -652,7 +648,7 @@ def _check_sync_callback(progress: Callable[..., object] | None) -> None:
             raise TypeError("progress is an async function: use AsyncClient, or a plain function")
 
 
-class Client(_BaseClient):
+class Client(_BaseClient, Resources):
     """A client for Replicate's HTTP API.
 
     `api_token` defaults to `REPLICATE_API_TOKEN` and `base_url` to
@@ -695,14 +691,63 @@ class Client(_BaseClient):
     def _drive(self, flow: Flow[T]) -> T:
         return self._session.run(flow)
 
+    @property
+    def _requester(self) -> Requester:
+        from ._requester import Requester
+
+        return Requester(self._session)
+
+    @cached_property
+    def predictions(self) -> PredictionsResource:
+        """`client.predictions`: run a model version once on an input; list, get and cancel runs."""
+        from ._resources import PredictionsResource
+
+        return PredictionsResource(self._requester)
+
+    @cached_property
+    def trainings(self) -> TrainingsResource:
+        """`client.trainings`: fine-tune a model version into a new version of another model."""
+        from ._resources import TrainingsResource
+
+        return TrainingsResource(self._requester)
+
+    @cached_property
+    def files(self) -> FilesResource:
+        """`client.files`: files uploaded for use as prediction inputs."""
+        from ._resources import FilesResource
+
+        return FilesResource(self._requester)
+
+    @cached_property
+    def models(self) -> ModelsResource:
+        """`client.models`: models, their versions, examples and README."""
+        from ._resources import ModelsResource
+
+        return ModelsResource(self._requester)
+
+    @cached_property
+    def with_raw_response(self) -> RawResources:
+        """The same operations, each returning the HTTP answer with `.parse()`.
+
+        ``client.with_raw_response.account.get()`` has `status_code`,
+        `headers` and `content`, and `.parse()` gives the `Account`. Errors
+        still raise. The five methods written by hand (`predictions.create`,
+        `trainings.create`, `files.create`, `files.download`,
+        `models.search`) are not there.
+        """
+        return RawResources(self._requester)
+
     def close(self) -> None:
         """Close the connections (an `http_client` given is left open: it is yours to close).
 
         Event streams still open are closed first, each cleaning up as if left
-        (a prediction started with ``cancel_on_close`` is canceled).
+        (a prediction started with ``cancel_on_close`` is canceled). A client
+        made by `with_options()` leaves the connections open: they are shared.
         """
         if self._session_cache is not None:
             self._session.close_streams()
+        if self._parent is not None:
+            return
         if self._sync is not None and self._sync is not self._borrowed:
             self._sync.close()
 
@@ -807,63 +852,6 @@ class Client(_BaseClient):
         _check_sync_callback(progress)
         return self._drive(self._wait_flow(prediction, timeout, progress, training))  # type: ignore[no-any-return]
 
-    def create_prediction(
-        self,
-        ref: str,
-        input: Mapping[str, Any] | None = None,
-        *,
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        file_encoding: FileEncoding = "auto",
-        cancel_after: float | None = None,
-    ) -> Prediction:
-        """Start a prediction without waiting for it; `wait()` for it later.
-
-        Takes the references and file inputs `run()` does. `cancel_after`
-        (seconds, 5 at least: the API's minimum) makes the server cancel it if
-        it has not finished by then.
-        """
-        flow = self._create_flow(
-            ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
-        )
-        return self._drive(flow)
-
-    def create_training(
-        self,
-        ref: str,
-        *,
-        destination: str,
-        input: Mapping[str, Any],
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        file_encoding: FileEncoding = "auto",
-        strict: bool = True,
-    ) -> Training:
-        """Start fine-tuning the version `ref` (`owner/name:version`) without waiting for it.
-
-        `destination` (`owner/name`) is a model of yours that receives the new
-        version; `input` holds the inputs of the model's `train()`, file inputs
-        (a zip of images, say) encoded as `run()` encodes them: uploaded,
-        streamed, above 256 KB; files over 100 MiB must be passed as URLs.
-        The input is first checked against the version's training schema
-        (`TrainingInput`, one request): a misspelled or mistyped input is an
-        `InputError` before anything is uploaded or paid for; `strict=False`
-        sends it unchecked, as does a version whose schema declares none.
-        Raises `NotFoundError` if the destination does not exist. `wait()` for
-        the training later, or use `train()`.
-        """
-        flow = self._train_flow(
-            ref,
-            destination,
-            input,
-            webhook,
-            webhook_events_filter,
-            file_encoding,
-            wait=False,
-            strict=strict,
-        )
-        return self._drive(flow)
-
     def train(
         self,
         ref: str,
@@ -879,8 +867,8 @@ class Client(_BaseClient):
     ) -> Training:
         """Fine-tune the version `ref` into `destination` and return the training once it succeeds.
 
-        Takes the arguments of `create_training()` (the input checked the same
-        way, `strict=False` to skip it), then waits as `run()` does:
+        Takes the arguments of `trainings.create()` (the input checked against
+        the version's training schema, `strict=False` to skip it), then waits as `run()` does:
         `timeout` is a deadline for the whole training (kept by the client, as
         trainings have no `Cancel-After`), past which it is canceled and
         `PredictionTimeout` raised; `progress(training)` is called on every
@@ -902,14 +890,6 @@ class Client(_BaseClient):
             strict=strict,
         )
         return self._drive(flow)
-
-    def get_training(self, training_id: str) -> Training:
-        """Fetch a training's current state."""
-        return self._drive(self._training_flow("get", training_id))
-
-    def cancel_training(self, training_id: str) -> Training:
-        """Cancel a training and return it."""
-        return self._drive(self._training_flow("cancel", training_id))
 
     def stream(
         self,
@@ -952,7 +932,7 @@ class Client(_BaseClient):
     ) -> EventStream:
         """Iterate over the events of an existing prediction (or the one with this id).
 
-        As `stream()`, for a prediction created elsewhere (`create_prediction`,
+        As `stream()`, for a prediction created elsewhere (`predictions.create`,
         a webhook, another process). The server replays the events from the
         start, or from after `last_event_id` (e.g. a browser's
         ``Last-Event-ID`` when relaying the stream to it).
@@ -961,14 +941,6 @@ class Client(_BaseClient):
 
         flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
         return EventStream(self._session.events(flow), handle)
-
-    def get_prediction(self, prediction_id: str) -> Prediction:
-        """Fetch a prediction's current state."""
-        return self._drive(self._get_flow(prediction_id))
-
-    def cancel_prediction(self, prediction_id: str) -> Prediction:
-        """Cancel a prediction and return it."""
-        return self._drive(self._cancel_flow(prediction_id))
 
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> Pages[PageT]:
         """The pages of a generated list operation, fetched lazily, following `next`.
@@ -980,12 +952,6 @@ class Client(_BaseClient):
 
         request = self._list_request(operation, params)
         return Pages(self._ctx, operation, request, self._drive)  # type: ignore[arg-type]
-
-    def search_models(self, query: str) -> Pages[PaginatedModels]:
-        """The pages of models matching `query` (QUERY /models); `.items()` for the models."""
-        from ._pagination import Pages
-
-        return Pages(self._ctx, *self._search(query), self._drive)
 
     def run_batch(
         self,
@@ -1025,24 +991,11 @@ class Client(_BaseClient):
 
         return run_batch(self._ctx, self._batch_http, self._limiters, ref, inputs, **options)
 
-    def upload_file(
-        self,
-        file: str | os.PathLike[str] | bytes | IO[bytes],
-        *,
-        filename: str | None = None,
-        content_type: str | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> File:
-        """Upload a file (a path, bytes or a binary file), streamed, and return it.
-
-        Pass its `urls.get` as a model input. Files are kept 24 hours.
-        """
-        return self._drive(self._upload_flow(file, filename, content_type, metadata))
-
-    def get_webhook_secret(self) -> str:
-        """The account's default webhook signing secret (`whsec_...`), fetched once."""
+    def _webhook_key(self) -> str:
+        """The account's webhook signing secret, fetched the first time it is needed."""
         if self._webhook_secret is None:
-            self._webhook_secret = self._drive(self._secret_flow())
+            raw = self.with_raw_response.webhooks.default.secret.get()
+            self._webhook_secret = _signing_key(raw)
         return self._webhook_secret
 
     def validate_webhook(
@@ -1056,7 +1009,7 @@ class Client(_BaseClient):
         """Whether a webhook request is authentic; the secret defaults to the account's."""
         from ._webhooks import validate_webhook
 
-        secret = secret or self.get_webhook_secret()
+        secret = secret or self._webhook_key()
         return validate_webhook(headers, body, secret, tolerance=tolerance)
 
     def verify_webhook(
@@ -1070,7 +1023,7 @@ class Client(_BaseClient):
         """Raise `WebhookVerificationError` unless a webhook request is authentic."""
         from ._webhooks import verify_webhook
 
-        verify_webhook(headers, body, secret or self.get_webhook_secret(), tolerance=tolerance)
+        verify_webhook(headers, body, secret or self._webhook_key(), tolerance=tolerance)
 
     @overload
     def use(
@@ -1128,7 +1081,7 @@ class Client(_BaseClient):
         )
 
 
-class AsyncClient(_BaseClient):
+class AsyncClient(_BaseClient, AsyncResources):
     """The async twin of `Client`: the same options, and the same methods to await.
 
     `http_client` is an `httpx.AsyncClient` of your own. Use it as an async
@@ -1149,6 +1102,45 @@ class AsyncClient(_BaseClient):
     async def _drive(self, flow: Flow[T]) -> T:
         return await self._session.run(flow)
 
+    @property
+    def _requester(self) -> AsyncRequester:
+        from ._requester import AsyncRequester
+
+        return AsyncRequester(self._session)
+
+    @cached_property
+    def predictions(self) -> AsyncPredictionsResource:
+        """`client.predictions`: run a model version once on an input; list, get and cancel runs."""
+        from ._resources import AsyncPredictionsResource
+
+        return AsyncPredictionsResource(self._requester)
+
+    @cached_property
+    def trainings(self) -> AsyncTrainingsResource:
+        """`client.trainings`: fine-tune a model version into a new version of another model."""
+        from ._resources import AsyncTrainingsResource
+
+        return AsyncTrainingsResource(self._requester)
+
+    @cached_property
+    def files(self) -> AsyncFilesResource:
+        """`client.files`: files uploaded for use as prediction inputs."""
+        from ._resources import AsyncFilesResource
+
+        return AsyncFilesResource(self._requester)
+
+    @cached_property
+    def models(self) -> AsyncModelsResource:
+        """`client.models`: models, their versions, examples and README."""
+        from ._resources import AsyncModelsResource
+
+        return AsyncModelsResource(self._requester)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRawResources:
+        """The same operations, each returning the HTTP answer; see `Client.with_raw_response`."""
+        return AsyncRawResources(self._requester)
+
     async def aclose(self) -> None:
         """Close the connections (an `http_client` given is left open: it is yours to close).
 
@@ -1156,6 +1148,8 @@ class AsyncClient(_BaseClient):
         """
         if self._session_cache is not None:
             await self._session.close_streams()
+        if self._parent is not None:
+            return
         if self._async is not None and self._async is not self._borrowed:
             await self._async.aclose()
         if self._sync is not None:
@@ -1238,46 +1232,6 @@ class AsyncClient(_BaseClient):
         """Wait for a prediction or a training to finish; see `Client.wait`."""
         return await self._drive(self._wait_flow(prediction, timeout, progress, training))
 
-    async def create_prediction(
-        self,
-        ref: str,
-        input: Mapping[str, Any] | None = None,
-        *,
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        file_encoding: FileEncoding = "auto",
-        cancel_after: float | None = None,
-    ) -> Prediction:
-        """Start a prediction without waiting for it; see `Client.create_prediction`."""
-        flow = self._create_flow(
-            ref, input, webhook, webhook_events_filter, file_encoding, cancel_after
-        )
-        return await self._drive(flow)
-
-    async def create_training(
-        self,
-        ref: str,
-        *,
-        destination: str,
-        input: Mapping[str, Any],
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        file_encoding: FileEncoding = "auto",
-        strict: bool = True,
-    ) -> Training:
-        """Start a training without waiting for it; see `Client.create_training`."""
-        flow = self._train_flow(
-            ref,
-            destination,
-            input,
-            webhook,
-            webhook_events_filter,
-            file_encoding,
-            wait=False,
-            strict=strict,
-        )
-        return await self._drive(flow)
-
     async def train(
         self,
         ref: str,
@@ -1309,14 +1263,6 @@ class AsyncClient(_BaseClient):
         )
         return await self._drive(flow)
 
-    async def get_training(self, training_id: str) -> Training:
-        """Fetch a training's current state."""
-        return await self._drive(self._training_flow("get", training_id))
-
-    async def cancel_training(self, training_id: str) -> Training:
-        """Cancel a training and return it."""
-        return await self._drive(self._training_flow("cancel", training_id))
-
     def stream(
         self,
         ref: str,
@@ -1342,26 +1288,12 @@ class AsyncClient(_BaseClient):
         flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
         return AsyncEventStream(self._session.events(flow), handle)
 
-    async def get_prediction(self, prediction_id: str) -> Prediction:
-        """Fetch a prediction's current state."""
-        return await self._drive(self._get_flow(prediction_id))
-
-    async def cancel_prediction(self, prediction_id: str) -> Prediction:
-        """Cancel a prediction and return it."""
-        return await self._drive(self._cancel_flow(prediction_id))
-
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> AsyncPages[PageT]:
         """The pages of a generated list operation, for `async for`; see `Client.paginate`."""
         from ._pagination import AsyncPages
 
         request = self._list_request(operation, params)
         return AsyncPages(self._ctx, operation, request, self._drive)  # type: ignore[arg-type]
-
-    def search_models(self, query: str) -> AsyncPages[PaginatedModels]:
-        """The pages of models matching `query`, for `async for`; `.items()` for the models."""
-        from ._pagination import AsyncPages
-
-        return AsyncPages(self._ctx, *self._search(query), self._drive)
 
     async def run_batch(
         self,
@@ -1381,21 +1313,11 @@ class AsyncClient(_BaseClient):
 
         return await async_run_batch(self._session, self._limiters, ref, inputs, **options)
 
-    async def upload_file(
-        self,
-        file: str | os.PathLike[str] | bytes | IO[bytes],
-        *,
-        filename: str | None = None,
-        content_type: str | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> File:
-        """Upload a file and return it; see `Client.upload_file`."""
-        return await self._drive(self._upload_flow(file, filename, content_type, metadata))
-
-    async def get_webhook_secret(self) -> str:
-        """The account's default webhook signing secret (`whsec_...`), fetched once."""
+    async def _webhook_key(self) -> str:
+        """The account's webhook signing secret, fetched the first time it is needed."""
         if self._webhook_secret is None:
-            self._webhook_secret = await self._drive(self._secret_flow())
+            raw = await self.with_raw_response.webhooks.default.secret.get()
+            self._webhook_secret = _signing_key(raw)
         return self._webhook_secret
 
     async def validate_webhook(
@@ -1409,7 +1331,7 @@ class AsyncClient(_BaseClient):
         """Whether a webhook request is authentic; the secret defaults to the account's."""
         from ._webhooks import validate_webhook
 
-        secret = secret or await self.get_webhook_secret()
+        secret = secret or await self._webhook_key()
         return validate_webhook(headers, body, secret, tolerance=tolerance)
 
     async def verify_webhook(
@@ -1423,9 +1345,7 @@ class AsyncClient(_BaseClient):
         """Raise `WebhookVerificationError` unless a webhook request is authentic."""
         from ._webhooks import verify_webhook
 
-        verify_webhook(
-            headers, body, secret or await self.get_webhook_secret(), tolerance=tolerance
-        )
+        verify_webhook(headers, body, secret or await self._webhook_key(), tolerance=tolerance)
 
     @overload
     def use(

@@ -52,14 +52,20 @@ class Context:
         self.concatenates: dict[str, bool] = {}
 
 
-def parse(ctx: Context, operation: ModuleType, response: httpx.Response) -> Any:
+def parse(
+    ctx: Context, operation: ModuleType, response: httpx.Response, *, empty: bool = False
+) -> Any:
     """The answer parsed by the generated `operation`, or the `ReplicateError` it stands for.
 
     An answer that is not what the API promises (a proxy's HTML page, JSON of
-    another shape) raises `ResponseParseError`, naming the field.
+    another shape) raises `ResponseParseError`, naming the field. `empty`: the
+    operation answers a success without a body (a deletion's 204 or 202), and
+    that success is None.
     """
     if response.status_code >= 300:
         raise ReplicateError.from_response(response)
+    if empty:
+        return None
     try:
         parsed = operation._parse_response(client=ctx.api, response=response)
     except ParseError as error:

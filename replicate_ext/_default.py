@@ -198,36 +198,18 @@ def _on_default_async_sync(method: Callable[Concatenate[AsyncClient, P], R]) -> 
 
 
 run = _on_default(Client.run)
-create_prediction = _on_default(Client.create_prediction)
-get_prediction = _on_default(Client.get_prediction)
-cancel_prediction = _on_default(Client.cancel_prediction)
 wait = _on_default(Client.wait)
 stream = _on_default(Client.stream)
 stream_prediction = _on_default(Client.stream_prediction)
 paginate = _on_default(Client.paginate)
-search_models = _on_default(Client.search_models)
-upload_file = _on_default(Client.upload_file)
 run_batch = _on_default(Client.run_batch)
-get_webhook_secret = _on_default(Client.get_webhook_secret)
-create_training = _on_default(Client.create_training)
 train = _on_default(Client.train)
-get_training = _on_default(Client.get_training)
-cancel_training = _on_default(Client.cancel_training)
 
 async_run = _on_default_async(AsyncClient.run)
-async_create_prediction = _on_default_async(AsyncClient.create_prediction)
-async_get_prediction = _on_default_async(AsyncClient.get_prediction)
-async_cancel_prediction = _on_default_async(AsyncClient.cancel_prediction)
 async_wait = _on_default_async(AsyncClient.wait)
-async_upload_file = _on_default_async(AsyncClient.upload_file)
 async_run_batch = _on_default_async(AsyncClient.run_batch)
-async_get_webhook_secret = _on_default_async(AsyncClient.get_webhook_secret)
-async_create_training = _on_default_async(AsyncClient.create_training)
 async_train = _on_default_async(AsyncClient.train)
-async_get_training = _on_default_async(AsyncClient.get_training)
-async_cancel_training = _on_default_async(AsyncClient.cancel_training)
 async_paginate = _on_default_async_sync(AsyncClient.paginate)
-async_search_models = _on_default_async_sync(AsyncClient.search_models)
 async_stream = _on_default_async_sync(AsyncClient.stream)
 async_stream_prediction = _on_default_async_sync(AsyncClient.stream_prediction)
 
@@ -379,40 +361,22 @@ def use(
 
 __all__ = [
     "FileOutput",
-    "async_cancel_prediction",
-    "async_cancel_training",
-    "async_create_prediction",
-    "async_create_training",
-    "async_get_prediction",
-    "async_get_training",
-    "async_get_webhook_secret",
     "async_paginate",
     "async_run",
     "async_run_batch",
-    "async_search_models",
     "async_stream",
     "async_stream_prediction",
     "async_train",
-    "async_upload_file",
     "async_wait",
-    "cancel_prediction",
-    "cancel_training",
-    "create_prediction",
-    "create_training",
     "default_async_client",
     "default_client",
-    "get_prediction",
-    "get_training",
-    "get_webhook_secret",
     "paginate",
     "run",
     "run_batch",
-    "search_models",
     "set_default_client",
     "stream",
     "stream_prediction",
     "train",
-    "upload_file",
     "use",
     "wait",
 ]

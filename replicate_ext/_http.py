@@ -447,3 +447,46 @@ def _adopt(
         transport=side.retry(transport, policy, api=api, proxy=_proxy_name(transport)),
         mounts=mounts,
     )
+
+
+def derive(parent: Any, policy: RetryPolicy, timeout: httpx.Timeout) -> Any:
+    """A client like `parent` (one of ours) over the same connection pools: `with_options()`.
+
+    Its transports are `parent`'s network transports (their pools, proxies,
+    TLS settings), each in a retrying transport of its own with `policy`;
+    everything else (auth, headers, hooks) is `parent`'s, but the `timeout`.
+    """
+    side = _ASYNC if isinstance(parent, httpx.AsyncClient) else _SYNC
+
+    def own(transport: Any) -> Any:
+        inner = transport.transport if isinstance(transport, side.retry) else transport
+        return side.retry(inner, policy)
+
+    def check_open(request: httpx.Request) -> None:
+        if parent.is_closed:  # its pools are closed: they are not to be reopened behind its back
+            raise RuntimeError("the client this one was made from by with_options() is closed")
+
+    async def acheck_open(request: httpx.Request) -> None:
+        check_open(request)
+
+    hooks = parent.event_hooks
+    first = acheck_open if side is _ASYNC else check_open
+
+    return side.client(
+        base_url=parent.base_url,
+        auth=parent.auth,
+        params=parent.params,
+        headers=parent.headers,
+        cookies=parent.cookies,
+        timeout=timeout,
+        follow_redirects=parent.follow_redirects,
+        max_redirects=parent.max_redirects,
+        event_hooks={"request": [first, *hooks["request"]], "response": hooks["response"]},
+        trust_env=parent.trust_env,
+        default_encoding=getattr(parent, "_default_encoding", "utf-8"),
+        transport=own(parent._transport),
+        mounts={
+            pattern.pattern: None if mounted is None else own(mounted)
+            for pattern, mounted in parent._mounts.items()
+        },
+    )

@@ -1,4 +1,8 @@
-"""Paging through list endpoints: the generated operation's first page, then each `next`."""
+"""Paging through list endpoints: the generated operation's first page, then each `next`.
+
+`Pages` gives the pages of a list (`paginate()`); `Pager` gives their items
+(`client.models.list()`), up to a limit.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ if TYPE_CHECKING:
         def results(self) -> Sequence[T_co]: ...
 
         @property
-        def next_(self) -> object: ...
+        def next(self) -> object: ...
 
     class ListOperation(Protocol[PageT_co]):
         """A generated list operation module, like `generated.api.predictions.predictions_list`."""
@@ -57,7 +61,7 @@ def next_request(first: dict[str, Any], page: Any, seen: set[str]) -> dict[str, 
     It is the first request sent to the `next` URL (which carries the cursor
     and the query), so a QUERY search stays a QUERY with its body.
     """
-    url = getattr(page, "next_", None)
+    url = getattr(page, "next", None)
     if not isinstance(url, str) or not url or url in seen:
         return None  # the last page (or a server that loops)
     seen.add(url)
@@ -130,6 +134,70 @@ class AsyncPages(Generic[PageT_co]):
         async for page in self:
             for item in page.results:
                 yield item
+
+
+class Pager(Generic[T_co]):
+    """Every item of a list, fetched a page at a time as it is iterated (`client.models.list()`).
+
+    Nothing is sent before the first item is asked for, and each iteration
+    starts again from the first page. `pages()` gives the pages themselves.
+    With a `limit`, iteration stops after that many items, and no page is
+    fetched beyond the one that holds the last of them.
+    """
+
+    def __init__(self, pages: Pages[Page[T_co]], limit: int | None = None) -> None:
+        self._pages = pages
+        self._limit = limit
+
+    def __iter__(self) -> Iterator[T_co]:
+        left = self._limit
+        for page in self._pages:
+            for item in page.results:
+                if left is not None:
+                    if left <= 0:
+                        return
+                    left -= 1
+                yield item
+            if left is not None and left <= 0:
+                return
+
+    def pages(self) -> Iterator[Page[T_co]]:
+        """The pages, each a generated page model (`results`, `next`), up to the limit's."""
+        seen = 0
+        for page in self._pages:
+            yield page
+            seen += len(page.results)
+            if self._limit is not None and seen >= self._limit:
+                return
+
+
+class AsyncPager(Generic[T_co]):
+    """`Pager` for ``async for``: `async for model in async_client.models.list(): ...`."""
+
+    def __init__(self, pages: AsyncPages[Page[T_co]], limit: int | None = None) -> None:
+        self._pages = pages
+        self._limit = limit
+
+    async def __aiter__(self) -> AsyncIterator[T_co]:
+        left = self._limit
+        async for page in self._pages:
+            for item in page.results:
+                if left is not None:
+                    if left <= 0:
+                        return
+                    left -= 1
+                yield item
+            if left is not None and left <= 0:
+                return
+
+    async def pages(self) -> AsyncIterator[Page[T_co]]:
+        """The pages, each a generated page model (`results`, `next`), up to the limit's."""
+        seen = 0
+        async for page in self._pages:
+            yield page
+            seen += len(page.results)
+            if self._limit is not None and seen >= self._limit:
+                return
 
 
 def search_request(query: str) -> dict[str, Any]:

@@ -306,7 +306,7 @@ def upload_flow(
                 mime_type=upload.content_type,
             ),
             filename=upload.filename,
-            type_=upload.content_type,
+            type=upload.content_type,
             metadata=meta,
         )
         request = files_create._get_kwargs(body=body)
@@ -340,7 +340,7 @@ def _create_request(
 
         operation = predictions_create
         body = PredictionRequest(
-            version=cast(str, ref.version), input_=PredictionRequestInput.from_dict(input), **hooks
+            version=cast(str, ref.version), input=PredictionRequestInput.from_dict(input), **hooks
         )
         request = predictions_create._get_kwargs(body=body, **extra)
     else:
@@ -348,7 +348,7 @@ def _create_request(
         from generated.models.model_prediction_request_input import ModelPredictionRequestInput
 
         model_body = ModelPredictionRequest(
-            input_=ModelPredictionRequestInput.from_dict(input), **hooks
+            input=ModelPredictionRequestInput.from_dict(input), **hooks
         )
         owner, name = cast(str, ref.owner), cast(str, ref.name)
         if ref.kind == "model":

@@ -180,7 +180,7 @@ def create_training_flow(
     if options.webhook_events_filter is not None:
         hooks["webhook_events_filter"] = list(options.webhook_events_filter)
     body = TrainingRequest(
-        destination=destination, input_=TrainingRequestInput.from_dict(encoded), **hooks
+        destination=destination, input=TrainingRequestInput.from_dict(encoded), **hooks
     )
     owner, name, version = cast(str, ref.owner), cast(str, ref.name), cast(str, ref.version)
     started = time.time()

@@ -30,6 +30,9 @@ if grep -q "Warning" "$work/log"; then
     exit 1
 fi
 
+# The resource classes (client.models.get(...)), from the same spec and config.
+"$bin/python" scripts/generate_resources.py "$work/generated/resources"
+
 # --isolated: the project's ruff settings exclude generated/, and must not
 # change what the generated code looks like.
 "$bin/ruff" check --isolated --quiet --fix --select I,F401,UP --target-version py311 "$work/generated" >/dev/null

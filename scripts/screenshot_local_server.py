@@ -56,8 +56,8 @@ def main(output: Path) -> None:
         sync_playwright() as playwright,
         tempfile.TemporaryDirectory() as profile,
     ):
-        prediction = client.create_prediction(
-            "black-forest-labs/flux-schnell",
+        prediction = client.predictions.create(
+            model="black-forest-labs/flux-schnell",
             input={"prompt": "a lighthouse at dusk", "num_outputs": 3, "aspect_ratio": "3:2"},
             webhook=hook,
             webhook_events_filter=["start", "completed"],

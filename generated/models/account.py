@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,26 +13,28 @@ from ..types import (
     Unset,
     check_str,
     kind_of,
+    model_repr,
 )
-
-T = TypeVar("T", bound="Account")
 
 
 @_attrs_define
 class Account:
-    type_: AccountType | str
+    type: AccountType | str
     username: str
     name: None | str | Unset = UNSET
     github_url: None | str | Unset = UNSET
     avatar_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        return model_repr(self)
+
     def to_dict(self) -> dict[str, Any]:
         type_: str
-        if isinstance(self.type_, str):
-            type_ = self.type_
+        if isinstance(self.type, str):
+            type_ = self.type
         else:
-            type_ = self.type_
+            type_ = self.type
 
         username = self.username
 
@@ -72,7 +74,7 @@ class Account:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         if not isinstance(src_dict, Mapping):
             raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
@@ -149,7 +151,7 @@ class Account:
         except (TypeError, ValueError, AttributeError, KeyError) as _exception:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         account = cls(
-            type_=type_,
+            type=type_,
             username=username,
             name=name,
             github_url=github_url,

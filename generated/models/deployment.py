@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,13 +12,11 @@ from ..types import (
     Unset,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.deployment_release import DeploymentRelease
-
-
-T = TypeVar("T", bound="Deployment")
 
 
 @_attrs_define
@@ -27,6 +25,9 @@ class Deployment:
     name: str | Unset = UNSET
     current_release: DeploymentRelease | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         owner = self.owner
@@ -50,7 +51,7 @@ class Deployment:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.deployment_release import DeploymentRelease  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):

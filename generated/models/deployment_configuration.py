@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,8 @@ from ..types import (
     check_int,
     check_str,
     kind_of,
+    model_repr,
 )
-
-T = TypeVar("T", bound="DeploymentConfiguration")
 
 
 @_attrs_define
@@ -24,6 +23,9 @@ class DeploymentConfiguration:
     min_instances: int | Unset = UNSET
     max_instances: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         hardware = self.hardware
@@ -45,7 +47,7 @@ class DeploymentConfiguration:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         if not isinstance(src_dict, Mapping):
             raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,14 +14,12 @@ from ..types import (
     check_int,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.account import Account
     from ..models.deployment_configuration import DeploymentConfiguration
-
-
-T = TypeVar("T", bound="DeploymentRelease")
 
 
 @_attrs_define
@@ -35,6 +33,9 @@ class DeploymentRelease:
     created_by: Account | Unset = UNSET
     configuration: DeploymentConfiguration | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         number = self.number
@@ -74,7 +75,7 @@ class DeploymentRelease:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.account import Account  # noqa: PLC0415
         from ..models.deployment_configuration import DeploymentConfiguration  # noqa: PLC0415
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,15 +14,13 @@ from ..types import (
     check_int,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.file_checksums import FileChecksums
     from ..models.file_metadata import FileMetadata
     from ..models.file_urls import FileUrls
-
-
-T = TypeVar("T", bound="File")
 
 
 @_attrs_define
@@ -40,6 +38,9 @@ class File:
     """ Whatever JSON object the uploader attached. """
     expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -97,7 +98,7 @@ class File:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.file_checksums import FileChecksums  # noqa: PLC0415
         from ..models.file_metadata import FileMetadata  # noqa: PLC0415
         from ..models.file_urls import FileUrls  # noqa: PLC0415

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from io import BytesIO
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,13 +16,11 @@ from ..types import (
     Unset,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.file_create_request_metadata import FileCreateRequestMetadata
-
-
-T = TypeVar("T", bound="FileCreateRequest")
 
 
 @_attrs_define
@@ -30,18 +28,21 @@ class FileCreateRequest:
     content: File
     """ The bytes, at most 100 MiB. """
     filename: str | Unset = UNSET
-    type_: str | Unset = UNSET
+    type: str | Unset = UNSET
     """ The MIME type. """
     metadata: FileCreateRequestMetadata | Unset = UNSET
     """ A JSON object stored with the file. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         content = self.content.to_tuple()
 
         filename = self.filename
 
-        type_ = self.type_
+        type_ = self.type
 
         metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.metadata, Unset):
@@ -71,8 +72,8 @@ class FileCreateRequest:
         if not isinstance(self.filename, Unset):
             files.append(("filename", (None, str(self.filename).encode(), "text/plain")))
 
-        if not isinstance(self.type_, Unset):
-            files.append(("type", (None, str(self.type_).encode(), "text/plain")))
+        if not isinstance(self.type, Unset):
+            files.append(("type", (None, str(self.type).encode(), "text/plain")))
 
         if not isinstance(self.metadata, Unset):
             files.append(
@@ -88,7 +89,7 @@ class FileCreateRequest:
         return files
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.file_create_request_metadata import FileCreateRequestMetadata  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
@@ -130,7 +131,7 @@ class FileCreateRequest:
         file_create_request = cls(
             content=content,
             filename=filename,
-            type_=type_,
+            type=type_,
             metadata=metadata,
         )
 

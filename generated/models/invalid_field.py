@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,14 +12,13 @@ from ..types import (
     Unset,
     check_str,
     kind_of,
+    model_repr,
 )
-
-T = TypeVar("T", bound="InvalidField")
 
 
 @_attrs_define
 class InvalidField:
-    type_: str | Unset = UNSET
+    type: str | Unset = UNSET
     """ Kind of validation failure, such as `required`. """
     field: str | Unset = UNSET
     """ Name of the offending input. """
@@ -27,8 +26,11 @@ class InvalidField:
     """ Human-readable explanation. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        return model_repr(self)
+
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        type_ = self.type
 
         field = self.field
 
@@ -47,7 +49,7 @@ class InvalidField:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         if not isinstance(src_dict, Mapping):
             raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)
@@ -82,7 +84,7 @@ class InvalidField:
         except (TypeError, ValueError, AttributeError, KeyError) as _exception:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         invalid_field = cls(
-            type_=type_,
+            type=type_,
             field=field,
             description=description,
         )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,14 +16,12 @@ from ..types import (
     check_int,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.partial_model_version import PartialModelVersion
     from ..models.partial_prediction import PartialPrediction
-
-
-T = TypeVar("T", bound="Model")
 
 
 @_attrs_define
@@ -52,6 +50,9 @@ class Model:
     weights_url: None | str | Unset = UNSET
     """ Where the model's weights are published """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.partial_model_version import PartialModelVersion  # noqa: PLC0415
@@ -172,7 +173,7 @@ class Model:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.partial_model_version import PartialModelVersion  # noqa: PLC0415
         from ..models.partial_prediction import PartialPrediction  # noqa: PLC0415
 

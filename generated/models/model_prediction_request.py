@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,18 +15,16 @@ from ..types import (
     check_list,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.model_prediction_request_input import ModelPredictionRequestInput
 
 
-T = TypeVar("T", bound="ModelPredictionRequest")
-
-
 @_attrs_define
 class ModelPredictionRequest:
-    input_: ModelPredictionRequestInput
+    input: ModelPredictionRequestInput
     """ The model's input. Files go as HTTPS URLs or, up to 256 KB, as data URLs. """
     webhook: str | Unset = UNSET
     """ HTTPS URL that receives the prediction on the chosen events. """
@@ -36,8 +34,11 @@ class ModelPredictionRequest:
     """ Ignored; streaming models always get `urls.stream`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        return model_repr(self)
+
     def to_dict(self) -> dict[str, Any]:
-        input_ = self.input_.to_dict()
+        input_ = self.input.to_dict()
 
         webhook = self.webhook
 
@@ -67,7 +68,7 @@ class ModelPredictionRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.model_prediction_request_input import ModelPredictionRequestInput  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
@@ -118,7 +119,7 @@ class ModelPredictionRequest:
         except (TypeError, ValueError, AttributeError, KeyError) as _exception:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         model_prediction_request = cls(
-            input_=input_,
+            input=input_,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
             stream=stream,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,15 +13,13 @@ from ..types import (
     Unset,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.model_version_openapi_schema_type_0 import (
         ModelVersionOpenapiSchemaType0,
     )
-
-
-T = TypeVar("T", bound="ModelVersion")
 
 
 @_attrs_define
@@ -37,6 +35,9 @@ class ModelVersion:
     """ OpenAPI document of the version; `components.schemas.Input` and `Output` describe what it takes and returns.
     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.model_version_openapi_schema_type_0 import (
@@ -77,7 +78,7 @@ class ModelVersion:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.model_version_openapi_schema_type_0 import (
             ModelVersionOpenapiSchemaType0,  # noqa: PLC0415
         )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,21 +13,22 @@ from ..types import (
     check_list,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.model_version import ModelVersion
 
 
-T = TypeVar("T", bound="PaginatedModelVersions")
-
-
 @_attrs_define
 class PaginatedModelVersions:
     results: list[ModelVersion]
-    next_: None | str | Unset = UNSET
+    next: None | str | Unset = UNSET
     previous: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         results = []
@@ -36,10 +37,10 @@ class PaginatedModelVersions:
             results.append(results_item)
 
         next_: None | str | Unset
-        if isinstance(self.next_, Unset):
+        if isinstance(self.next, Unset):
             next_ = UNSET
         else:
-            next_ = self.next_
+            next_ = self.next
 
         previous: None | str | Unset
         if isinstance(self.previous, Unset):
@@ -62,7 +63,7 @@ class PaginatedModelVersions:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.model_version import ModelVersion  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
@@ -116,7 +117,7 @@ class PaginatedModelVersions:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         paginated_model_versions = cls(
             results=results,
-            next_=next_,
+            next=next_,
             previous=previous,
         )
 

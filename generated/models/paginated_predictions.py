@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,23 +13,24 @@ from ..types import (
     check_list,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.prediction import Prediction
 
 
-T = TypeVar("T", bound="PaginatedPredictions")
-
-
 @_attrs_define
 class PaginatedPredictions:
     results: list[Prediction]
-    next_: None | str | Unset = UNSET
+    next: None | str | Unset = UNSET
     """ URL of the next page. """
     previous: None | str | Unset = UNSET
     """ URL of the previous page. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         results = []
@@ -38,10 +39,10 @@ class PaginatedPredictions:
             results.append(results_item)
 
         next_: None | str | Unset
-        if isinstance(self.next_, Unset):
+        if isinstance(self.next, Unset):
             next_ = UNSET
         else:
-            next_ = self.next_
+            next_ = self.next
 
         previous: None | str | Unset
         if isinstance(self.previous, Unset):
@@ -64,7 +65,7 @@ class PaginatedPredictions:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.prediction import Prediction  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
@@ -118,7 +119,7 @@ class PaginatedPredictions:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         paginated_predictions = cls(
             results=results,
-            next_=next_,
+            next=next_,
             previous=previous,
         )
 

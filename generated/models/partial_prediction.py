@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,15 +18,13 @@ from ..types import (
     check_list,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.metrics import Metrics
     from ..models.partial_prediction_input_type_0 import PartialPredictionInputType0
     from ..models.prediction_urls import PredictionUrls
-
-
-T = TypeVar("T", bound="PartialPrediction")
 
 
 @_attrs_define
@@ -42,7 +40,7 @@ class PartialPrediction:
     """ `owner/name` of the model. """
     version: str | Unset = UNSET
     """ The version's 64-character id, or `hidden` when the owner hides it. """
-    input_: None | PartialPredictionInputType0 | Unset = UNSET
+    input: None | PartialPredictionInputType0 | Unset = UNSET
     """ The input the run was given; removed (null or empty) with the data. """
     output: Any | Unset = UNSET
     """ The model's output, any JSON value; files are URLs. Null until there is output and after the data was
@@ -74,6 +72,9 @@ class PartialPrediction:
     """ When the `completed` webhook was delivered, if one was. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        return model_repr(self)
+
     def to_dict(self) -> dict[str, Any]:
         from ..models.partial_prediction_input_type_0 import PartialPredictionInputType0  # noqa: PLC0415
 
@@ -84,12 +85,12 @@ class PartialPrediction:
         version = self.version
 
         input_: dict[str, Any] | None | Unset
-        if isinstance(self.input_, Unset):
+        if isinstance(self.input, Unset):
             input_ = UNSET
-        elif isinstance(self.input_, PartialPredictionInputType0):
-            input_ = self.input_.to_dict()
+        elif isinstance(self.input, PartialPredictionInputType0):
+            input_ = self.input.to_dict()
         else:
-            input_ = self.input_
+            input_ = self.input
 
         output = self.output
 
@@ -242,7 +243,7 @@ class PartialPrediction:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.metrics import Metrics  # noqa: PLC0415
         from ..models.partial_prediction_input_type_0 import PartialPredictionInputType0  # noqa: PLC0415
         from ..models.prediction_urls import PredictionUrls  # noqa: PLC0415
@@ -630,7 +631,7 @@ class PartialPrediction:
             id=id,
             model=model,
             version=version,
-            input_=input_,
+            input=input_,
             output=output,
             logs=logs,
             error=error,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,9 +9,8 @@ from attrs import field as _attrs_field
 from ..errors import ParseError
 from ..types import (
     kind_of,
+    model_repr,
 )
-
-T = TypeVar("T", bound="PredictionInputType0")
 
 
 @_attrs_define
@@ -19,6 +18,9 @@ class PredictionInputType0:
     """The input the run was given; removed (null or empty) with the data."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -28,7 +30,7 @@ class PredictionInputType0:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         if not isinstance(src_dict, Mapping):
             raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,20 +15,18 @@ from ..types import (
     check_list,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.prediction_request_input import PredictionRequestInput
 
 
-T = TypeVar("T", bound="PredictionRequest")
-
-
 @_attrs_define
 class PredictionRequest:
     version: str
     """ The version to run: a 64-character id, `owner/name:id`, or `owner/name` for an official model. """
-    input_: PredictionRequestInput
+    input: PredictionRequestInput
     """ The model's input. Files go as HTTPS URLs or, up to 256 KB, as data URLs. """
     webhook: str | Unset = UNSET
     """ HTTPS URL that receives the prediction on the chosen events. """
@@ -38,10 +36,13 @@ class PredictionRequest:
     """ Ignored; streaming models always get `urls.stream`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        return model_repr(self)
+
     def to_dict(self) -> dict[str, Any]:
         version = self.version
 
-        input_ = self.input_.to_dict()
+        input_ = self.input.to_dict()
 
         webhook = self.webhook
 
@@ -72,7 +73,7 @@ class PredictionRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.prediction_request_input import PredictionRequestInput  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
@@ -127,7 +128,7 @@ class PredictionRequest:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         prediction_request = cls(
             version=version,
-            input_=input_,
+            input=input_,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
             stream=stream,

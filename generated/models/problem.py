@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,13 +14,11 @@ from ..types import (
     check_list,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.invalid_field import InvalidField
-
-
-T = TypeVar("T", bound="Problem")
 
 
 @_attrs_define
@@ -36,6 +34,9 @@ class Problem:
     invalid_fields: list[InvalidField] | Unset = UNSET
     """ On 422, each input that failed validation. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -66,7 +67,7 @@ class Problem:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.invalid_field import InvalidField  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):

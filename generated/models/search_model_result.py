@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,14 +11,12 @@ from ..types import (
     UNSET,
     Unset,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.model import Model
     from ..models.search_model_metadata import SearchModelMetadata
-
-
-T = TypeVar("T", bound="SearchModelResult")
 
 
 @_attrs_define
@@ -27,6 +25,9 @@ class SearchModelResult:
     """ A model. Unknown fields may appear and are kept. """
     metadata: SearchModelMetadata | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         model = self.model.to_dict()
@@ -48,7 +49,7 @@ class SearchModelResult:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.model import Model  # noqa: PLC0415
         from ..models.search_model_metadata import SearchModelMetadata  # noqa: PLC0415
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,15 +13,13 @@ from ..types import (
     check_list,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.search_collection_result import SearchCollectionResult
     from ..models.search_model_result import SearchModelResult
     from ..models.search_page_result import SearchPageResult
-
-
-T = TypeVar("T", bound="SearchResponse")
 
 
 @_attrs_define
@@ -31,6 +29,9 @@ class SearchResponse:
     collections: list[SearchCollectionResult] | Unset = UNSET
     pages: list[SearchPageResult] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         query = self.query
@@ -70,7 +71,7 @@ class SearchResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.search_collection_result import SearchCollectionResult  # noqa: PLC0415
         from ..models.search_model_result import SearchModelResult  # noqa: PLC0415
         from ..models.search_page_result import SearchPageResult  # noqa: PLC0415

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,6 +16,7 @@ from ..types import (
     check_bool,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
     from ..models.training_input_type_0 import TrainingInputType0
     from ..models.training_output import TrainingOutput
     from ..models.training_urls import TrainingUrls
-
-
-T = TypeVar("T", bound="Training")
 
 
 @_attrs_define
@@ -45,7 +43,7 @@ class Training:
     """ `owner/name` of the model being trained. """
     destination: None | str | Unset = UNSET
     """ `owner/name` receiving the new version. """
-    input_: None | TrainingInputType0 | Unset = UNSET
+    input: None | TrainingInputType0 | Unset = UNSET
     output: None | TrainingOutput | Unset = UNSET
     """ The training's output, usually `{version, weights}`; null until done. """
     logs: None | str | Unset = UNSET
@@ -61,6 +59,9 @@ class Training:
     webhook_completed: datetime.datetime | None | Unset = UNSET
     """ When the `completed` webhook was delivered, if one was. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.training_input_type_0 import TrainingInputType0  # noqa: PLC0415
@@ -89,12 +90,12 @@ class Training:
             destination = self.destination
 
         input_: dict[str, Any] | None | Unset
-        if isinstance(self.input_, Unset):
+        if isinstance(self.input, Unset):
             input_ = UNSET
-        elif isinstance(self.input_, TrainingInputType0):
-            input_ = self.input_.to_dict()
+        elif isinstance(self.input, TrainingInputType0):
+            input_ = self.input.to_dict()
         else:
-            input_ = self.input_
+            input_ = self.input
 
         output: dict[str, Any] | None | Unset
         if isinstance(self.output, Unset):
@@ -201,7 +202,7 @@ class Training:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.metrics import Metrics  # noqa: PLC0415
         from ..models.training_input_type_0 import TrainingInputType0  # noqa: PLC0415
         from ..models.training_output import TrainingOutput  # noqa: PLC0415
@@ -433,7 +434,7 @@ class Training:
             urls=urls,
             model=model,
             destination=destination,
-            input_=input_,
+            input=input_,
             output=output,
             logs=logs,
             error=error,

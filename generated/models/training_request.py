@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,30 +14,31 @@ from ..types import (
     check_list,
     check_str,
     kind_of,
+    model_repr,
 )
 
 if TYPE_CHECKING:
     from ..models.training_request_input import TrainingRequestInput
 
 
-T = TypeVar("T", bound="TrainingRequest")
-
-
 @_attrs_define
 class TrainingRequest:
     destination: str
     """ `owner/name` of an existing model of yours that receives the new version. """
-    input_: TrainingRequestInput
+    input: TrainingRequestInput
     """ The inputs of the model's `train()` function. """
     webhook: str | Unset = UNSET
     """ HTTPS URL that receives the training on the chosen events. """
     webhook_events_filter: list[WebhookEvent] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        return model_repr(self)
+
     def to_dict(self) -> dict[str, Any]:
         destination = self.destination
 
-        input_ = self.input_.to_dict()
+        input_ = self.input.to_dict()
 
         webhook = self.webhook
 
@@ -64,7 +65,7 @@ class TrainingRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.training_request_input import TrainingRequestInput  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
@@ -111,7 +112,7 @@ class TrainingRequest:
             raise ParseError.wrap(cls.__name__, _field, _exception) from _exception
         training_request = cls(
             destination=destination,
-            input_=input_,
+            input=input_,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
         )

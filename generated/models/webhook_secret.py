@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,9 +12,8 @@ from ..types import (
     Unset,
     check_str,
     kind_of,
+    model_repr,
 )
-
-T = TypeVar("T", bound="WebhookSecret")
 
 
 @_attrs_define
@@ -22,6 +21,9 @@ class WebhookSecret:
     key: str | Unset = UNSET
     """ `whsec_` followed by the base64 key. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         key = self.key
@@ -35,7 +37,7 @@ class WebhookSecret:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         if not isinstance(src_dict, Mapping):
             raise ParseError(cls.__name__, "", f"expected an object, got {kind_of(src_dict)}")
         d = dict(src_dict)

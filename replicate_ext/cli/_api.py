@@ -1,37 +1,22 @@
-"""What the commands need from the API, on top of the client and the generated calls.
+"""What the commands need from the API, beside the client's resources and verbs.
 
-The client's public methods cover most of it; creating a prediction without
-waiting for it and turning a finished prediction into `run()`'s output use the
-core's flows directly, and only here.
+The client's own calls (`client.models.get(...)`, ...) cover most of it;
+creating a prediction held to a deadline and turning a finished prediction into
+`run()`'s output use the core's flows directly, and only here.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from .._errors import ReplicateError
 from .._refs import Ref
 
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
-    from generated.models.problem import Problem
-    from generated.types import Response
 
     from .._client import Client
-
-T = TypeVar("T")
-
-
-def checked(response: Response[T | Problem]) -> T:
-    """The parsed answer of a generated `*_detailed` call, or the error it stands for."""
-    from generated.models.problem import Problem
-
-    parsed = response.parsed
-    if response.status_code >= 300 or parsed is None or isinstance(parsed, Problem):
-        raise ReplicateError.from_response(response)
-    return parsed
 
 
 def resolve(client: Client, ref: Ref) -> tuple[Ref, dict[str, Any] | None, str]:

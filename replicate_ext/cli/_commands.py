@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime
 import io
-import itertools
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .._errors import ReplicateError
-from ._api import checked, to_json
+from ._api import to_json
 from ._app import EXIT_FAILED, EXIT_USAGE, cli, fail, settings
 from ._inputs import input_specs
 
@@ -25,8 +23,6 @@ if TYPE_CHECKING:
     from generated.models.file import File
     from generated.models.model import Model
     from generated.models.prediction import Prediction
-
-T = TypeVar("T")
 
 
 def emit(*renderables: RenderableType) -> None:
@@ -86,11 +82,6 @@ def _unset(value: object) -> bool:
     return value is None or type(value).__name__ == "Unset"
 
 
-def limited(items: Iterator[T], limit: int) -> list[T]:
-    """The first `limit` items (all of them for 0), fetching only the pages needed."""
-    return list(items if limit == 0 else itertools.islice(items, limit))
-
-
 def print_json(value: Any) -> None:
     """`value` (generated models, lists of them, plain data) as JSON on stdout."""
     if isinstance(value, list):
@@ -115,11 +106,9 @@ def _split_model(text: str) -> tuple[str, str]:
     return owner, name
 
 
-def _iso_datetime(text: str | None, option: str) -> Any:
-    from generated.types import UNSET
-
+def _iso_datetime(text: str | None, option: str) -> datetime.datetime | None:
     if text is None:
-        return UNSET
+        return None
     try:
         value = datetime.datetime.fromisoformat(text)
     except ValueError:
@@ -153,12 +142,14 @@ def predictions_list(
     limit: int, created_after: str | None, created_before: str | None, as_json: bool
 ) -> None:
     """List your predictions, newest first."""
-    from generated.api.predictions import predictions_list as operation
-
     after = _iso_datetime(created_after, "'--created-after'")
     before = _iso_datetime(created_before, "'--created-before'")
-    pages = settings().client().paginate(operation, created_after=after, created_before=before)
-    found = limited(pages.items(), limit)
+    listing = (
+        settings()
+        .client()
+        .predictions.list(created_after=after, created_before=before, limit=limit or None)
+    )
+    found = list(listing)
     if as_json:
         print_json(found)
         return
@@ -176,7 +167,7 @@ def predictions_list(
 @json_option
 def predictions_get(prediction_id: str, logs: bool, as_json: bool) -> None:
     """Show a prediction: its state, output and error."""
-    prediction = settings().client().get_prediction(prediction_id)
+    prediction = settings().client().predictions.get(prediction_id)
     if as_json:
         print_json(prediction)
         return
@@ -215,10 +206,7 @@ def _compact(value: Any) -> str | None:
 @json_option
 def predictions_cancel(prediction_id: str, as_json: bool) -> None:
     """Cancel a running prediction."""
-    from generated.api.predictions import predictions_cancel as operation
-
-    client = settings().client()
-    prediction = checked(operation.sync_detailed(prediction_id, client=client.api))
+    prediction = settings().client().predictions.cancel(prediction_id)
     if as_json:
         print_json(prediction)
         return
@@ -238,12 +226,10 @@ def models() -> None:
 @json_option
 def models_get(model: str, as_json: bool) -> None:
     """Show a model and the inputs of its latest version."""
-    from generated.api.models import models_get as operation
     from generated.models.partial_model_version import PartialModelVersion
 
     owner, name = _split_model(model)
-    client = settings().client()
-    found = checked(operation.sync_detailed(owner, name, client=client.api))
+    found = settings().client().models.get(model_owner=owner, model_name=name)
     if as_json:
         print_json(found)
         return
@@ -288,7 +274,7 @@ def _model_row(model: Model) -> tuple[str, str, str]:
 @json_option
 def models_search(query: str, limit: int, as_json: bool) -> None:
     """Search public models."""
-    found = limited(settings().client().search_models(query).items(), limit)
+    found = list(settings().client().models.search(query, limit=limit or None))
     if as_json:
         print_json(found)
         return
@@ -313,9 +299,7 @@ def hardware() -> None:
 @json_option
 def hardware_list(as_json: bool) -> None:
     """List the hardware SKUs."""
-    from generated.api.hardware import hardware_list as operation
-
-    found = checked(operation.sync_detailed(client=settings().client().api))
+    found = settings().client().hardware.list()
     if as_json:
         print_json(found)
         return
@@ -370,9 +354,7 @@ def files_upload(
         if not isinstance(meta, dict):
             raise click.BadParameter("expected a JSON object", param_hint="'--metadata'")
     file = (
-        settings()
-        .client()
-        .upload_file(path, filename=filename, content_type=content_type, metadata=meta)
+        settings().client().files.create(path, filename=filename, type=content_type, metadata=meta)
     )
     if as_json:
         print_json(file)
@@ -385,9 +367,7 @@ def files_upload(
 @json_option
 def files_list(limit: int, as_json: bool) -> None:
     """List your files, newest first."""
-    from generated.api.files import files_list as operation
-
-    found = limited(settings().client().paginate(operation).items(), limit)
+    found = list(settings().client().files.list(limit=limit or None))
     if as_json:
         print_json(found)
         return
@@ -404,9 +384,7 @@ def files_list(limit: int, as_json: bool) -> None:
 @json_option
 def files_get(file_id: str, as_json: bool) -> None:
     """Show a file."""
-    from generated.api.files import files_get as operation
-
-    file = checked(operation.sync_detailed(file_id, client=settings().client().api))
+    file = settings().client().files.get(file_id)
     if as_json:
         print_json(file)
         return
@@ -417,13 +395,9 @@ def files_get(file_id: str, as_json: bool) -> None:
 @click.argument("file_ids", metavar="ID...", nargs=-1, required=True)
 def files_delete(file_ids: Sequence[str]) -> None:
     """Delete files."""
-    from generated.api.files import files_delete as operation
-
-    api = settings().client().api
+    client = settings().client()
     for file_id in file_ids:
-        response = operation.sync_detailed(file_id, client=api)
-        if response.status_code >= 300:
-            raise ReplicateError.from_response(response)
+        client.files.delete(file_id)
         click.echo(f"deleted {file_id}")
 
 
@@ -438,7 +412,7 @@ def webhooks() -> None:
 @webhooks.command("secret")
 def webhooks_secret() -> None:
     """Print the secret that signs your webhooks (whsec_...)."""
-    click.echo(settings().client().get_webhook_secret())
+    click.echo(settings().client().webhooks.default.secret.get().key)
 
 
 def _parse_headers(values: Sequence[str]) -> dict[str, str]:
@@ -522,7 +496,7 @@ def webhooks_verify(
         if body_file is None and sys.stdin.isatty():
             raise click.UsageError("no body: pass --body, --body-file, or pipe it to stdin")
         raw = stream.read()
-    key = secret or settings().client().get_webhook_secret()
+    key = secret or settings().client()._webhook_key()
     try:
         verify_webhook(headers, raw, key, tolerance=None if no_timestamp_check else tolerance)
     except WebhookVerificationError as error:

@@ -94,7 +94,7 @@ def train_command(
     training: Training | None = None
     try:
         # Checked above against the same schema: strict=False spares a second lookup.
-        training = client.create_training(
+        training = client.trainings.create(
             ref, destination=destination, input=model_input, strict=False
         )
         left = None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
@@ -106,7 +106,7 @@ def train_command(
         if reporter.prediction is None:
             # Interrupted between the creation and the wait, which cancels otherwise.
             with contextlib.suppress(Exception):
-                client.cancel_training(training.id)
+                client.trainings.cancel(training.id)
         fail(f"interrupted: training {training.id} was canceled", EXIT_INTERRUPTED)
     except PredictionTimeout as error:
         reporter.stop()

@@ -34,7 +34,9 @@ def test_a_deadline_passing_in_the_queue_aborts_and_every_path_reads_it(
     client: replicate_ext.Client, server: LocalServer
 ) -> None:
     server.state.queue_delay = 60.0  # nothing starts: every deadline passes in the queue
-    left_alone = client.create_prediction("replicate/sleep", {"seconds": 1}, cancel_after=5)
+    left_alone = client.predictions.create(
+        model="replicate/sleep", input={"seconds": 1}, cancel_after=5
+    )
     assert left_alone.deadline is not None
     batch: list[replicate_ext.BatchResult] = []
     batch_thread = threading.Thread(

@@ -66,7 +66,7 @@ def test_run_and_wait_timeouts_must_be_positive_seconds(
     with pytest.raises((ValueError, TypeError), match="timeout"):
         client.wait("someid", timeout=timeout)
     with pytest.raises((ValueError, TypeError), match="cancel_after"):
-        client.create_prediction(HELLO, {"text": "x"}, cancel_after=timeout)
+        client.predictions.create(model=HELLO, input={"text": "x"}, cancel_after=timeout)
     assert server.state.requests == []
 
 

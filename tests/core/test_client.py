@@ -5,6 +5,7 @@ import logging
 import httpx
 import pytest
 
+import replicate_ext
 from generated.api.predictions import predictions_get
 from generated.models.prediction import Prediction
 from replicate_ext import WebhookVerificationError, _default, sign_webhook
@@ -165,19 +166,19 @@ def test_connections_are_reused(client: Client, server) -> None:
 # -- webhooks ---------------------------------------------------------------------------------
 
 
-def test_a_webhook_secret_answer_without_its_key_is_a_parse_error() -> None:
+def test_verifying_with_a_webhook_secret_answer_without_its_key_is_a_parse_error() -> None:
     # The spec no longer requires `key` (Replicate's schema does not); the client
     # still cannot do without it. MockTransport: the local server always sends it.
+    from generated.types import UNSET
     from replicate_ext import ResponseParseError
 
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"note": "no key"})
 
-    with (
-        Client("r8_test", transport=httpx.MockTransport(answer)) as client,
-        pytest.raises(ResponseParseError) as caught,
-    ):
-        client.get_webhook_secret()
+    with Client("r8_test", transport=httpx.MockTransport(answer)) as client:
+        assert client.webhooks.default.secret.get().key is UNSET  # read, as sent
+        with pytest.raises(ResponseParseError) as caught:
+            client.verify_webhook({}, b"{}")  # needs the key
     assert (caught.value.model, caught.value.field, caught.value.reason) == (
         "WebhookSecret",
         "key",
@@ -205,7 +206,7 @@ def test_a_deployment_answer_without_its_release_still_resolves() -> None:
 
 
 def test_webhook_secret_and_validation(client: Client, server) -> None:
-    assert client.get_webhook_secret() == server.state.webhook_secret
+    assert client.webhooks.default.secret.get().key == server.state.webhook_secret
     client.run(
         "replicate/hello-world",
         {"text": "hook"},
@@ -218,11 +219,12 @@ def test_webhook_secret_and_validation(client: Client, server) -> None:
     assert client.validate_webhook(delivery.headers, delivery.body + b" ") is False
     with pytest.raises(WebhookVerificationError):
         client.verify_webhook(delivery.headers, delivery.body, "whsec_" + "A" * 32)
-    assert len(server.state.requests_to("/v1/webhooks/default/secret")) == 1  # fetched once
+    # The explicit fetch, then one for every validation: the client keeps the secret.
+    assert len(server.state.requests_to("/v1/webhooks/default/secret")) == 2
 
 
 async def test_webhook_validation_async(async_client: AsyncClient, server) -> None:
-    secret = await async_client.get_webhook_secret()
+    secret = (await async_client.webhooks.default.secret.get()).key
     body = b'{"id": "abc", "status": "succeeded"}'
     import time
 
@@ -263,9 +265,9 @@ def test_module_level_functions(default_env, tmp_path) -> None:
     from generated.api.predictions import predictions_list
 
     assert [p.id for p in _default.paginate(predictions_list).items()] == [prediction_id]
-    assert "hello-world" in {m.name for m in _default.search_models("hello").items()}
-    assert _default.upload_file(b"data", filename="d.txt").size == 4
-    assert _default.get_webhook_secret().startswith("whsec_")
+    assert "hello-world" in {m.name for m in replicate_ext.models.search("hello")}
+    assert replicate_ext.files.create(b"data", filename="d.txt").size == 4
+    assert replicate_ext.webhooks.default.secret.get().key.startswith("whsec_")
     (image,) = _default.run("replicate/make-image", {})
     assert FileOutput(image.url).read() == image.read()  # a bare FileOutput uses the default client
 
@@ -279,9 +281,6 @@ async def test_module_level_async_functions(default_env) -> None:
     assert [p.id async for p in _default.async_paginate(predictions_list).items()] == [
         prediction_id
     ]
-    assert [m.name async for m in _default.async_search_models("echo").items()] == ["echo"]
-    assert (await _default.async_upload_file(b"x")).size == 1
-    assert (await _default.async_get_webhook_secret()) == default_env.state.webhook_secret
     assert _default.default_async_client() is _default.default_async_client()
     await _default.default_async_client().aclose()
 
@@ -295,16 +294,17 @@ def test_transport_kind_is_checked() -> None:
 
 
 def test_module_level_prediction_functions(default_env) -> None:
-    created = _default.create_prediction("replicate/sleep", {"seconds": 1000})
-    assert _default.get_prediction(created.id).id == created.id
-    _default.cancel_prediction(created.id)
+    created = replicate_ext.predictions.create(model="replicate/sleep", input={"seconds": 1000})
+    assert replicate_ext.predictions.get(created.id).id == created.id
+    replicate_ext.predictions.cancel(created.id)
     assert _default.wait(created).status == "canceled"
 
 
 async def test_module_level_async_prediction_functions(default_env) -> None:
-    created = await _default.async_create_prediction("replicate/sleep", {"seconds": 1000})
-    assert (await _default.async_get_prediction(created.id)).id == created.id
-    await _default.async_cancel_prediction(created.id)
+    client = _default.default_async_client()
+    created = await client.predictions.create(model="replicate/sleep", input={"seconds": 1000})
+    assert (await client.predictions.get(created.id)).id == created.id
+    await client.predictions.cancel(created.id)
     assert (await _default.async_wait(created)).status == "canceled"
     await _default.default_async_client().aclose()
 

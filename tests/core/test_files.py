@@ -232,26 +232,26 @@ def test_too_large_input_fails_before_any_request(client: Client, server, tmp_pa
 def test_upload_file_variants(client: Client, server, tmp_path: Path) -> None:
     path = tmp_path / "doc.pdf"
     path.write_bytes(b"%PDF-1.4")
-    by_path = client.upload_file(path, metadata={"k": "v"})
+    by_path = client.files.create(path, metadata={"k": "v"})
     assert by_path.name == "doc.pdf"
     assert by_path.content_type == "application/pdf"
     assert by_path.size == 8
-    by_str = client.upload_file(str(path))
+    by_str = client.files.create(str(path))
     assert by_str.name == "doc.pdf"
-    raw = client.upload_file(b"bytes!", filename="x.json", content_type="application/json")
+    raw = client.files.create(b"bytes!", filename="x.json", type="application/json")
     assert raw.name == "x.json"
     assert raw.content_type == "application/json"
     with path.open("rb") as handle:
         handle.read(3)  # the whole file is sent, wherever the position is
-        assert client.upload_file(handle).size == 8
+        assert client.files.create(handle).size == 8
     assert len(server.state.files) == 4
     assert server.state.files[by_path.id].metadata == {"k": "v"}
     with pytest.raises(TypeError):
-        client.upload_file(12)  # type: ignore[arg-type]
+        client.files.create(12)  # type: ignore[arg-type]
 
 
 async def test_upload_file_async(async_client: AsyncClient, server) -> None:
-    uploaded = await async_client.upload_file(io.BytesIO(b"abc"), filename="a.txt")
+    uploaded = await async_client.files.create(io.BytesIO(b"abc"), filename="a.txt")
     assert uploaded.content_type == "text/plain"
     assert uploaded.urls.get.startswith(server.base_url)
 
@@ -428,7 +428,7 @@ def test_upload_survives_bytes_that_look_like_the_generators_boundary(
 ) -> None:
     # The generated files.create pins the boundary to "+++"; our uploads must not.
     content = b"before\r\n--+++\r\nContent-Disposition: form-data; name=x\r\n\r\n--+++--\r\n"
-    uploaded = client.upload_file(content, filename="tricky.bin")
+    uploaded = client.files.create(content, filename="tricky.bin")
     assert uploaded.size == len(content)
     stored = server.state.files[uploaded.id]
     assert hashlib.sha256(content).hexdigest() == uploaded.checksums.sha256

@@ -43,15 +43,15 @@ def test_params_go_to_the_first_page(client: Client, server) -> None:
 
 
 def test_search_models_queries_and_pages(client: Client, server) -> None:
-    found = list(client.search_models("image").items())
+    found = list(client.models.search("image"))
     assert "make-image" in {m.name for m in found}
     (query,) = server.state.requests_to("/v1/models", "QUERY")
     assert query.headers["content-type"] == "text/plain"
-    assert list(client.search_models("no-such-thing-anywhere").items()) == []
+    assert list(client.models.search("no-such-thing-anywhere")) == []
 
 
 def test_search_pages_repeat_the_query(client: Client, server) -> None:
-    pages = list(client.search_models("e"))  # most bundled models; pages of 5
+    pages = list(client.models.search("e").pages())  # most bundled models; pages of 5
     assert len(pages) >= 2
     queries = server.state.requests_to("/v1/models", "QUERY")
     assert queries[0].query == ""
@@ -66,7 +66,7 @@ async def test_async_pages_and_items(async_client: AsyncClient, server) -> None:
     assert [len(p.results) for p in pages] == [5, 1]
     items = [p.id async for p in async_client.paginate(predictions_list).items()]
     assert len(set(items)) == 6
-    found = [m.name async for m in async_client.search_models("hello").items()]
+    found = [m.name async for m in async_client.models.search("hello")]
     assert "hello-world" in found
 
 

@@ -267,9 +267,9 @@ def _currents(seen: list[LogProgress | None]) -> list[int]:
 
 
 def test_a_progress_callback_gets_every_step_in_order(client: Client) -> None:
-    prediction = client.create_prediction(
-        "replicate/make-image",
-        {"num_inference_steps": STEPS, "step_interval": SLOW_STEP},
+    prediction = client.predictions.create(
+        model="replicate/make-image",
+        input={"num_inference_steps": STEPS, "step_interval": SLOW_STEP},
     )
     seen: list[LogProgress | None] = []
     done = client.wait(prediction, progress=lambda p: seen.append(parse_progress(p)))
@@ -314,13 +314,14 @@ def test_run_hands_parsed_progress_to_callbacks(client: Client) -> None:
 
 
 def test_carriage_return_updates_read_from_a_fetched_prediction(client: Client) -> None:
-    prediction = client.create_prediction(
-        "replicate/make-image", {"num_inference_steps": 5, "progress_style": "carriage-return"}
+    prediction = client.predictions.create(
+        model="replicate/make-image",
+        input={"num_inference_steps": 5, "progress_style": "carriage-return"},
     )
     done = client.wait(prediction)
     assert isinstance(done.logs, str)
     assert "\r" in done.logs  # the logs keep tqdm's redraws as written
-    fetched = client.get_prediction(done.id)
+    fetched = client.predictions.get(done.id)
     found = parse_progress(fetched)
     assert found is not None
     assert (found.current, found.total, found.percentage) == (5, 5, 1.0)
@@ -332,9 +333,9 @@ async def test_an_async_callback_gets_parsed_progress(async_client: AsyncClient)
     async def progress(prediction: Prediction) -> None:
         seen.append(parse_progress(prediction))
 
-    prediction = await async_client.create_prediction(
-        "replicate/make-image",
-        {
+    prediction = await async_client.predictions.create(
+        model="replicate/make-image",
+        input={
             "num_inference_steps": STEPS,
             "step_interval": SLOW_STEP,
             "progress_style": "carriage-return",
@@ -361,7 +362,7 @@ def test_a_training_reports_progress_the_same_way(client: Client, server: LocalS
         version_id("replicate/trainable", 1),
         client=client.api,
         body=TrainingRequest(
-            destination="test-user/tuned", input_=TrainingRequestInput.from_dict({"steps": 3})
+            destination="test-user/tuned", input=TrainingRequestInput.from_dict({"steps": 3})
         ),
     )
     assert isinstance(training, Training), training

@@ -385,5 +385,7 @@ def test_cancel_after_under_the_apis_five_seconds_is_refused_before_any_request(
     client: Client, server, seconds: float
 ) -> None:
     with pytest.raises(ValueError, match="at least 5 seconds"):
-        client.create_prediction("replicate/hello-world", {"text": "x"}, cancel_after=seconds)
+        client.predictions.create(
+            model="replicate/hello-world", input={"text": "x"}, cancel_after=seconds
+        )
     assert server.state.requests == []

@@ -140,9 +140,9 @@ from generated.api.trainings import trainings_create  # imported before measurin
 from generated.models.training_request import TrainingRequest
 
 client = replicate_ext.Client()
-client.upload_file(b"warm up: connections, imports")
+client.files.create(b"warm up: connections, imports")
 tracemalloc.start()
-training = client.create_training(
+training = client.trainings.create(
     sys.argv[1], destination=sys.argv[2], input={"train_data": Path(sys.argv[3]), "steps": 1}
 )
 print(json.dumps({"id": training.id, "peak": tracemalloc.get_traced_memory()[1]}))
@@ -195,7 +195,7 @@ def test_a_zip_over_the_files_api_limit_asks_for_a_url(
     with huge.open("wb") as file:
         file.truncate(300 * 10**6)  # 300 MB, taking no room on disk
     with pytest.raises(ValueError, match=r"input\['train_data'\] is 286.1 MiB") as info:
-        client.create_training(TRAINABLE, destination=DESTINATION, input={"train_data": huge})
+        client.trainings.create(TRAINABLE, destination=DESTINATION, input={"train_data": huge})
     message = str(info.value)
     assert f"at most {MAX_UPLOAD_SIZE // 2**20} MiB" in message
     assert "pass its https URL instead" in message
@@ -207,7 +207,7 @@ def test_a_zip_over_the_files_api_limit_asks_for_a_url(
 
 def test_a_missing_destination_is_a_clear_error(client: Client, server: LocalServer) -> None:
     with pytest.raises(NotFoundError) as info:
-        client.create_training(TRAINABLE, destination="test-user/missing", input={"steps": 1})
+        client.trainings.create(TRAINABLE, destination="test-user/missing", input={"steps": 1})
     error = info.value
     assert str(error).startswith(
         "the training destination test-user/missing does not exist (or is not yours): "
@@ -224,7 +224,7 @@ def test_a_missing_model_is_not_called_a_missing_destination(
     client: Client, destination: str
 ) -> None:
     with pytest.raises(NotFoundError) as info:
-        client.create_training(f"replicate/nope:{'0' * 64}", destination=destination, input={})
+        client.trainings.create(f"replicate/nope:{'0' * 64}", destination=destination, input={})
     assert "destination" not in str(info.value)
 
 
@@ -235,7 +235,7 @@ def test_the_destination_is_checked_before_any_request(
     client: Client, server: LocalServer, bad: str
 ) -> None:
     with pytest.raises(ValueError, match=r"^destination must be 'owner/name' of a model of yours"):
-        client.create_training(TRAINABLE, destination=bad, input={})
+        client.trainings.create(TRAINABLE, destination=bad, input={})
     with pytest.raises(TypeError, match="not NoneType"):
         client.train(TRAINABLE, destination=None, input={})  # type: ignore[arg-type]
     assert server.state.requests == []
@@ -260,9 +260,9 @@ def test_the_reference_is_checked_before_any_request(
 
 def test_input_is_required_and_checked(client: Client, server: LocalServer) -> None:
     with pytest.raises(TypeError, match="input is required"):
-        client.create_training(TRAINABLE, destination=DESTINATION, input=None)  # type: ignore[arg-type]
+        client.trainings.create(TRAINABLE, destination=DESTINATION, input=None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"input\['steps'\] is a object"):
-        client.create_training(TRAINABLE, destination=DESTINATION, input={"steps": object()})
+        client.trainings.create(TRAINABLE, destination=DESTINATION, input={"steps": object()})
     assert server.state.requests == []
 
 
@@ -304,7 +304,7 @@ def test_a_mistyped_input_is_refused_as_use_refuses_it(
     client: Client, server: LocalServer, destination: str, input: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(InputError, match=re.escape(message)):
-        client.create_training(TRAINABLE, destination=destination, input=input)
+        client.trainings.create(TRAINABLE, destination=destination, input=input)
     assert server.state.trainings == {}
 
 
@@ -314,14 +314,14 @@ async def test_the_async_twins_check_the_input_too(
     with pytest.raises(InputError, match="has no input 'stepz'"):
         await async_client.train(TRAINABLE, destination=destination, input={"stepz": 1})
     with pytest.raises(InputError, match="has no input 'stepz'"):
-        await async_client.create_training(TRAINABLE, destination=destination, input={"stepz": 1})
+        await async_client.trainings.create(TRAINABLE, destination=destination, input={"stepz": 1})
     assert server.state.trainings == {}
 
 
 def test_strict_false_sends_the_input_unchecked(
     client: Client, server: LocalServer, destination: str
 ) -> None:
-    training = client.create_training(
+    training = client.trainings.create(
         TRAINABLE, destination=destination, input={"steps": 1, "extra": "x"}, strict=False
     )
     assert server.state.trainings[training.id].input == {"steps": 1, "extra": "x"}
@@ -337,7 +337,7 @@ def test_a_version_without_a_training_schema_gets_its_input_unchecked(
     version = server.state.add_model("test-user/plain", answer, inputs={"text": {"type": "string"}})
     # Nothing to check against: the input goes as given, and the API says what it thinks.
     with pytest.raises(ReplicateError, match="does not support training") as info:
-        client.create_training(
+        client.trainings.create(
             f"test-user/plain:{version}", destination=destination, input={"anything": 1}
         )
     assert not isinstance(info.value, InputError)
@@ -399,7 +399,7 @@ def test_a_training_whose_creation_answer_was_lost_is_canceled(
     # A fault no server makes on purpose: it acted, and its answer never arrived.
     lossy = Client(server.token, base_url=server.base_url, transport=LosesTrainingAnswers())
     with lossy, pytest.raises(replicate_ext.APIConnectionError, match="connection lost"):
-        lossy.create_training(TRAINABLE, destination=destination, input=LONG)
+        lossy.trainings.create(TRAINABLE, destination=destination, input=LONG)
     (job,) = server.state.trainings.values()
     assert job.status == "canceled"
 
@@ -407,7 +407,7 @@ def test_a_training_whose_creation_answer_was_lost_is_canceled(
 def test_wait_on_a_training_by_object_and_by_id(
     client: Client, server: LocalServer, destination: str
 ) -> None:
-    created = client.create_training(TRAINABLE, destination=destination, input={"steps": 20})
+    created = client.trainings.create(TRAINABLE, destination=destination, input={"steps": 20})
     assert isinstance(created, Training)
     assert created.status == "starting"
     seen: list[Any] = []
@@ -421,7 +421,7 @@ def test_wait_on_a_training_by_object_and_by_id(
     assert isinstance(by_id, Training)
     assert by_id.output == done.output
     assert by_id.urls.get == f"{server.base_url}/trainings/{created.id}"
-    assert client.get_training(created.id).status == "succeeded"
+    assert client.trainings.get(created.id).status == "succeeded"
     # The API serves a training under /predictions/ too: waited for as a prediction,
     # it still names the version it made.
     as_prediction = client.wait(created.id)
@@ -432,13 +432,13 @@ def test_wait_on_a_training_by_object_and_by_id(
 def test_wait_and_cancel_on_unfinished_trainings(
     client: Client, server: LocalServer, destination: str
 ) -> None:
-    long = client.create_training(TRAINABLE, destination=destination, input=LONG)
+    long = client.trainings.create(TRAINABLE, destination=destination, input=LONG)
     with pytest.raises(PredictionTimeout, match=f"^training {long.id} did not finish within 0.2 s"):
         client.wait(long.id, training=True, timeout=0.2)
     assert server.state.trainings[long.id].status == "canceled"
 
-    other = client.create_training(TRAINABLE, destination=destination, input=LONG)
-    canceled = client.cancel_training(other.id)
+    other = client.trainings.create(TRAINABLE, destination=destination, input=LONG)
+    canceled = client.trainings.cancel(other.id)
     assert isinstance(canceled, Training)
     assert canceled.status == "canceled"
     assert client.wait(other).status == "canceled"
@@ -467,16 +467,16 @@ async def test_async_twins(
     output = await async_client.run(trained_ref(training), {"prompt": "a"})
     assert output == f"{destination} (trained for 3 steps) says: a"
 
-    created = await async_client.create_training(TRAINABLE, destination=destination, input={})
+    created = await async_client.trainings.create(TRAINABLE, destination=destination, input={})
     assert (await async_client.wait(created.id, training=True)).status == "succeeded"
-    assert (await async_client.get_training(created.id)).status == "succeeded"
-    long = await async_client.create_training(TRAINABLE, destination=destination, input=LONG)
-    assert (await async_client.cancel_training(long.id)).status == "canceled"
+    assert (await async_client.trainings.get(created.id)).status == "succeeded"
+    long = await async_client.trainings.create(TRAINABLE, destination=destination, input=LONG)
+    assert (await async_client.trainings.cancel(long.id)).status == "canceled"
 
     with pytest.raises(PredictionTimeout, match=r"^training "):
         await async_client.train(TRAINABLE, destination=destination, input=LONG, timeout=0.2)
     with pytest.raises(NotFoundError, match="destination test-user/nope does not exist"):
-        await async_client.create_training(TRAINABLE, destination="test-user/nope", input={})
+        await async_client.trainings.create(TRAINABLE, destination="test-user/nope", input={})
 
 
 async def test_cancelling_the_task_cancels_the_training(
@@ -513,9 +513,9 @@ def default_env(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterato
 def test_module_level_training_functions(default_env: LocalServer, destination: str) -> None:
     training = replicate_ext.train(TRAINABLE, destination=destination, input={"steps": 1})
     assert replicate_ext.run(trained_ref(training), {"prompt": "m"}).endswith("says: m")
-    created = replicate_ext.create_training(TRAINABLE, destination=destination, input=LONG)
-    assert replicate_ext.get_training(created.id).id == created.id
-    assert replicate_ext.cancel_training(created.id).status == "canceled"
+    created = replicate_ext.trainings.create(TRAINABLE, destination=destination, input=LONG)
+    assert replicate_ext.trainings.get(created.id).id == created.id
+    assert replicate_ext.trainings.cancel(created.id).status == "canceled"
     assert replicate_ext.wait(created).status == "canceled"
 
 
@@ -524,11 +524,10 @@ async def test_module_level_async_training_functions(
 ) -> None:
     training = await replicate_ext.async_train(TRAINABLE, destination=destination, input={})
     assert training.status == "succeeded"
-    created = await replicate_ext.async_create_training(
-        TRAINABLE, destination=destination, input=LONG
-    )
-    assert (await replicate_ext.async_get_training(created.id)).id == created.id
-    assert (await replicate_ext.async_cancel_training(created.id)).status == "canceled"
+    client = _default.default_async_client()
+    created = await client.trainings.create(TRAINABLE, destination=destination, input=LONG)
+    assert (await client.trainings.get(created.id)).id == created.id
+    assert (await client.trainings.cancel(created.id)).status == "canceled"
     assert (await replicate_ext.async_wait(created.id, training=True)).status == "canceled"
     await _default.default_async_client().aclose()
 

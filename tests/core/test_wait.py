@@ -20,7 +20,7 @@ def start(client: Client | AsyncClient, model: str, **input: object) -> Predicti
         owner,
         name,
         client=client.api,
-        body=ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict(input)),
+        body=ModelPredictionRequest(input=ModelPredictionRequestInput.from_dict(input)),
     )
     assert isinstance(created, Prediction), created
     return created
@@ -91,7 +91,7 @@ async def test_async_wait(async_client: AsyncClient, server) -> None:
     created = start(async_client, "replicate/sleep", seconds=10)
     done = await async_client.wait(created.id)
     assert done.status == "succeeded"
-    assert (await async_client.get_prediction(created.id)).status == "succeeded"
+    assert (await async_client.predictions.get(created.id)).status == "succeeded"
 
 
 async def test_async_wait_timeout_cancels(async_client: AsyncClient, server) -> None:
@@ -102,26 +102,29 @@ async def test_async_wait_timeout_cancels(async_client: AsyncClient, server) -> 
 
 
 def test_create_then_wait_then_cancel(client: Client, server, tmp_path) -> None:
-    created = client.create_prediction(
-        "replicate/echo", {"file": b"bytes"}, webhook="https://example.com/h", cancel_after=90
+    created = client.predictions.create(
+        model="replicate/echo",
+        input={"file": b"bytes"},
+        webhook="https://example.com/h",
+        cancel_after=90,
     )
     assert created.status == "starting"
     (request,) = server.state.requests_to("/v1/models/replicate/echo/predictions", "POST")
     assert "prefer" not in request.headers
     assert request.headers["cancel-after"] == "1m30s"
     assert client.wait(created.id).output["files"]["file"]["size"] == 5
-    slow = client.create_prediction("replicate/sleep", {"seconds": SLOW})
-    canceled = client.cancel_prediction(slow.id)
+    slow = client.predictions.create(model="replicate/sleep", input={"seconds": SLOW})
+    canceled = client.predictions.cancel(slow.id)
     assert canceled.id == slow.id
     assert server.state.wait_until(lambda: server.state.prediction(slow.id)["status"] == "canceled")
 
 
 async def test_create_and_cancel_async(async_client: AsyncClient, server) -> None:
-    created = await async_client.create_prediction(
-        f"replicate/hello-world:{HELLO_WORLD_VERSION}", {"text": "v"}
+    created = await async_client.predictions.create(
+        version=f"replicate/hello-world:{HELLO_WORLD_VERSION}", input={"text": "v"}
     )
     assert created.version == HELLO_WORLD_VERSION
     assert (await async_client.wait(created)).output == "hello v"
-    slow = await async_client.create_prediction("replicate/sleep", {"seconds": SLOW})
-    await async_client.cancel_prediction(slow.id)
+    slow = await async_client.predictions.create(model="replicate/sleep", input={"seconds": SLOW})
+    await async_client.predictions.cancel(slow.id)
     assert (await async_client.wait(slow)).status == "canceled"

@@ -30,7 +30,7 @@ def test_the_tree() -> None:
 def test_a_refused_connection(dead_url: str) -> None:
     with Client("r8_token", base_url=dead_url, max_retries=0) as client:
         with pytest.raises(APIConnectionError) as info:
-            client.get_prediction("abc")
+            client.predictions.get("abc")
         assert not isinstance(info.value, APITimeoutError)
         assert isinstance(info.value.__cause__, httpx.ConnectError)
         assert str(info.value).startswith(f"GET {dead_url}/predictions/abc failed: ConnectError: ")

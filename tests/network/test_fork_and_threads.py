@@ -211,10 +211,10 @@ def test_parent_and_child_on_a_transport_given_each_get_their_own_answers(
 ) -> None:
     transport = httpx.HTTPTransport()
     with Client(server.token, base_url=server.base_url, transport=transport) as client:
-        ids = [client.create_prediction(HELLO, {"text": str(i)}).id for i in range(6)]
+        ids = [client.predictions.create(model=HELLO, input={"text": str(i)}).id for i in range(6)]
 
         def fetch(count: int = 20) -> list[Any]:
-            return [client.get_prediction(ids[i % 6]).id for i in range(count)]
+            return [client.predictions.get(ids[i % 6]).id for i in range(count)]
 
         pid, read = in_child(fetch)
         mine = fetch()
@@ -396,10 +396,10 @@ client.run("replicate/hello-world", {{"text": b"x"}}, wait=False)
 image.read()
 with client.stream("replicate/stream-tokens", {{"prompt": "a b"}}) as events:
     list(events)
-prediction = client.create_prediction("replicate/sleep", {{"seconds": 100}})
-client.cancel_prediction(prediction.id)
+prediction = client.predictions.create(model="replicate/sleep", input={{"seconds": 100}})
+client.predictions.cancel(prediction.id)
 client.wait(prediction)
-client.upload_file(b"hello", filename="hello.txt")
+client.files.create(b"hello", filename="hello.txt")
 version = client.api.get_httpx_client().get("/models/replicate/hello-world").json()
 client.run("replicate/hello-world:" + version["latest_version"]["id"], {{"text": "x"}})
 

@@ -125,7 +125,7 @@ def test_its_own_user_agent_is_kept(server: LocalServer) -> None:
         httpx.Client(headers={"User-Agent": "my-app/2"}) as mine,
         Client(server.token, base_url=server.base_url, http_client=mine) as client,
     ):
-        client.get_webhook_secret()
+        client.webhooks.default.secret.get()
     assert [r.headers["user-agent"] for r in api_requests(server)] == ["my-app/2"]
 
 
@@ -139,9 +139,9 @@ def test_its_limits_and_timeout_apply(server: LocalServer) -> None:
         with client.stream("replicate/stream-tokens", {"prompt": "a b c d"}) as events:
             next(events)  # the one connection is busy with the stream
             with pytest.raises(APITimeoutError) as info:
-                client.get_prediction("whatever")
+                client.predictions.get("whatever")
             assert isinstance(info.value.__cause__, httpx.PoolTimeout)
-        assert client.get_prediction(events.prediction.id).id  # type: ignore[union-attr]
+        assert client.predictions.get(events.prediction.id).id  # type: ignore[union-attr]
 
 
 def test_the_timeout_given_to_us_wins_and_httpx_default_is_not_taken(server: LocalServer) -> None:
@@ -158,8 +158,8 @@ def test_retries_wrap_its_transport(server: LocalServer) -> None:
         Client(server.token, base_url=server.base_url, http_client=mine) as client,
     ):
         client._retry_policy = QUICK
-        prediction = client.create_prediction("replicate/sleep", {"seconds": 1})
-        assert client.get_prediction(prediction.id).id == prediction.id
+        prediction = client.predictions.create(model="replicate/sleep", input={"seconds": 1})
+        assert client.predictions.get(prediction.id).id == prediction.id
         assert mine.get(f"{server.base_url}/predictions/{prediction.id}").status_code == 401
     assert len(server.state.fired_faults) == 2
 

@@ -167,7 +167,7 @@ def test_a_dead_proxy_is_named_by_the_error(
     url = base_url(front, API_HOST)
     client = Client(replicate_server.token, base_url=url, max_retries=0, **options)
     with client, pytest.raises(APIConnectionError) as info:
-        client.get_prediction("abc")
+        client.predictions.get("abc")
     if "http_client" in options:
         options["http_client"].close()
     message = str(info.value)

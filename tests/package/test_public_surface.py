@@ -48,3 +48,36 @@ def test_one_generated_operation_does_not_import_every_model() -> None:
 
 def test_all_lists_exactly_the_lazy_exports() -> None:
     assert sorted(replicate_ext.__all__) == sorted([*replicate_ext._EXPORTS, "__version__"])
+
+
+def test_a_client_builds_its_resources_on_first_use() -> None:
+    probe = (
+        "import sys, replicate_ext; "
+        "client = replicate_ext.Client('token', base_url='http://127.0.0.1:9/v1'); "
+        "before = sorted(m for m in sys.modules if m.startswith('generated.resources.')); "
+        "client.hardware; "
+        "after = sorted(m for m in sys.modules if m.startswith('generated.resources.')); "
+        "models = sum(m.startswith('generated.models.') for m in sys.modules); "
+        "print(before, after, models, 'httpx' in sys.modules, sep='|')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=30
+    )
+    before, after, models, httpx = done.stdout.split("|")
+    assert before == "[]"  # no resource module for a client that makes no call
+    assert "'generated.resources.hardware'" in after
+    assert "generated.resources.models" not in after  # one resource, not all of them
+    assert int(models) == 0  # and none of the answer models
+    assert httpx.strip() == "True"  # reaching a resource prepares its requester
+
+
+def test_making_a_client_stays_cheap() -> None:
+    probe = (
+        "import sys, replicate_ext; replicate_ext.Client('token'); "
+        "heavy = ('httpx', 'attrs', 'anyio', 'dataclasses', 'inspect', 'generated.types'); "
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert done.stdout.strip() == ""

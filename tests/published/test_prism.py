@@ -169,7 +169,7 @@ def _files_create(api: GeneratedClient, shape: Shape) -> Response[Any]:
     # it, but Prism reads every multipart field as text, so an object there is a
     # violation to it whatever a client sends.
     body = (
-        FileCreateRequest(content=content, filename="hello.txt", type_="text/plain")
+        FileCreateRequest(content=content, filename="hello.txt", type="text/plain")
         if shape.full
         else FileCreateRequest(content=content)
     )

@@ -57,7 +57,7 @@ def test_an_older_prediction_without_a_model_is_read_and_its_output_returned() -
         r for r in json_answers() if r.path.startswith("/predictions/") and "model" not in r.json
     ]
     with client_for(Replay([old])) as client:
-        prediction = client.get_prediction(old.json["id"])
+        prediction = client.predictions.get(old.json["id"])
         assert isinstance(prediction.model, Unset)
         assert client.wait(prediction).status == old.json["status"]
 
@@ -66,7 +66,7 @@ def test_cancel_reads_the_recorded_answer() -> None:
     answers = in_cassette("predictions-cancel.yaml")
     canceled = answers[-1].json
     with client_for(Replay(answers)) as client:
-        prediction = client.cancel_prediction(canceled["id"])
+        prediction = client.predictions.cancel(canceled["id"])
     assert prediction.status == "canceled"
 
 
@@ -91,7 +91,7 @@ def test_paginate_reads_recorded_pages(cassette: str, operation: object) -> None
 def test_search_models_reads_the_recorded_answer() -> None:
     (search,) = in_cassette("models-search.yaml")
     with client_for(Replay([search])) as client:
-        found = list(client.search_models("llama").items())
+        found = list(client.models.search("llama"))
     assert [f"{m.owner}/{m.name}" for m in found] == [
         f"{raw['owner']}/{raw['name']}" for raw in search.json["results"]
     ]
@@ -103,7 +103,7 @@ def test_upload_file_and_file_lookups_read_the_recorded_answers(tmp_path) -> Non
     path = tmp_path / created["name"]
     path.write_bytes(b"")
     with client_for(Replay(answers)) as client:
-        uploaded = client.upload_file(path)
+        uploaded = client.files.create(path)
     assert uploaded.id == created["id"]
     assert uploaded.urls.get == created["urls"]["get"]
     assert uploaded.checksums.to_dict() == created["checksums"]

@@ -38,7 +38,7 @@ def test_a_created_training_is_polled_where_its_answer_says() -> None:
     created = creation("trainings-create.yaml")
     # Its version's recorded schema declares no TrainingInput: the input goes unchecked.
     with client_for(Replay([version_of(ref_of(created)), created])) as client:
-        training = client.create_training(
+        training = client.trainings.create(
             ref_of(created), destination="me/my-sdxl", input={"input_images": "https://x/y.zip"}
         )
         assert isinstance(training, Training)
@@ -56,7 +56,7 @@ def test_a_missing_destination_reads_as_one() -> None:
         client_for(Replay([version_of(ref_of(missing)), missing])) as client,
         pytest.raises(replicate_ext.NotFoundError) as info,
     ):
-        client.create_training(ref_of(missing), destination="me/nothing", input={})
+        client.trainings.create(ref_of(missing), destination="me/nothing", input={})
     assert str(info.value) == (
         "the training destination me/nothing does not exist (or is not yours): create that "
         "model first (on replicate.com, or with POST /models), then train into it "
@@ -69,7 +69,7 @@ def test_the_input_is_checked_against_a_recorded_training_schema() -> None:
     ref = "stability-ai/sdxl:7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc"
     replay = Replay([version_of(ref)])
     with client_for(replay) as client, pytest.raises(replicate_ext.InputError) as info:
-        client.create_training(ref, destination="me/my-sdxl", input={"input_imgs": "x.zip"})
+        client.trainings.create(ref, destination="me/my-sdxl", input={"input_imgs": "x.zip"})
     assert str(info.value).startswith(
         "train() of stability-ai/sdxl has no input 'input_imgs' (did you mean 'input_images'?)"
     )
@@ -80,9 +80,9 @@ def test_get_and_cancel_read_the_recorded_trainings() -> None:
     (fetched,) = in_cassette("trainings-get.yaml")
     canceled = in_cassette("trainings-cancel.yaml")[-1]
     with client_for(Replay([fetched, canceled])) as client:
-        training = client.get_training(fetched.json["id"])
+        training = client.trainings.get(fetched.json["id"])
         assert training.status == "processing"
         assert training.urls.get == f"{BASE_URL}/trainings/{training.id}"
-        stopped = client.cancel_training(canceled.json["id"])
+        stopped = client.trainings.cancel(canceled.json["id"])
     assert stopped.status == "canceled"
     assert str(outcome_error(stopped)) == f"training {stopped.id} was canceled"

@@ -211,7 +211,7 @@ def test_file_just_over_the_limit(client: Client, server: LocalServer, tmp_path:
 @pytest.mark.bad_input
 def test_upload_file_over_100_mib(client: Client, server: LocalServer, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="files may be at most 100 MiB"):
-        client.upload_file(sparse(tmp_path / "huge.bin"))
+        client.files.create(sparse(tmp_path / "huge.bin"))
     nothing_sent(server)
 
 

@@ -25,7 +25,7 @@ def test_a_response_left_open_is_a_busy_connection(
     chunks.close()
     assert busy_connections(client) == []
     (job,) = server.state.predictions.values()
-    assert client.get_prediction(job.id).status == "succeeded"
+    assert client.predictions.get(job.id).status == "succeeded"
     assert open_connections(client)  # kept alive for the next request...
     client.close()
     assert open_connections(client) == []  # ...until closed

@@ -244,7 +244,7 @@ def test_a_cross_host_redirect_from_the_api_carries_no_token() -> None:
     ) as client:
         # An API answer that redirects is not followed...
         with pytest.raises(ReplicateError) as info:
-            client.get_prediction("abc")
+            client.predictions.get("abc")
         assert info.value.status == 302
         # ...and a file under the API that redirects elsewhere loses the token on the way.
         file = FileOutput(
@@ -287,7 +287,7 @@ def test_a_real_delivery_verifies_now_and_not_as_a_replay(
     headers, body = delivery.headers, delivery.body
     client.verify_webhook(headers, body)  # fetches the secret, checks against the clock
     assert client.validate_webhook(headers, body)
-    secret = client.get_webhook_secret()
+    secret = client.webhooks.default.secret.get().key
     sent = int(headers["webhook-timestamp"])
     assert abs(sent - time.time()) < 60
     verify_webhook(headers, body, secret, now=sent + 300)

@@ -183,7 +183,7 @@ import replicate_ext
 
 def statuses():
     for stream in (pieces, events):
-        print(replicate_ext.get_prediction(stream.prediction.id).status)
+        print(replicate_ext.predictions.get(stream.prediction.id).status)
 
 atexit.register(statuses)
 stream_tokens = replicate_ext.use("replicate/stream-tokens", streaming=True)

@@ -228,7 +228,7 @@ def test_quiet_closes_of_a_booting_prediction_use_up_no_reconnects(
     """
     server.state.queue_delay = 60  # booting for the whole test
     with make_client(server) as client:
-        booting = client.create_prediction("replicate/stream-tokens", {"prompt": "a"})
+        booting = client.predictions.create(model="replicate/stream-tokens", input={"prompt": "a"})
     quiet = Reply([b"retry: 0\n\n"])  # no events, and a clean end
     proxy = scripted([quiet] * 4 + [Reply([sse(("1", "output", "a"), ("2", "done", "{}"))])])
     outcome = streamer("stream_prediction", prediction_at(proxy.url, booting.id), max_reconnects=1)

@@ -223,7 +223,7 @@ def test_a_server_that_never_sends_done_ends_with_the_predictions_status(
     from .conftest import make_client, wait_status
 
     with make_client(server) as client:
-        body = ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict({"text": "a"}))
+        body = ModelPredictionRequest(input=ModelPredictionRequestInput.from_dict({"text": "a"}))
         created = models_predictions_create.sync("replicate", model, client=client.api, body=body)
     wait_status(server, created.id, {"succeeded", "failed"})
     # events, then a clean end without done; the reconnection brings nothing at all

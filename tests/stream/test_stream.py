@@ -171,7 +171,7 @@ def test_streaming_an_existing_prediction_by_object_or_id(
     from generated.models.model_prediction_request import ModelPredictionRequest
     from generated.models.model_prediction_request_input import ModelPredictionRequestInput
 
-    body = ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict({"prompt": "p q"}))
+    body = ModelPredictionRequest(input=ModelPredictionRequestInput.from_dict({"prompt": "p q"}))
     created = models_predictions_create.sync(
         "replicate", "stream-tokens", client=client.api, body=body
     )
@@ -269,7 +269,7 @@ def _created(client: Client, model: str, input: dict[str, Any]) -> Any:
     from generated.models.model_prediction_request import ModelPredictionRequest
     from generated.models.model_prediction_request_input import ModelPredictionRequestInput
 
-    body = ModelPredictionRequest(input_=ModelPredictionRequestInput.from_dict(input))
+    body = ModelPredictionRequest(input=ModelPredictionRequestInput.from_dict(input))
     return models_predictions_create.sync("replicate", model, client=client.api, body=body)
 
 

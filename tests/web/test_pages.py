@@ -41,7 +41,7 @@ def test_a_running_prediction_updates_to_succeeded_without_a_reload(
     page: Page, server: LocalServer, client: replicate_ext.Client
 ) -> None:
     server.state.queue_delay = 1.0  # real seconds in "starting", to see it change
-    prediction = client.create_prediction("replicate/sleep", input={"seconds": 50})
+    prediction = client.predictions.create(model="replicate/sleep", input={"seconds": 50})
     page.goto(prediction.urls.web)
     page.evaluate("window.stillTheSamePage = true")
     assert page.text_content("#status") == "starting"
@@ -94,7 +94,7 @@ def test_the_root_lists_recent_predictions_newest_first_and_links_to_them(
     page.goto(server.origin + "/")
     assert page.locator("#jobs a").count() == 1
     # It follows new predictions as they come.
-    second = client.create_prediction("replicate/echo", input={"text": "two"})
+    second = client.predictions.create(model="replicate/echo", input={"text": "two"})
     expect(page.locator("#jobs a")).to_have_count(2)
     assert page.locator("#jobs a").first.text_content() == second.id
     page.locator("#jobs a").first.click()
@@ -118,7 +118,7 @@ def test_a_faked_model_page_links_external_files_and_never_loads_them(
     only_this_server(page, server)
     # A data URL input is shown as an image: it is in the page, no request.
     pixel = "data:image/png;base64," + base64.b64encode(solid_png(1, 1, (9, 9, 9))).decode()
-    prediction = client.create_prediction("acme/draw", input={"prompt": pixel})
+    prediction = client.predictions.create(model="acme/draw", input={"prompt": pixel})
     page.goto(prediction.urls.web)
     page.wait_for_selector("#status.succeeded")
     assert page.locator("#input img").count() == 1
@@ -128,8 +128,8 @@ def test_a_faked_model_page_links_external_files_and_never_loads_them(
 def test_webhook_deliveries_are_shown_with_their_answers(
     page: Page, server: LocalServer, client: replicate_ext.Client
 ) -> None:
-    prediction = client.create_prediction(
-        "replicate/hello-world",
+    prediction = client.predictions.create(
+        model="replicate/hello-world",
         input={"text": "hook"},
         webhook=f"{server.origin}/nowhere",  # this server answers 404
         webhook_events_filter=["completed"],
@@ -146,7 +146,7 @@ def test_a_training_has_a_page_too_and_an_unknown_id_a_404(
     page: Page, server: LocalServer, client: replicate_ext.Client
 ) -> None:
     server.state.add_model("test-user/tuned", lambda ctx: None)  # type: ignore[arg-type,return-value]
-    training = client.create_training(
+    training = client.trainings.create(
         "replicate/trainable:14ed0eb56eff4ed87b63925c200a181a4784a5535bce0117d2519e2db0a06164",
         destination="test-user/tuned",
         input={"steps": 2},
