@@ -20,7 +20,6 @@ import datetime
 import inspect
 import logging
 import math
-import time
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -29,6 +28,7 @@ import httpx
 
 from ._checks import MIN_CANCEL_AFTER, positive_seconds, webhook_events, webhook_url
 from ._context import Context, Deadline, parse, with_read_timeout
+from ._creation import creation_flow, prediction_lookalikes
 from ._errors import PredictionTimeout, ReplicateError
 from ._files import (
     FileEncoding,
@@ -41,11 +41,9 @@ from ._files import (
 from ._flow import Await, Flow, Send, Sleep
 from ._jobs import (
     PREDICTION,
-    TERMINAL,
     JobKind,
     JobT,
     by_id_flow,
-    cancel_request,
     is_terminal,
     job_request,
     kind_of,
@@ -366,59 +364,33 @@ def create_flow(
     input: Mapping[str, Any] | None,
     options: RunOptions,
     deadline: Deadline,
+    *,
+    search_on_interrupt: bool = True,
 ) -> Flow[Prediction]:
-    """Upload the input's files, then create the prediction."""
+    """Upload the input's files, then create the prediction.
+
+    A creation whose fate is unknown raises `CreationFateUnknown` and cancels
+    nothing it cannot prove its own (`_creation`).
+    """
     encoded, uploads = encode_input(input, options.file_encoding)
     for upload in uploads:
         file = yield from upload_flow(ctx, upload)
         upload.container[upload.key] = file.urls.get
-    operation, request = _create_request(ref, encoded, options, ctx.timeout, deadline.remaining())
-    started = time.time()
-    try:
-        response = yield Send(request)
-    except BaseException as error:
-        if not isinstance(error, GeneratorExit):
-            # Interrupted (or cut off) before the answer, held by Prefer: wait: the
-            # prediction may exist without us knowing its id.
-            yield from _cancel_orphan(ref, encoded, started)
-        raise
-    try:
-        return cast("Prediction", parse(ctx, operation, response))
-    except ReplicateError as error:
-        if error.status is not None and (error.status >= 500 or error.status < 300):
-            # A gateway's 5xx or an unreadable success: the API may have made the
-            # prediction all the same.
-            yield from _cancel_orphan(ref, encoded, started)
-        raise
-
-
-_CLOCK_SKEW = 60.0  # seconds of leeway between our clock and the API's
-
-
-def _cancel_orphan(ref: Ref, sent: dict[str, Any], started: float) -> Flow[None]:
-    """Best effort: find the prediction an interrupted creation made, and cancel it.
-
-    It is the newest unfinished prediction created since the request for the
-    same model, version or deployment, with exactly the input sent.
-    """
-    from generated.api.predictions import predictions_list
-
-    since = datetime.datetime.fromtimestamp(started - _CLOCK_SKEW, tz=datetime.UTC)
-    response = yield Send(predictions_list._get_kwargs(created_after=since), best_effort=True)
-    if response is None or response.status_code != 200:
-        return
-    target = f"{ref.owner}/{ref.name}"
-    for item in response.json().get("results", []):
-        if item.get("status") in TERMINAL or item.get("input") != sent:
-            continue
-        if (
-            (ref.kind == "version" and item.get("version") == ref.version)
-            or (ref.kind == "model" and item.get("model") == target)
-            or (ref.kind == "deployment" and item.get("deployment") == target)
-        ):
-            logger.debug("canceling prediction %s: its creation was interrupted", item["id"])
-            yield cancel_request(item["id"])
-            return
+    left = deadline.remaining()
+    operation, request = _create_request(ref, encoded, options, ctx.timeout, left)
+    return cast(
+        "Prediction",
+        (
+            yield from creation_flow(
+                ctx,
+                operation,
+                request,
+                prediction_lookalikes(ref, encoded),
+                cancel_after=None if left is None else cancel_after(left),
+                search_on_interrupt=search_on_interrupt,
+            )
+        ),
+    )
 
 
 def run_flow(
