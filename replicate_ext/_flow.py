@@ -10,8 +10,8 @@ and `adrive_events` run one that also `Emit`s values (an event stream) and
 hand each to their caller as it comes, letting the flow clean up (close its
 connection, cancel its prediction) when the caller stops listening.
 
-Flows see httpx's own exceptions (and may handle them: reconnect, look for an
-orphaned prediction); one that ends a flow leaves the driver as the
+Flows see httpx's own exceptions (and may handle them: reconnect, tell what a
+failed creation may have made); one that ends a flow leaves the driver as the
 `APIConnectionError` or `APITimeoutError` it stands for (`network_error`).
 """
 
