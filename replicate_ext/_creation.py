@@ -162,8 +162,8 @@ def creation_flow(
         # it goes on as it is, telling what may have been left behind.
         if search_on_interrupt:
             found = yield from _search_flow(lookalikes, started)
-            reason = "interrupted before its answer"
-            unknown = _fate_unknown(lookalikes, reason, found, cancel_after)
+            what = "interrupted" if not isinstance(error, Exception) else type(error).__name__
+            unknown = _fate_unknown(lookalikes, f"{what} before its answer", found, cancel_after)
             error.add_note(f"replicate_ext: {unknown}")
             logger.warning("%s", unknown)
         raise

@@ -647,3 +647,26 @@ def test_log_lines_arriving_one_by_one_are_joined_a_bounded_number_of_times() ->
     assert handed[-1] == final
     assert sum(handed) <= 10 * final
     assert drained == 0
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, replicate_ext.ReplicateError])
+def test_a_callback_that_raises_while_the_stream_is_followed_stops_the_run(
+    client: Client, server: LocalServer, error: type[BaseException]
+) -> None:
+    calls = 0
+
+    def progress(prediction: Prediction) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise error("enough")
+
+    with pytest.raises(error, match="enough"):
+        client.run(
+            "replicate/stream-tokens",
+            {"prompt": "a b c d e f g h", "interval": 30},
+            progress=progress,
+        )
+    (job,) = server.state.predictions.values()
+    server.state.wait_until(lambda: job.status == "canceled")  # run() owned it
+    assert calls == 3
