@@ -70,29 +70,30 @@ class Lookalikes:
     names the model (or version, or deployment) in messages.
     """
 
-    __slots__ = ("dated", "kind", "matches", "target")
+    __slots__ = ("kind", "matches", "target")
 
     def __init__(
-        self,
-        kind: JobKind,
-        target: str,
-        matches: Callable[[Mapping[str, Any]], bool],
-        *,
-        dated: bool,
+        self, kind: JobKind, target: str, matches: Callable[[Mapping[str, Any]], bool]
     ) -> None:
         self.kind = kind
         self.target = target
         self.matches = matches
-        self.dated = dated  # the list takes `created_after` (predictions do, trainings not)
+
+    @property
+    def dated(self) -> bool:
+        """Whether the list takes `created_after` (the predictions' does, the trainings' not)."""
+        return self.kind is PREDICTION
 
     def first_page(self, since: float) -> dict[str, Any]:
         """The request for the newest items, from `since` (a Unix time) when the list can filter."""
-        url = "/predictions" if self.kind is PREDICTION else "/trainings"
-        request: dict[str, Any] = {"method": "GET", "url": url}
-        if self.dated:
+        if self.kind is PREDICTION:
+            from generated.api.predictions import predictions_list
+
             after = datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
-            request["params"] = {"created_after": after.isoformat()}
-        return request
+            return predictions_list._get_kwargs(created_after=after)
+        from generated.api.trainings import trainings_list
+
+        return trainings_list._get_kwargs()
 
 
 def prediction_lookalikes(ref: Ref, sent: Mapping[str, Any]) -> Lookalikes:
@@ -114,7 +115,7 @@ def prediction_lookalikes(ref: Ref, sent: Mapping[str, Any]) -> Lookalikes:
         target = name
     else:
         target = f"deployments/{name}"
-    return Lookalikes(PREDICTION, str(target), matches, dated=True)
+    return Lookalikes(PREDICTION, str(target), matches)
 
 
 def training_lookalikes(ref: Ref, sent: Mapping[str, Any]) -> Lookalikes:
@@ -123,7 +124,7 @@ def training_lookalikes(ref: Ref, sent: Mapping[str, Any]) -> Lookalikes:
     def matches(item: Mapping[str, Any]) -> bool:
         return item.get("version") == ref.version and item.get("input") == sent
 
-    return Lookalikes(TRAINING, f"{ref.owner}/{ref.name}:{ref.version}", matches, dated=False)
+    return Lookalikes(TRAINING, f"{ref.owner}/{ref.name}:{ref.version}", matches)
 
 
 def creation_flow(
