@@ -302,9 +302,13 @@ async def test_abandoned_task_cancels_the_prediction(
     server: LocalServer, make_async_client: Callable[..., AsyncClient]
 ) -> None:
     client = make_async_client()
-    run = client.run("replicate/sleep", {"seconds": LONG}, wait=1)
-    with pytest.raises(TimeoutError):
-        await asyncio.wait_for(run, 1.5)  # given up after its creation answered
+    known = asyncio.Event()
+    run = client.run("replicate/sleep", {"seconds": LONG}, progress=lambda p: known.set())
+    task = asyncio.create_task(run)
+    await known.wait()  # given up once its creation answered
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
     status_becomes(server, "canceled")
     assert creations(server) == 1
 
