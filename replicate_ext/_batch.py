@@ -13,7 +13,10 @@ Around them it adds what a batch needs:
 * results in input order, one `BatchResult` per input, errors included;
 * on interruption (task cancellation, Ctrl-C, an exception in the `progress`
   callback) every prediction the batch started and has not seen finish is
-  canceled before the interruption propagates.
+  canceled before the interruption propagates. Creations still unanswered
+  (held by `Prefer: wait`) are looked for by model and input, and what is
+  found is named on the interruption, never canceled: a lookalike may be
+  another caller's (`_creation`).
 
 The sync `run_batch` runs the same engine on a private event loop in one worker
 thread rather than blocking flows on a thread pool: one thread and one
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import queue
 import threading
@@ -56,6 +60,7 @@ if TYPE_CHECKING:
     from ._session import AsyncSession
 
 T = TypeVar("T")
+logger = logging.getLogger("replicate_ext")
 
 DEFAULT_CONCURRENCY: Final = 32
 DEFAULT_RATE_LIMIT: Final = 600.0
@@ -65,7 +70,7 @@ SETTLE_SECONDS: Final = 1.0
 """How long after an interruption a creation request sent shortly before may still answer.
 
 Past it the request is abandoned; the server has had it long enough to have
-created the prediction, which the sweep (`_sweep_flow`) then finds and cancels.
+created the prediction, which the sweep (`_sweep_flow`) then finds and names.
 """
 
 THROTTLED_RESENDS: Final = 8
@@ -267,12 +272,12 @@ def _cancel_flow(prediction_id: str) -> Flow[None]:
 
 
 def _sweep_flow(items: Sequence[_Item], known: set[str], ref: Ref) -> Flow[list[str]]:
-    """The ids of unfinished predictions that creation requests abandoned mid-way started.
+    """The ids of unfinished lookalikes of the predictions abandoned creations may have made.
 
-    Their answers never came, so they are recognised in the account's recent
-    predictions by their input (and model), each input matched once.
-    `create_flow` makes the same search for its own request, but takes the
-    newest match: a batch of identical inputs needs this count-aware one.
+    Their answers never came, so they are looked for in the account's recent
+    predictions by their input (and model), each input matched once. A match
+    is no proof: another caller with the same input makes the same lookalike,
+    so they are named, never canceled.
     """
     wanted = [item.sent_input for item in items if item.sent_input is not None]
     since = datetime.fromtimestamp(min(item.posted_wall for item in items) - _SWEEP_SKEW, UTC)
@@ -363,6 +368,7 @@ class _Batch:
         self._running: dict[str, _Item] = {}  # predictions started and not seen finished
         self._unanswered: list[_Item] = []  # creations abandoned before their answer
         self._known: set[str] = set()
+        self._lookalikes: list[str] | None = None  # found for unanswered creations, if searched
         self._stopping = False
         self._failure: BaseException | None = None
         self._group: TaskGroup | None = None
@@ -386,11 +392,13 @@ class _Batch:
                 except BaseException:
                     self._interrupt()
                     raise
-        except BaseException:
+        except BaseException as error:
             await self._clean_up()
+            self._name_lookalikes(error)
             raise
         if self._failure is not None:
             await self._clean_up()
+            self._name_lookalikes(self._failure)
             raise self._failure
         return [result for result in self._results if result is not None]
 
@@ -419,9 +427,11 @@ class _Batch:
             item.scope = scope
             self._creating.add(item)
             try:
-                flow = _limited(
-                    create_flow(ctx, self._ref, item.input, options, deadline), self._limiter, item
+                # An interrupted creation is looked for once, by the sweep, for all.
+                creation = create_flow(
+                    ctx, self._ref, item.input, options, deadline, search_on_interrupt=False
                 )
+                flow = _limited(creation, self._limiter, item)
                 prediction = await adrive(flow, self._http)
                 self._known.add(prediction.id)
                 if not is_terminal(prediction):
@@ -491,9 +501,26 @@ class _Batch:
             found = await adrive(_sweep_flow(self._unanswered, self._known, self._ref), self._http)
         except Exception:  # noqa: BLE001 (best effort: an interruption is already on its way)
             return
-        async with anyio.create_task_group() as group:
-            for pid in found:
-                group.start_soon(self._cancel, pid)
+        self._lookalikes = found
+
+    def _name_lookalikes(self, error: BaseException) -> None:
+        """Tell, on the interruption, what the creations it cut off may have left running."""
+        if not self._unanswered:
+            return
+        count = len(self._unanswered)
+        if self._lookalikes is None:
+            found = "the search for them failed"
+        elif not self._lookalikes:
+            found = "no lookalike was found"
+        else:
+            found = f"lookalikes (same model and input): {', '.join(self._lookalikes)}"
+        text = (
+            f"replicate_ext: {count} creation(s) of the batch were interrupted before their "
+            f"answer and may have made predictions; {found}. They may be another caller's: "
+            "none was canceled."
+        )
+        error.add_note(text)
+        logger.warning("%s", text)
 
 
 # -- the public functions ---------------------------------------------------------------------
@@ -639,6 +666,9 @@ def run_batch(
         break
     worker.join()
     if failure is not None:
+        if kind == "error":
+            for note in getattr(value, "__notes__", ()):  # what the engine's clean-up found
+                failure.add_note(note)
         raise failure
     if kind == "error":
         raise value

@@ -10,6 +10,7 @@ prediction is a `ReplicateError`::
     ├── NotFoundError               404
     ├── RateLimitError              429 after the retries
     ├── ResponseParseError          an answer not of its promised shape (generated's ParseError)
+    ├── CreationFateUnknown         a creation got no usable answer: it may or may not have made one
     ├── PredictionError             the prediction ended without an output (a status not known yet)
     │   ├── ModelError              ... it failed
     │   ├── PredictionCanceled      ... it was canceled
@@ -24,7 +25,7 @@ inputs), raised before any request.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from generated.errors import ParseError
@@ -56,6 +57,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "AuthenticationError",
+    "CreationFateUnknown",
     "InputError",
     "ModelError",
     "NotFoundError",
@@ -332,6 +334,107 @@ class ResponseParseError(ReplicateError, ParseError):
 
     def __reduce__(self) -> Any:
         return (type(self), (ParseError(self.model, self.field, self.reason),))
+
+
+class CreationFateUnknown(ReplicateError):
+    """A request to create a prediction (or training) got no usable answer: it may have made one.
+
+    A gateway's 5xx, an answer lost or cut short, a read timeout, an answer
+    that cannot be read: the API may have made the prediction, or not. One it
+    made cannot be told apart from a lookalike another caller made (another
+    worker of the same app, another sample of one prompt: same model, same
+    input), so nothing is canceled: that could end someone else's work.
+
+    `candidates` are the ids of the predictions (or trainings) of the same
+    model, version or deployment with exactly the input sent, created since
+    shortly before the request, newest first: the one this request made, if
+    it made one, is among them, beside any other caller's. `searched` is
+    False when the search for them failed (`candidates` is then empty for
+    want of knowing). `cancel_after` is the `Cancel-After` the request
+    carried (``"30s"``): the server ends the prediction by then if it was
+    made; None when none was sent (no `timeout`, and always for trainings).
+    `kind` is ``"prediction"`` or ``"training"``; `status` is the HTTP status
+    of the answer when one came (a gateway's 502), and the error that left the
+    fate unknown is the `__cause__`.
+
+    Creating again may pay twice: look at the candidates first (`wait()` for
+    one whose output you can use), and cancel one only if you know it is yours.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        target: str,
+        reason: str,
+        candidates: Sequence[tuple[str, str]] | None,
+        *,
+        cancel_after: str | None = None,
+        status: int | None = None,
+        response: Any = None,
+    ) -> None:
+        super().__init__(
+            _fate_unknown(kind, target, reason, candidates, cancel_after),
+            status=status,
+            response=response,
+        )
+        self.kind = kind
+        self.candidates: tuple[str, ...] = tuple(job_id for job_id, _ in candidates or ())
+        self.searched = candidates is not None
+        self.cancel_after = cancel_after
+
+    def __reduce__(self) -> Any:
+        # Rebuilt from its message: the arguments above are not all kept.
+        return (
+            _rebuilt_fate_unknown,
+            (str(self), self.kind, self.candidates, self.searched, self.cancel_after, self.status),
+        )
+
+
+def _rebuilt_fate_unknown(
+    message: str,
+    kind: str,
+    candidates: tuple[str, ...],
+    searched: bool,
+    cancel_after: str | None,
+    status: int | None,
+) -> CreationFateUnknown:
+    error = CreationFateUnknown.__new__(CreationFateUnknown)
+    ReplicateError.__init__(error, message, status=status)
+    error.kind, error.candidates, error.searched = kind, candidates, searched
+    error.cancel_after = cancel_after
+    return error
+
+
+_SHOWN_CANDIDATES = 10
+
+
+def _fate_unknown(
+    kind: str,
+    target: str,
+    reason: str,
+    candidates: Sequence[tuple[str, str]] | None,
+    cancel_after: str | None,
+) -> str:
+    head = f"whether a {kind} of {target} was created is unknown ({reason})."
+    if candidates is None:
+        found = "The search for lookalikes failed; none was canceled."
+    elif not candidates:
+        found = f"No {kind} with the same model and input was found since the request."
+    else:
+        first = candidates[:_SHOWN_CANDIDATES]
+        shown = ", ".join(f"{job_id} ({status})" for job_id, status in first)
+        if len(candidates) > _SHOWN_CANDIDATES:
+            shown += f" and {len(candidates) - _SHOWN_CANDIDATES} more"
+        found = (
+            f"Lookalikes (same model and input, created since the request): {shown}. It may "
+            "be one of them, and they may be another caller's: none was canceled."
+        )
+    if cancel_after is not None:
+        ending = f"If it was made, its Cancel-After ends it within {cancel_after}."
+    else:
+        cancel = "trainings.cancel" if kind == "training" else "predictions.cancel"
+        ending = f"No Cancel-After was sent: cancel one with {cancel}(id) only if it is yours."
+    return f"{head} {found} {ending}"
 
 
 def _text(value: object) -> str | None:

@@ -10,8 +10,8 @@ and `adrive_events` run one that also `Emit`s values (an event stream) and
 hand each to their caller as it comes, letting the flow clean up (close its
 connection, cancel its prediction) when the caller stops listening.
 
-Flows see httpx's own exceptions (and may handle them: reconnect, look for an
-orphaned prediction); one that ends a flow leaves the driver as the
+Flows see httpx's own exceptions (and may handle them: reconnect, tell what a
+failed creation may have made); one that ends a flow leaves the driver as the
 `APIConnectionError` or `APITimeoutError` it stands for (`network_error`).
 """
 
@@ -32,22 +32,61 @@ BEST_EFFORT_TIMEOUT = 5.0
 """Seconds a best-effort request (cancelling after an interruption) may take."""
 
 
+class Delivery:
+    """How far a request got on its way out, as the transport traced it.
+
+    httpcore reports each step of a request to its ``trace`` extension:
+    connecting, then writing the request, then reading the answer. A request
+    traced only while connecting provably never left; one not traced at all
+    (a transport without traces, or one stopped before its first step)
+    proves nothing.
+    """
+
+    __slots__ = ("sending", "traced")
+
+    def __init__(self) -> None:
+        self.traced = False
+        self.sending = False
+
+    def record(self, name: str, info: object = None) -> None:
+        """Record a step httpcore traced (its ``trace`` extension, sync)."""
+        self.traced = True
+        # Opening a connection (TCP, TLS, HTTP/2's preface) sends none of the request.
+        if not name.startswith(("connection.", "http2.send_connection_init")):
+            self.sending = True
+
+    async def arecord(self, name: str, info: object = None) -> None:
+        """Record a step httpcore traced (its ``trace`` extension, async)."""
+        self.record(name, info)
+
+    @property
+    def never_sent(self) -> bool:
+        """Whether the transport showed that no byte of the request was written."""
+        return self.traced and not self.sending
+
+
 class Send:
     """Send a request given as `httpx.Client.request` keyword arguments; answers the response.
 
     `stream=True` answers a `Stream` whose body is read with `ReadChunk`.
     `best_effort=True` marks cleanup: the request is shielded from cancellation,
     limited to `BEST_EFFORT_TIMEOUT`, and answers None instead of raising.
+    A `delivery` records how far the request got (see `Delivery`).
     """
 
-    __slots__ = ("best_effort", "request", "stream")
+    __slots__ = ("best_effort", "delivery", "request", "stream")
 
     def __init__(
-        self, request: dict[str, Any], stream: bool = False, best_effort: bool = False
+        self,
+        request: dict[str, Any],
+        stream: bool = False,
+        best_effort: bool = False,
+        delivery: Delivery | None = None,
     ) -> None:
         self.request = request
         self.stream = stream
         self.best_effort = best_effort
+        self.delivery = delivery
 
 
 class Sleep:
@@ -291,6 +330,10 @@ def network_error(error: httpx.RequestError) -> APIConnectionError:
     return converted
 
 
+def _traced(request: dict[str, Any], trace: Any) -> dict[str, Any]:
+    return {**request, "extensions": {**request.get("extensions", {}), "trace": trace}}
+
+
 def _perform(op: Op, http: httpx.Client, streams: list[Stream]) -> Any:
     if isinstance(op, Send):
         if op.best_effort:
@@ -302,6 +345,8 @@ def _perform(op: Op, http: httpx.Client, streams: list[Stream]) -> Any:
             response = http.send(http.build_request(**op.request), stream=True)
             streams.append(Stream(response, response.iter_bytes()))
             return streams[-1]
+        if op.delivery is not None:
+            return http.request(**_traced(op.request, op.delivery.record))
         return http.request(**op.request)
     if isinstance(op, ReadChunk):
         return next(op.stream.chunks, b"")
@@ -325,6 +370,8 @@ async def _aperform(op: Op, http: httpx.AsyncClient, streams: list[Stream]) -> A
             response = await http.send(http.build_request(**op.request), stream=True)
             streams.append(Stream(response, response.aiter_bytes()))
             return streams[-1]
+        if op.delivery is not None:
+            return await http.request(**_traced(op.request, op.delivery.arecord))
         return await http.request(**op.request)
     if isinstance(op, ReadChunk):
         return await anext(op.stream.chunks, b"")

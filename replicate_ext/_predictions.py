@@ -23,12 +23,13 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 
 import httpx
 
 from ._checks import MIN_CANCEL_AFTER, positive_seconds, webhook_events, webhook_url
 from ._context import Context, Deadline, parse, with_read_timeout
+from ._creation import creation_flow, prediction_lookalikes
 from ._errors import PredictionTimeout, ReplicateError
 from ._files import (
     FileEncoding,
@@ -41,11 +42,9 @@ from ._files import (
 from ._flow import Await, Flow, Send, Sleep
 from ._jobs import (
     PREDICTION,
-    TERMINAL,
     JobKind,
     JobT,
     by_id_flow,
-    cancel_request,
     is_terminal,
     job_request,
     kind_of,
@@ -79,12 +78,16 @@ __all__ = [
     "wait_for_flow",
 ]
 
+T = TypeVar("T")
+
 # Called with each update; with AsyncClient it may also be an async function.
 Progress = Callable[["Prediction"], object]
 TrainingProgress = Callable[["Training"], object]
 logger = logging.getLogger("replicate_ext")
 
 MAX_PREFER_WAIT = 60
+PROGRESS_WAIT = 1
+"""Seconds a creation's answer is held when a `progress` callback wants to see the run."""
 _WAIT_MARGIN = 10.0  # seconds of read timeout beyond the wait asked for with Prefer
 
 
@@ -169,44 +172,159 @@ def _follow_stream(
     Dropped connections are resumed (`_events.follow_events_flow`, imported
     here: a run answered within its `Prefer: wait` never needs the stream). The stream
     starts from the beginning of the run; its output and log events rebuild
-    `prediction.output` and `.logs` for `progress`. The caller fetches the
-    final state afterwards.
+    `prediction.output` and `.logs` for `progress` (`_Rebuilt`), which is
+    called once for the events that arrive together, before the next wait for
+    the network. The caller fetches the final state afterwards.
     """
     from ._events import follow_events_flow
 
     left = deadline.remaining()
     read = ctx.timeout.read or 60.0
     timeout = with_read_timeout(ctx.timeout, read if left is None else min(read, left + 0.5))
-    pieces: list[str] = []
-    logs: list[str] = []
-    # What `progress` was already shown: replayed events that are behind it
-    # are not reported again, so output, logs and the progress parsed from
-    # them never go backwards.
-    shown_output = len(prediction.output) if isinstance(prediction.output, list) else 0
-    shown_logs = len(prediction.logs) if isinstance(prediction.logs, str) else 0
-
-    def on_event(event: PredictionEvent) -> object:
-        if progress is None:
-            return None
-        if event.event == "output":
-            pieces.append(event.data)
-            if len(pieces) <= shown_output:
-                return None
-            prediction.output = pieces
-        elif event.event == "logs":
-            logs.append(event.data)
-            text = "\n".join(logs)
-            if len(text) < shown_logs:
-                return None
-            prediction.logs = text
-        else:
-            return None
-        return progress(prediction)
 
     def tick() -> None:
         deadline.check(prediction.id)
 
-    return (yield from follow_events_flow(ctx, prediction, on_event, tick=tick, timeout=timeout))
+    if progress is None:
+        return (yield from follow_events_flow(ctx, prediction, tick=tick, timeout=timeout))
+    rebuilt = _Rebuilt(prediction)
+    flow = follow_events_flow(ctx, prediction, rebuilt.add, tick=tick, timeout=timeout)
+    return (
+        yield from _reporting(
+            flow, lambda: rebuilt.report(progress), lambda: rebuilt.final(progress)
+        )
+    )
+
+
+REPORT_INTERVAL = 0.1
+"""Seconds between two `progress` calls for log lines that add little to long logs."""
+
+
+class _Rebuilt:
+    """A prediction's output and logs, rebuilt from its events for `progress` callbacks.
+
+    The callback gets the whole logs as one string, and joining them costs
+    their length: joined for every event, 40,000 lines of a training took
+    minutes. So each event costs O(1) (its piece or line is kept), and the
+    logs are joined only when `report` hands them over: for the events that
+    arrived together, and when the new lines add at least an eighth to the
+    logs shown (every line of a short log), or `REPORT_INTERVAL` after the last
+    time (Replicate's own webhooks send logs at most every 500 ms). That
+    bounds the joining to a few times the logs' length, plus ten joins a
+    second. A new output piece is handed over at once, as pieces cost nothing
+    to hand over. Replayed events behind what the callback was shown are not
+    reported again, so output, logs and the progress parsed from them never
+    go backwards.
+    """
+
+    __slots__ = (
+        "clock",
+        "joined_at",
+        "lines",
+        "logs",
+        "new_output",
+        "pending",
+        "pieces",
+        "prediction",
+        "shown",
+        "size",
+    )
+
+    def __init__(self, prediction: Prediction, clock: Callable[[], float] = time.monotonic) -> None:
+        self.prediction = prediction
+        self.clock = clock
+        self.pieces: list[str] = []
+        self.new_output = False
+        self.logs = ""  # the lines joined so far
+        self.pending: list[str] = []  # lines not joined yet
+        self.lines = 0
+        self.size = 0  # len() of all the lines joined with newlines
+        self.joined_at = -math.inf
+        output, logs = prediction.output, prediction.logs
+        # What the callback was shown: pieces, and the length of the logs.
+        self.shown = (len(output) if isinstance(output, list) else 0, len(logs or ""))
+
+    def add(self, event: PredictionEvent) -> None:
+        """Keep an event of the stream (`follow_events_flow`'s callback)."""
+        if event.event == "output":
+            self.pieces.append(event.data)
+            self.new_output = self.new_output or len(self.pieces) > self.shown[0]
+        elif event.event == "logs":
+            self.pending.append(event.data)
+            self.size += len(event.data) + (1 if self.lines else 0)
+            self.lines += 1
+
+    def _logs_due(self) -> bool:
+        if not self.pending or self.size < self.shown[1]:
+            return False
+        added = self.size - len(self.logs)
+        return added * 8 >= len(self.logs) or self.clock() - self.joined_at >= REPORT_INTERVAL
+
+    def report(self, progress: Progress) -> Flow[None]:
+        """Hand the prediction as rebuilt so far to `progress`, if something new is due."""
+        logs_due = self._logs_due()
+        if not (logs_due or self.new_output):
+            return
+        prediction = self.prediction
+        if self.new_output:
+            prediction.output = self.pieces
+            self.new_output = False
+        if logs_due:
+            self.logs = "\n".join([self.logs, *self.pending] if self.logs else self.pending)
+            self.pending.clear()
+            self.joined_at = self.clock()
+            prediction.logs = self.logs
+        if prediction.status == "starting":
+            # Events carry no status, but logs and output mean the model runs.
+            prediction.status = "processing"
+        yield from _report(progress, prediction)
+
+    def final(self, progress: Progress) -> Flow[None]:
+        """Hand over whatever is left unreported, once the stream has ended."""
+        self.joined_at = -math.inf
+        yield from self.report(progress)
+
+
+def _reporting(
+    flow: Flow[T], report: Callable[[], Flow[None]], last: Callable[[], Flow[None]]
+) -> Flow[T]:
+    """`flow`, with `report()` run before each operation it yields, and `last()` at its end.
+
+    The operations of an event stream's flow are its waits for the network:
+    whatever arrived with the last read is reported before the next one. What
+    `report` raises (a callback's error, an interruption while awaiting it)
+    is thrown into `flow` first, so that it closes its stream, then raised.
+    """
+    answer: Any = None
+    error: BaseException | None = None
+    own: BaseException | None = None
+    while True:
+        try:
+            op = flow.send(answer) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result = cast(T, stop.value)
+            break
+        answer, error = None, None
+        if own is None:
+            try:
+                yield from report()
+            except GeneratorExit:
+                flow.close()
+                raise
+            except BaseException as failed:  # noqa: BLE001 (thrown in, so the stream closes)
+                error = own = failed
+                continue
+        try:
+            answer = yield op
+        except GeneratorExit:
+            flow.close()
+            raise
+        except BaseException as failed:  # noqa: BLE001 (thrown into the flow, which decides)
+            error = failed
+    if own is not None:
+        raise own  # the flow closed its stream, and may have taken it for a stream failure
+    yield from last()
+    return result
 
 
 def prefer_wait(wait: bool | int, left: float | None) -> tuple[str | None, float]:
@@ -322,7 +440,13 @@ def _create_request(
 ) -> tuple[ModuleType, dict[str, Any]]:
     from generated.types import UNSET
 
-    prefer, holds = prefer_wait(options.wait, left)
+    wait = options.wait
+    if options.progress is not None and wait is not False:
+        # Held until the model is done, the answer would show the callback only
+        # the end: a short hold still answers a fast model in one request, and a
+        # slower one is followed on its stream, from its start, as it runs.
+        wait = PROGRESS_WAIT
+    prefer, holds = prefer_wait(wait, left)
     extra: dict[str, Any] = {
         "prefer": UNSET if prefer is None else prefer,
         "cancel_after": UNSET if left is None else cancel_after(left),
@@ -376,59 +500,33 @@ def create_flow(
     input: Mapping[str, Any] | None,
     options: RunOptions,
     deadline: Deadline,
+    *,
+    search_on_interrupt: bool = True,
 ) -> Flow[Prediction]:
-    """Upload the input's files, then create the prediction."""
+    """Upload the input's files, then create the prediction.
+
+    A creation whose fate is unknown raises `CreationFateUnknown` and cancels
+    nothing it cannot prove its own (`_creation`).
+    """
     encoded, uploads = encode_input(input, options.file_encoding)
     for upload in uploads:
         file = yield from upload_flow(ctx, upload)
         upload.container[upload.key] = file.urls.get
-    operation, request = _create_request(ref, encoded, options, ctx.timeout, deadline.remaining())
-    started = time.time()
-    try:
-        response = yield Send(deadline.bound(request))
-    except BaseException as error:
-        if not isinstance(error, GeneratorExit):
-            # Interrupted (or cut off) before the answer, held by Prefer: wait: the
-            # prediction may exist without us knowing its id.
-            yield from _cancel_orphan(ref, encoded, started)
-        raise
-    try:
-        return cast("Prediction", parse(ctx, operation, response))
-    except ReplicateError as error:
-        if error.status is not None and (error.status >= 500 or error.status < 300):
-            # A gateway's 5xx or an unreadable success: the API may have made the
-            # prediction all the same.
-            yield from _cancel_orphan(ref, encoded, started)
-        raise
-
-
-_CLOCK_SKEW = 60.0  # seconds of leeway between our clock and the API's
-
-
-def _cancel_orphan(ref: Ref, sent: dict[str, Any], started: float) -> Flow[None]:
-    """Best effort: find the prediction an interrupted creation made, and cancel it.
-
-    It is the newest unfinished prediction created since the request for the
-    same model, version or deployment, with exactly the input sent.
-    """
-    from generated.api.predictions import predictions_list
-
-    since = datetime.datetime.fromtimestamp(started - _CLOCK_SKEW, tz=datetime.UTC)
-    response = yield Send(predictions_list._get_kwargs(created_after=since), best_effort=True)
-    if response is None or response.status_code != 200:
-        return
-    target = f"{ref.owner}/{ref.name}"
-    for item in response.json().get("results", []):
-        if item.get("status") in TERMINAL or item.get("input") != sent:
-            continue
-        if (
-            (ref.kind == "version" and item.get("version") == ref.version)
-            or (ref.kind == "model" and item.get("model") == target)
-            or (ref.kind == "deployment" and item.get("deployment") == target)
-        ):
-            logger.debug("canceling prediction %s: its creation was interrupted", item["id"])
-            yield cancel_request(item["id"])
-            return
+    left = deadline.remaining()
+    operation, request = _create_request(ref, encoded, options, ctx.timeout, left)
+    return cast(
+        "Prediction",
+        (
+            yield from creation_flow(
+                ctx,
+                operation,
+                deadline.bound(request),
+                prediction_lookalikes(ref, encoded),
+                cancel_after=None if left is None else cancel_after(left),
+                search_on_interrupt=search_on_interrupt,
+            )
+        ),
+    )
 
 
 def run_flow(

@@ -11,12 +11,16 @@ the elapsed time, the time left and the description when the line has them),
 or None when there is none.
 
 It runs on every update of a running prediction, whose logs only grow, so it
-reads from the end: `str.rfind` jumps from one ``%`` to the previous one, and
-only the line around each is tried against the pattern. The common case (the
-progress line is among the last few) costs the same for a kilobyte of logs as
-for ten megabytes. Lines are split at ``\n`` and at ``\r`` alike: tqdm redraws
-its bar with carriage returns, so one "line" of raw logs can hold many
-updates, of which the last counts.
+reads from the end, in windows growing from 1 KiB: only the lines where a
+percentage meets a bar (``46%|``) are tried against the pattern. Every search is
+bounded: a line is looked for at most `_MAX_LINE` characters around its
+``%``, and the bar at most `_SEARCH` characters from the end, so a call
+costs the same for a kilobyte of logs as for a hundred megabytes, even one
+long line of wget-style redraws, or logs without a bar at all. Lines are
+split at ``\n`` and at ``\r`` alike: tqdm redraws its bar with carriage
+returns, so one "line" of raw logs can hold many updates, of which the last
+counts. Terminal escapes are ignored: tqdm ends the redraws of a bar nested
+in another with a cursor move (``\x1b[A``), and the bar drawn last counts.
 """
 
 from __future__ import annotations
@@ -31,6 +35,16 @@ __all__ = ["HasLogs", "LogProgress", "parse_progress"]
 # tqdm lines are under 200 characters; a longer "line" (a JSON dump, say) is
 # not one, and skipping it bounds the cost of a pattern attempt.
 _MAX_LINE = 4096
+# A bar followed by this much other output has ended; looking no further back
+# bounds the cost of a call whatever the size of the logs.
+_SEARCH = 64 * 1024
+# Where a bar's percentage meets the bar ("46%|"): only lines with one are tried.
+_MARK = re.compile(r"%[ \t]*\|")
+_MARK_REACH = 64
+_FIRST_SPAN = 1024
+# Terminal escape sequences (CSI such as colours and tqdm's cursor-up, OSC, and
+# the two-character ones), which tqdm and coloured logs write between bars.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
 
 # tqdm's unit_scale suffixes (its `format_sizeof`, by powers of 1000).
 _SCALE = {"": 1.0, **{prefix: 1000.0**power for power, prefix in enumerate("kMGTPEZY", 1)}}
@@ -118,6 +132,8 @@ def parse_line(line: str) -> LogProgress | None:
     """The progress one log line shows, or None when it is not a progress line."""
     if len(line) > _MAX_LINE or "%" not in line or "|" not in line or "/" not in line:
         return None
+    if "\x1b" in line:
+        line = _ESCAPES.sub("", line)
     match = _LINE.fullmatch(line)
     if match is None:
         return None
@@ -145,29 +161,52 @@ def parse_line(line: str) -> LogProgress | None:
     )
 
 
-def _line_bounds(logs: str, index: int) -> tuple[int, int]:
-    r"""The start and end of the line (split at ``\n`` and ``\r``) around ``logs[index]``."""
-    # Each search is bounded by the previous one: logs without any "\r" must
-    # not be scanned to their start for one.
-    start = logs.rfind("\n", 0, index) + 1
-    start = logs.rfind("\r", start, index) + 1 or start
-    stop = logs.find("\n", index)
-    stop = len(logs) if stop == -1 else stop
+def _line_bounds(logs: str, index: int, floor: int) -> tuple[int, int]:
+    r"""The start and end of the line (split at ``\n`` and ``\r``) around ``logs[index]``.
+
+    Each search stops `_MAX_LINE` characters away (and the backward one at
+    `floor`): a start or an end not found within reach is -1, and the line is
+    then too long to be a progress line.
+    """
+    low = max(floor, index - _MAX_LINE)
+    newline = logs.rfind("\n", low, index)
+    # Bounded by the newline: logs without any "\r" are not scanned twice for one.
+    carriage = logs.rfind("\r", max(low, newline + 1), index)
+    before = max(newline, carriage)
+    start = -1 if before == -1 and low > 0 else before + 1
+    high = min(len(logs), index + _MAX_LINE)
+    stop = logs.find("\n", index, high)
+    stop = high if stop == -1 else stop
     carriage = logs.find("\r", index, stop)
-    return start, stop if carriage == -1 else carriage
+    stop = stop if carriage == -1 else carriage
+    return start, -1 if stop == high < len(logs) else stop
 
 
 def _last_progress(logs: str) -> LogProgress | None:
+    floor = max(0, len(logs) - _SEARCH)
     end = len(logs)
-    while True:
-        index = logs.rfind("%", 0, end)
-        if index == -1:
-            return None
-        start, stop = _line_bounds(logs, index)
-        found = parse_line(logs[start:stop])
-        if found is not None:
-            return found
-        end = start  # the rest of this line is not progress either
+    span = _FIRST_SPAN
+    while end > floor:
+        # Windows growing from the end: the bar is usually on one of the last lines.
+        start = max(floor, end - span)
+        # A mark may begin before `end` and finish after it.
+        reach = min(len(logs), end + _MARK_REACH)
+        marks = [mark.start() for mark in _MARK.finditer(logs, start, reach)]
+        for index in reversed(marks):
+            if index >= end:
+                continue  # on a line already tried
+            line_start, stop = _line_bounds(logs, index, floor)
+            if line_start == -1:
+                end = max(floor, index - _MAX_LINE)  # every mark back there is on this long line
+                continue
+            if stop != -1:
+                found = parse_line(logs[line_start:stop])
+                if found is not None:
+                    return found
+            end = line_start  # the rest of this line is not progress either
+        end = min(end, start)
+        span *= 4
+    return None
 
 
 def parse_progress(source: str | HasLogs | Mapping[str, object] | None) -> LogProgress | None:
@@ -176,8 +215,10 @@ def parse_progress(source: str | HasLogs | Mapping[str, object] | None) -> LogPr
     ``source`` is a prediction or a training (the generated models, or
     anything with a ``logs`` attribute), their JSON as a dict (a webhook's
     body, say), or the logs themselves. The last tqdm-style line in the logs
-    counts, including the last update of a bar redrawn with carriage returns;
-    lines that merely contain a percentage or a fraction do not.
+    counts, including the last update of a bar redrawn with carriage returns
+    and the bar drawn last of nested ones; lines that merely contain a
+    percentage or a fraction do not. Only the last 64 KiB of the logs are
+    read, so each call is cheap however long the run.
     Use it in a ``progress=`` callback::
 
         def show(prediction):

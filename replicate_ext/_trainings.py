@@ -25,17 +25,17 @@ took a training of it.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from ._checks import positive_seconds, webhook_events, webhook_url
-from ._context import Context, Deadline, parse
-from ._errors import NotFoundError, PredictionTimeout, ReplicateError
+from ._context import Context, Deadline
+from ._creation import creation_flow, training_lookalikes
+from ._errors import NotFoundError, PredictionTimeout
 from ._files import FileEncoding, encode_input
-from ._flow import Flow, Send
-from ._jobs import TERMINAL, outcome_error
-from ._predictions import _CLOCK_SKEW, TrainingProgress, _ended_by_deadline, upload_flow, wait_flow
+from ._flow import Flow
+from ._jobs import outcome_error
+from ._predictions import TrainingProgress, _ended_by_deadline, upload_flow, wait_flow
 from ._refs import Ref, parse_ref
 from ._resolve import resolve_flow
 from ._schema import InputSpec, check_input, input_specs
@@ -43,6 +43,8 @@ from ._schema import InputSpec, check_input, input_specs
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
     from generated.models.training import Training
+
+logger = logging.getLogger("replicate_ext")
 
 __all__ = [
     "TrainOptions",
@@ -53,8 +55,6 @@ __all__ = [
     "training_input_specs",
     "training_ref",
 ]
-
-logger = logging.getLogger("replicate_ext")
 
 
 def training_ref(ref: str) -> Ref:
@@ -183,25 +183,16 @@ def create_training_flow(
         destination=destination, input=TrainingRequestInput.from_dict(encoded), **hooks
     )
     owner, name, version = cast(str, ref.owner), cast(str, ref.name), cast(str, ref.version)
-    started = time.time()
+    request = trainings_create._get_kwargs(owner, name, version, body=body)
     try:
-        response = yield Send(trainings_create._get_kwargs(owner, name, version, body=body))
-    except BaseException as error:
-        if not isinstance(error, GeneratorExit):
-            # Cut off before the answer: the training may exist without us knowing its id.
-            yield from _cancel_orphan(version, encoded, started)
-        raise
-    try:
-        return cast("Training", parse(ctx, trainings_create, response))
+        created = yield from creation_flow(
+            ctx, trainings_create, request, training_lookalikes(ref, encoded)
+        )
     except NotFoundError as error:
         if "destination" in (error.detail or "").lower():
             raise _missing_destination(error, destination) from None
         raise
-    except ReplicateError as error:
-        if error.status is not None and (error.status >= 500 or error.status < 300):
-            # A gateway's 5xx or an unreadable success: the training may exist all the same.
-            yield from _cancel_orphan(version, encoded, started)
-        raise
+    return cast("Training", created)
 
 
 def _missing_destination(error: NotFoundError, destination: str) -> NotFoundError:
@@ -214,34 +205,6 @@ def _missing_destination(error: NotFoundError, destination: str) -> NotFoundErro
         detail=error.detail,
         response=error.response,
     )
-
-
-def _cancel_orphan(version: str, sent: dict[str, Any], started: float) -> Flow[None]:
-    """Best effort: find the training an interrupted creation made, and cancel it.
-
-    It is the newest unfinished training of the same version, created since
-    the request, with exactly the input sent (the list is newest first).
-    """
-    from generated.api.trainings import trainings_cancel, trainings_list
-    from generated.errors import ParseError
-    from generated.models.training import Training
-
-    response = yield Send(trainings_list._get_kwargs(), best_effort=True)
-    if response is None or response.status_code != 200:
-        return
-    results = response.json().get("results", [])
-    for item in results if isinstance(results, list) else []:
-        try:
-            found = Training.from_dict(item)
-        except ParseError:
-            continue
-        if found.created_at.timestamp() < started - _CLOCK_SKEW:
-            return
-        if found.status in TERMINAL or found.version != version or item.get("input") != sent:
-            continue
-        logger.debug("canceling training %s: its creation was interrupted", found.id)
-        yield Send(trainings_cancel._get_kwargs(found.id), best_effort=True)
-        return
 
 
 def train_flow(

@@ -77,6 +77,43 @@ def log_lines(logs: str) -> list[str]:
     return [line for line in _LINE_BREAKS.split(logs) if line.strip()]
 
 
+class NewLines:
+    """Reads the lines logs gained since the last call, looking only at what was added.
+
+    Logs only grow while a prediction runs, and a long run updates them tens
+    of thousands of times: splitting them whole at each update made showing
+    them quadratic. The unfinished last line is handed out too (a stream's
+    last event has no line break after it), once; its end, when it comes, is
+    not handed out again.
+    """
+
+    __slots__ = ("_offset", "_partial")
+
+    def __init__(self) -> None:
+        self._offset = 0  # where the lines not read yet start
+        self._partial = False  # the text from there was handed out, unfinished
+
+    def __call__(self, logs: str) -> list[str]:
+        """The non-blank lines (see `log_lines`) of `logs` not handed out yet."""
+        if len(logs) <= self._offset:
+            return []  # nothing added (or shorter: a replay of what was read)
+        tail = logs[self._offset :]
+        cut = max(tail.rfind("\n"), tail.rfind("\r")) + 1
+        pieces = _LINE_BREAKS.split(tail[:cut])[:-1] if cut else []
+        if self._partial and pieces:
+            pieces = pieces[1:]  # the line handed out before it was finished
+            self._partial = False
+        self._offset += cut
+        new = [piece for piece in pieces if piece.strip()]
+        rest = tail[cut:]
+        if not rest.strip():
+            self._partial = False
+        elif not self._partial:
+            new.append(rest)
+            self._partial = True
+        return new
+
+
 def printable(line: str) -> str:
     """A log line without escape sequences or control characters."""
     return _CONTROLS.sub("", _ESCAPES.sub("", line))
@@ -127,7 +164,7 @@ class StatusReporter:
         self._prediction: Prediction | Training | None = None
         self._status = ""
         self._progress: LogProgress | None = None
-        self._logs_seen = 0
+        self._new_lines = NewLines()
         self._live: Any = None
         self._spinner: Any = None
         if not quiet and not plain and console.is_terminal:
@@ -185,15 +222,16 @@ class StatusReporter:
         if status == "starting" and (logs or isinstance(prediction.output, list)):
             # Events on the stream carry no state, but logs and output mean it runs.
             status = "processing"
-        lines = log_lines(logs)
-        new = lines[self._logs_seen :]
-        self._logs_seen = max(self._logs_seen, len(lines))
+        new = self._new_lines(logs)
         if self._live is not None:
             self._status = status
+            progress = self._progress
             for line in new:
-                if parse_progress(line) is None:  # progress lines become the bar
+                found = parse_progress(line)
+                if found is None:
                     self._console.print(_log_text(line))
-            progress = parse_progress(logs)
+                else:  # progress lines become the bar
+                    progress = found
             if progress != self._progress:
                 self._progress = progress
                 # Each step drawn as it comes, not only at the next tick.

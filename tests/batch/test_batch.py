@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import anyio
 import pytest
 
 from replicate_ext._batch import (
@@ -11,7 +12,7 @@ from replicate_ext._batch import (
     BatchResult,
     RateLimiter,
 )
-from replicate_ext._errors import ModelError, PredictionTimeout, ReplicateError
+from replicate_ext._errors import CreationFateUnknown, ModelError, PredictionTimeout, ReplicateError
 from replicate_ext.testing._models import HELLO_WORLD_VERSION
 
 from .conftest import jobs, max_in_flight
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from replicate_ext.testing import LocalServer
 
 UNLIMITED = None  # no client-side rate limit: these tests are about something else
+SLEEP_ROUTE = "/v1/models/replicate/sleep/predictions"
 
 
 def test_results_come_in_input_order_whatever_the_finishing_order(
@@ -191,3 +193,28 @@ def test_a_numeric_rate_limit_is_shared_by_the_batches_of_one_client(client: Cli
     own = RateLimiter(60)
     assert client._limiters.get(own) is own
     assert client._limiters.get(None) is None
+
+
+async def test_a_502_on_one_of_identical_inputs_costs_that_input_alone(
+    server: LocalServer, async_client: AsyncClient
+) -> None:
+    # N samples of one prompt: one creation meets a gateway's 502. Its lookalikes
+    # are the batch's other inputs; it must not cancel any of them.
+    inputs = [{"seconds": 150}] * 3
+    spaced = RateLimiter(120, burst=1)  # one creation every 0.5 s
+
+    async def fault_after_the_first_creation() -> None:
+        await anyio.to_thread.run_sync(lambda: server.state.wait_until(lambda: jobs(server)))
+        server.state.inject_fault("status", SLEEP_ROUTE, method="POST", status=502)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(fault_after_the_first_creation)
+        results = await async_client.run_batch(
+            "replicate/sleep", inputs, concurrency=3, rate_limit=spaced
+        )
+    assert [r.ok for r in results] == [True, False, True]
+    first, lost, last = results
+    assert isinstance(lost.error, CreationFateUnknown)
+    assert lost.error.candidates == (first.prediction_id,)
+    assert first.output == last.output == "slept for 150 seconds"
+    assert not server.state.requests_to("/v1/predictions/*/cancel", "POST")

@@ -1,7 +1,13 @@
-"""Interrupting a batch cancels every prediction it started; none is left running."""
+"""Interrupting a batch cancels every prediction it started and knows; none is left unseen.
+
+A creation still held by `Prefer: wait` when the interruption comes has no id yet: the
+prediction it made cannot be told from a lookalike of another caller's (same model,
+same input), so it is named on the interruption, and not canceled.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -38,30 +44,41 @@ async def until_running(server: LocalServer, count: int) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "wait",
-    [
-        # Creations held open by Prefer: wait: the ids come from the sweep.
-        True,
-        # Creations answered at once: the ids are known when the interruption comes.
-        False,
-    ],
-)
 async def test_cancelling_the_task_cancels_the_started_predictions(
-    server: LocalServer, async_client: AsyncClient, wait: bool
+    server: LocalServer, async_client: AsyncClient
 ) -> None:
-    # Identical inputs: each abandoned creation must find its own prediction.
-    inputs = [SLOW] * 8
+    # Creations answered at once: the ids are known when the interruption comes.
+    inputs = [SLOW] * 8  # identical inputs: each prediction is known by its own id
     async with anyio.create_task_group() as group:
         group.start_soon(
             lambda: async_client.run_batch(
-                "replicate/sleep", inputs, concurrency=4, rate_limit=None, wait=wait
+                "replicate/sleep", inputs, concurrency=4, rate_limit=None, wait=False
             )
         )
         await until_running(server, 4)
         group.cancel_scope.cancel()
     assert len(jobs(server)) == 4
     assert_nothing_left_running(server, canceled=4)
+
+
+async def test_cancelling_the_task_during_held_creations_names_what_they_made(
+    server: LocalServer, async_client: AsyncClient
+) -> None:
+    inputs = [SLOW] * 8
+    task = asyncio.create_task(
+        async_client.run_batch("replicate/sleep", inputs, concurrency=4, rate_limit=None)
+    )
+    await until_running(server, 4)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError) as info:
+        await task
+    made = {job.id for job in jobs(server)}
+    assert len(made) == 4
+    assert all(job.status in ("starting", "processing") for job in jobs(server))
+    assert not server.state.requests_to("/v1/predictions/*/cancel", "POST")
+    notes = " ".join(getattr(info.value, "__notes__", ()))
+    assert all(pid in notes for pid in made), notes
+    assert "none was canceled" in notes
 
 
 async def test_an_exception_in_the_progress_callback_cancels_and_propagates(
@@ -103,6 +120,7 @@ def test_a_sync_progress_callback_that_raises_cancels_and_propagates(
             concurrency=3,
             rate_limit=None,
             progress=progress,
+            wait=False,
         )
     assert calls == [1]  # not called again once it raised
     assert_nothing_left_running(server, canceled=2)
@@ -119,11 +137,34 @@ def test_ctrl_c_cancels_the_started_predictions_then_propagates(
     presser.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            client.run_batch("replicate/sleep", [SLOW] * 6, concurrency=3, rate_limit=None)
+            client.run_batch(
+                "replicate/sleep", [SLOW] * 6, concurrency=3, rate_limit=None, wait=False
+            )
     finally:
         presser.join()
     assert len(jobs(server)) == 3
     assert_nothing_left_running(server, canceled=3)
+
+
+def test_ctrl_c_during_held_creations_names_what_they_made(
+    server: LocalServer, client: Client
+) -> None:
+    def press_ctrl_c() -> None:
+        server.state.wait_until(lambda: running(server) >= 3)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_ctrl_c)
+    presser.start()
+    try:
+        with pytest.raises(KeyboardInterrupt) as info:
+            client.run_batch("replicate/sleep", [SLOW] * 6, concurrency=3, rate_limit=None)
+    finally:
+        presser.join()
+    made = {job.id for job in jobs(server)}
+    assert len(made) == 3
+    notes = " ".join(getattr(info.value, "__notes__", ()))
+    assert all(pid in notes for pid in made), notes
+    assert not server.state.requests_to("/v1/predictions/*/cancel", "POST")
 
 
 def test_ctrl_c_while_waiting_for_the_rate_limit_creates_nothing_more(
@@ -138,7 +179,9 @@ def test_ctrl_c_while_waiting_for_the_rate_limit_creates_nothing_more(
     try:
         with pytest.raises(KeyboardInterrupt):
             # One creation a second: the others are waiting for their slot.
-            client.run_batch("replicate/sleep", [SLOW] * 4, concurrency=4, rate_limit=60)
+            client.run_batch(
+                "replicate/sleep", [SLOW] * 4, concurrency=4, rate_limit=60, wait=False
+            )
     finally:
         presser.join()
     assert len(jobs(server)) == 1

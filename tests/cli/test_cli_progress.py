@@ -8,13 +8,14 @@ import os
 import re
 import select
 import subprocess
+import sys
 import time
 from types import SimpleNamespace
 from typing import Any
 
 from rich.console import Console
 
-from replicate_ext.cli._run import StatusReporter
+from replicate_ext.cli._run import NewLines, StatusReporter
 
 from .conftest import CONSOLE_SCRIPT, Invoke
 
@@ -161,3 +162,57 @@ def test_plain_lines_carry_no_escape_sequences_even_on_a_terminal() -> None:
     assert ESCAPE not in buffer.getvalue()
     lines = [line.split("] ", 1)[1] for line in buffer.getvalue().splitlines()]
     assert lines == ["prediction p1", "log: red alert", "log: cleared", "processing", "succeeded"]
+
+
+def test_new_lines_are_read_from_what_the_logs_gained() -> None:
+    new_lines = NewLines()
+    assert new_lines("Loading") == ["Loading"]  # unfinished, handed out once
+    assert new_lines("Loading weights") == []  # its end is not handed out again
+    assert new_lines("Loading weights\nstep 1\r") == ["step 1"]
+    assert new_lines("Loading weights\nstep 1\r\nstep 2\n\n  \nstep 3") == ["step 2", "step 3"]
+    assert new_lines("Loading weights\nstep 1") == []  # shorter: a replay
+    logs = "Loading weights\nstep 1\r\nstep 2\n\n  \nstep 3\r 10%|█ | 1/10\r 20%|██ | 2/10\n"
+    assert new_lines(logs) == [" 10%|█ | 1/10", " 20%|██ | 2/10"]
+    whole = "a1\nb2\rc3\r\nd4\n"
+    for step in (1, 2, 3, 5):
+        # However the logs grow, each line comes once, in order.
+        read = NewLines()
+        cuts = [*range(1, len(whole), step), len(whole)]
+        seen = [line for n in cuts for line in read(whole[:n])]
+        assert [line[0] for line in seen] == ["a", "b", "c", "d"], (step, seen)
+
+
+def test_showing_logs_costs_what_they_gained_not_their_length() -> None:
+    # Each update runs over the new lines only: showing N updates of growing logs
+    # is linear (it split all the logs at each update, quadratic, before).
+    def work(updates: int) -> int:
+        reporter = StatusReporter(Console(file=io.StringIO()), quiet=True)
+        logs = [""]
+
+        def run() -> None:
+            for index in range(updates):
+                logs[0] += f"step {index}\n"
+                reporter.update(_prediction(logs[0]))
+
+        return _lines_run(run)
+
+    assert work(4_000) <= 2.5 * work(2_000)
+
+
+def _lines_run(call: Any) -> int:
+    """Python lines executed by `call()`: work counted, not timed."""
+    count = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        call()
+    finally:
+        sys.settrace(previous)
+    return count

@@ -366,3 +366,19 @@ def test_a_deployment_runs_with_its_versions_schema(invoke: Invoke, api: httpx.C
     prediction = json.loads(result.stdout)
     assert prediction["input"] == {"integer": 5}  # typed by the deployed version's schema
     assert prediction["deployment"] == f"{owner}/echo-prod"
+
+
+def test_a_creation_of_unknown_fate_names_the_lookalikes_and_cancels_nothing(
+    invoke: Invoke, server: LocalServer, api: httpx.Client
+) -> None:
+    theirs = api.post("/models/replicate/sleep/predictions", json={"input": {"seconds": 300}})
+    theirs_id = theirs.json()["id"]
+    # By name or by version, whichever the command creates with.
+    creation = re.compile(r"/v1/(models/replicate/sleep/)?predictions")
+    server.state.inject_fault("status", creation, method="POST", status=502)
+    result = invoke("run", "replicate/sleep", "-i", "seconds=300")
+    assert result.exit_code == 3
+    assert "whether a prediction of replicate/sleep" in result.stderr
+    assert "was created is unknown" in result.stderr
+    assert theirs_id in result.stderr
+    assert server.state.prediction(theirs_id)["status"] != "canceled"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import sys
 import time
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,7 +21,8 @@ from generated.models.prediction import Prediction
 from generated.models.training import Training
 from generated.models.training_request import TrainingRequest
 from generated.models.training_request_input import TrainingRequestInput
-from replicate_ext import AsyncClient, Client, LogProgress, parse_progress
+from replicate_ext import AsyncClient, Client, LogProgress, PredictionEvent, parse_progress
+from replicate_ext._predictions import _Rebuilt
 from replicate_ext.testing import LocalServer, version_id
 from replicate_ext.testing._tqdm import tqdm_line
 
@@ -378,3 +382,292 @@ def test_a_training_reports_progress_the_same_way(client: Client, server: LocalS
 def test_the_public_names() -> None:
     assert replicate_ext.parse_progress is parse_progress
     assert replicate_ext.LogProgress is LogProgress
+
+
+# -- nested bars, and the cost of a call -----------------------------------------------------
+
+
+def _nested_tqdm_output() -> tuple[str, list[tuple[str, int, int]]]:
+    """What tqdm prints for a bar nested in another, and the bar drawn last at each update."""
+    buffer = io.StringIO()
+    cuts: list[tuple[str, int, int]] = []  # (logs so far, current, total) of the last drawn
+    outer = tqdm(total=2, desc="outer", file=buffer, mininterval=0, ascii=False)
+    for _ in range(2):
+        inner = tqdm(total=3, desc="inner", file=buffer, mininterval=0, leave=False)
+        for step in range(1, 4):
+            inner.update(1)
+            cuts.append((buffer.getvalue(), step, 3))
+        inner.close()
+        outer.update(1)
+        cuts.append((buffer.getvalue(), outer.n, 2))
+    outer.close()
+    return buffer.getvalue(), cuts
+
+
+def test_of_nested_tqdm_bars_the_one_drawn_last_counts() -> None:
+    logs, cuts = _nested_tqdm_output()
+    assert "\x1b[A" in logs  # tqdm moves the cursor up to redraw the outer bar
+    for so_far, current, total in cuts:
+        found = parse_progress(so_far)
+        assert found is not None, repr(so_far[-120:])
+        assert (found.current, found.total) == (current, total), repr(so_far[-120:])
+        assert found.description == ("inner" if total == 3 else "outer")
+        assert "\x1b" not in found.line
+    final = parse_progress(logs)
+    assert final is not None
+    assert (final.description, final.current, final.total) == ("outer", 2, 2)
+
+
+def _lines_run(call: Any) -> int:
+    """Python lines executed by `call()`: work counted, not timed."""
+    count = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        call()
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+class _Scanned(str):
+    """Logs that count the characters `find` and `rfind` are asked to look through."""
+
+    scanned = 0
+
+    def _span(self, start: int | None, end: int | None) -> int:
+        low = 0 if start is None else start
+        high = len(self) if end is None else end
+        return max(0, high - low)
+
+    def find(self, sub: str, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        type(self).scanned += self._span(start, end)
+        return super().find(sub, start, end)
+
+    def rfind(self, sub: str, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        type(self).scanned += self._span(start, end)
+        return super().rfind(sub, start, end)
+
+
+def _wget(redraws: int) -> str:
+    # wget-style: one line redrawn with carriage returns, a "%" in each redraw, no tqdm bar.
+    return "".join(
+        f"\r{n % 100:3d}%[{'=' * (n % 40):<40}] {n * 1.3:8.1f}K  1.2MB/s    eta {n % 60}s"
+        for n in range(redraws)
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _wget,
+        lambda n: "".join(f"step {i}: loss 5% lower, |grad| 0.{i}\n" for i in range(n)),
+        lambda n: SAMPLING + "\n" + "".join(f"\r{i % 100}%| not a bar {i}" for i in range(n)),
+    ],
+    ids=["one-long-redrawn-line", "percentages-without-bars", "broken-bars"],
+)
+def test_a_call_costs_the_same_for_long_logs_as_for_short_ones(make: Any) -> None:
+    short, long = make(5_000), make(100_000)  # both longer than the window searched
+    assert len(short) > 70_000  # beyond the 64 KiB looked through
+    assert len(long) > 15 * len(short)
+    _Scanned.scanned = 0
+    short_lines = _lines_run(lambda: parse_progress(_Scanned(short)))
+    short_scanned = _Scanned.scanned
+    _Scanned.scanned = 0
+    long_lines = _lines_run(lambda: parse_progress(_Scanned(long)))
+    long_scanned = _Scanned.scanned
+    assert parse_progress(long) is None
+    # Bounded by the search window, not by the length of the logs.
+    assert long_lines <= short_lines * 1.5 + 100
+    assert long_scanned <= short_scanned * 1.5 + 10_000
+
+
+def test_a_bar_followed_by_64_kib_of_other_logs_has_ended() -> None:
+    assert parse_progress(SAMPLING + "\n" + "x" * 1000 + "\n") is not None
+    assert parse_progress(SAMPLING + "\n" + ("x" * 99 + "\n") * 700) is None
+
+
+# -- progress callbacks see the run as it goes ---------------------------------------------
+
+
+# Longer than the creation's short hold (1 s): the steps after it come while it runs.
+LONG_RUN = {"num_inference_steps": 5, "step_interval": 30}
+
+
+def test_run_with_a_callback_shows_the_steps_as_they_come(
+    client: Client, server: LocalServer
+) -> None:
+    seen: list[tuple[str, LogProgress | None]] = []
+    client.run(
+        "replicate/make-image",
+        LONG_RUN,
+        progress=lambda p: seen.append((p.status, parse_progress(p))),
+    )
+    # Not one call at the end: the steps while it ran, in order.
+    assert seen[0][0] in ("starting", "processing")
+    running = [found.current for status, found in seen if status == "processing" and found]
+    assert len(set(running)) >= 2
+    assert running == sorted(running)
+    last = seen[-1][1]
+    assert last is not None
+    assert last.current == 5
+    (creation,) = server.state.requests_to("/v1/models/replicate/make-image/predictions", "POST")
+    assert creation.headers["prefer"] == "wait=1"
+
+
+def test_run_with_a_callback_still_takes_one_request_for_a_fast_model(
+    client: Client, server: LocalServer
+) -> None:
+    seen: list[str] = []
+    assert (
+        client.run("replicate/hello-world", {"text": "a"}, progress=lambda p: seen.append(p.status))
+        == "hello a"
+    )
+    assert seen == ["succeeded"]
+    assert server.state.requests_to("/v1/predictions/*") == []  # answered within the hold
+
+
+async def test_async_run_with_a_callback_shows_the_steps_as_they_come(
+    async_client: AsyncClient,
+) -> None:
+    seen: list[LogProgress | None] = []
+
+    async def progress(prediction: Prediction) -> None:
+        seen.append(parse_progress(prediction))
+
+    await async_client.run("replicate/make-image", LONG_RUN, progress=progress)
+    currents = _currents(seen)
+    assert len(set(currents)) >= 3
+    assert currents == sorted(currents)
+
+
+def test_train_with_a_callback_shows_the_steps_as_they_come(
+    client: Client, server: LocalServer
+) -> None:
+    models_create.sync(
+        client=client.api,
+        body=ModelCreateRequest.from_dict(
+            {"owner": "test-user", "name": "tuned", "visibility": "private", "hardware": "cpu"}
+        ),
+    )
+    seen: list[tuple[str, LogProgress | None]] = []
+    client.train(
+        f"replicate/trainable:{version_id('replicate/trainable', 1)}",
+        destination="test-user/tuned",
+        input={"steps": 4, "step_interval": 20},
+        progress=lambda t: seen.append((t.status, parse_progress(t))),
+    )
+    running = [found.current for status, found in seen if status == "processing" and found]
+    assert len(set(running)) >= 3
+    assert running == sorted(running)
+
+
+def test_wait_says_processing_once_the_stream_brings_logs(client: Client) -> None:
+    prediction = client.predictions.create(
+        model="replicate/stream-tokens", input={"prompt": "one two three", "interval": 10}
+    )
+    assert prediction.status == "starting"
+    seen: list[tuple[str, bool]] = []
+    client.wait(prediction, progress=lambda p: seen.append((p.status, bool(p.logs))))
+    with_logs = [status for status, has_logs in seen if has_logs]
+    assert with_logs
+    assert "starting" not in with_logs
+    assert with_logs[-1] == "succeeded"
+
+
+class _OneChunkStreams(httpx.BaseTransport):
+    """A real transport that hands each event stream's whole body over in one piece."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.headers.get("accept") != "text/event-stream":
+            return response
+        try:
+            body = b"".join(response.stream)  # type: ignore[union-attr]
+        finally:
+            response.close()
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-length", "transfer-encoding")
+        ]
+        return httpx.Response(response.status_code, headers=headers, content=body)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_burst_of_log_lines_reaches_the_callback_in_a_few_calls(server: LocalServer) -> None:
+    # 3,000 log lines that arrive together cost a few calls, not one per line (each
+    # of which joined the whole logs again: quadratic).
+    lines = 3_000
+
+    async def chatty(ctx: Any) -> None:
+        for index in range(lines):
+            await ctx.log(f"line {index}")
+        await ctx.emit("done")
+
+    server.state.add_model("test-user/chatty", chatty, streaming=True)
+    client = Client(server.token, base_url=server.base_url, transport=_OneChunkStreams())
+    with client:
+        prediction = client.predictions.create(model="test-user/chatty", input={})
+        server.state.wait_until(lambda: server.state.predictions[prediction.id].terminal)
+        handed: list[int] = []
+        done = client.wait(prediction, progress=lambda p: handed.append(len(p.logs or "")))
+    assert done.status == "succeeded"
+    assert len(handed) <= 3
+    assert sum(handed) <= 3 * len(done.logs or "")
+    assert handed[-1] >= len(f"line {lines - 1}") * lines  # every line, in the end
+
+
+def test_log_lines_arriving_one_by_one_are_joined_a_bounded_number_of_times() -> None:
+    # Each line on its own read, all within REPORT_INTERVAL: the logs are joined for
+    # a callback only when they grew by an eighth, so the joining stays linear.
+    prediction = Prediction.from_dict(_prediction_json(logs=None))
+    rebuilt = _Rebuilt(prediction, clock=lambda: 0.0)
+    handed: list[int] = []
+    drained = 0
+    for index in range(20_000):
+        rebuilt.add(PredictionEvent("logs", f"line {index}"))
+        for _ in rebuilt.report(lambda p: handed.append(len(p.logs))):
+            drained += 1  # a plain callback asks for nothing to be awaited
+    for _ in rebuilt.final(lambda p: handed.append(len(p.logs))):
+        drained += 1
+    final = len(prediction.logs)
+    assert final == sum(len(f"line {i}") for i in range(20_000)) + 19_999
+    assert handed[-1] == final
+    assert sum(handed) <= 10 * final
+    assert drained == 0
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, replicate_ext.ReplicateError])
+def test_a_callback_that_raises_while_the_stream_is_followed_stops_the_run(
+    client: Client, server: LocalServer, error: type[BaseException]
+) -> None:
+    calls = 0
+
+    def progress(prediction: Prediction) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise error("enough")
+
+    with pytest.raises(error, match="enough"):
+        client.run(
+            "replicate/stream-tokens",
+            {"prompt": "a b c d e f g h", "interval": 30},
+            progress=progress,
+        )
+    (job,) = server.state.predictions.values()
+    server.state.wait_until(lambda: job.status == "canceled")  # run() owned it
+    assert calls == 3

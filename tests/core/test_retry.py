@@ -10,7 +10,12 @@ import pytest
 
 from replicate_ext import PredictionTimeout
 from replicate_ext._client import AsyncClient, Client
-from replicate_ext._errors import APIConnectionError, RateLimitError, ReplicateError
+from replicate_ext._errors import (
+    APIConnectionError,
+    CreationFateUnknown,
+    RateLimitError,
+    ReplicateError,
+)
 from replicate_ext._retry import (
     DEADLINE,
     AsyncRetryTransport,
@@ -354,9 +359,11 @@ def test_server_503_on_creation_is_not_resent(client, server) -> None:
 
 def test_server_dropped_creation_is_not_resent(client, server) -> None:
     server.state.inject_fault("drop", "/v1/models/replicate/hello-world/predictions")
-    with pytest.raises(APIConnectionError) as info:
+    with pytest.raises(CreationFateUnknown) as info:
         client.run("replicate/hello-world", {"text": "x"})
-    assert isinstance(info.value.__cause__, httpx.TransportError)
+    # Cut after sending: whether the API acted is unknown, and said so.
+    assert isinstance(info.value.__cause__, APIConnectionError)
+    assert isinstance(info.value.__cause__.__cause__, httpx.TransportError)
     assert len(server.state.requests_to("/v1/models/replicate/hello-world/predictions")) == 1
 
 

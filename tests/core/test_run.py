@@ -253,18 +253,48 @@ def test_keyboard_interrupt_cancels_the_prediction(client: Client, server, caplo
 
 
 async def test_task_cancellation_cancels_the_prediction(async_client: AsyncClient, server) -> None:
-    task = asyncio.create_task(async_client.run("replicate/sleep", {"seconds": SLOW}))
-    await asyncio.to_thread(server.state.wait_until, lambda: server.state.predictions)
+    known = asyncio.Event()
+    task = asyncio.create_task(
+        async_client.run(
+            "replicate/sleep", {"seconds": SLOW}, wait=False, progress=lambda p: known.set()
+        )
+    )
+    await known.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     assert only_prediction(server)["status"] == "canceled"
 
 
+async def test_task_cancellation_during_the_held_creation_names_what_it_may_leave(
+    async_client: AsyncClient, server
+) -> None:
+    # Prefer: wait holds the answer, and with it the id: the prediction on the
+    # server may be this run's or a lookalike of another caller's. It is named,
+    # not canceled; the Cancel-After sent with a timeout ends it on the server.
+    task = asyncio.create_task(async_client.run("replicate/sleep", {"seconds": SLOW}, timeout=120))
+    await asyncio.to_thread(server.state.wait_until, lambda: server.state.predictions)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError) as info:
+        await task
+    prediction = only_prediction(server)
+    assert prediction["status"] in ("starting", "processing")
+    notes = " ".join(info.value.__notes__)
+    assert prediction["id"] in notes
+    assert "none was canceled" in notes
+    assert "Cancel-After ends it within 2m" in notes
+    assert prediction["deadline"] is not None
+
+
 async def test_repeated_task_cancellation_still_cancels(async_client: AsyncClient, server) -> None:
     server.state.inject_fault("slow", "/v1/predictions/*", method="POST", delay=0.2)
-    task = asyncio.create_task(async_client.run("replicate/sleep", {"seconds": SLOW}, wait=False))
-    await asyncio.to_thread(server.state.wait_until, lambda: server.state.predictions)
+    known = asyncio.Event()
+    task = asyncio.create_task(
+        async_client.run(
+            "replicate/sleep", {"seconds": SLOW}, wait=False, progress=lambda p: known.set()
+        )
+    )
+    await known.wait()
     task.cancel()
     await asyncio.to_thread(
         server.state.wait_until,
@@ -310,16 +340,21 @@ class InterruptOnCreation(httpx.BaseTransport):
         return response
 
 
-def test_interrupt_before_the_creation_answer_still_cancels(server) -> None:
+def test_interrupt_before_the_creation_answer_names_the_lookalikes(server, caplog) -> None:
     transport = InterruptOnCreation()
     with Client(server.token, base_url=server.base_url, transport=transport) as client:
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt) as info, caplog.at_level(logging.WARNING):
             client.run("replicate/sleep", {"seconds": SLOW}, wait=1)
         client.run("replicate/hello-world", {"text": "other"}, wait=False)  # not a lookalike
     statuses = {
         job.to_json()["model"]: job.to_json()["status"] for job in server.state.predictions.values()
     }
-    assert statuses == {"replicate/sleep": "canceled", "replicate/hello-world": "succeeded"}
+    # Made, but unproven ours: left running, and named on the interruption and in the log.
+    assert statuses == {"replicate/sleep": "processing", "replicate/hello-world": "succeeded"}
+    (sleeping,) = [j.id for j in server.state.predictions.values() if j.status == "processing"]
+    assert sleeping in " ".join(info.value.__notes__)
+    assert sleeping in caplog.text
+    assert not server.state.requests_to("/v1/predictions/*/cancel", "POST")
 
 
 async def test_async_progress_callbacks_are_awaited(async_client: AsyncClient) -> None:

@@ -393,15 +393,36 @@ class LosesTrainingAnswers(httpx.BaseTransport):
         self.inner.close()
 
 
-def test_a_training_whose_creation_answer_was_lost_is_canceled(
+def test_a_training_whose_creation_answer_was_lost_is_named_not_canceled(
     server: LocalServer, destination: str
 ) -> None:
     # A fault no server makes on purpose: it acted, and its answer never arrived.
+    # The training cannot be told from another caller's with the same input: named.
     lossy = Client(server.token, base_url=server.base_url, transport=LosesTrainingAnswers())
-    with lossy, pytest.raises(replicate_ext.APIConnectionError, match="connection lost"):
+    with lossy, pytest.raises(replicate_ext.CreationFateUnknown, match="connection lost") as info:
         lossy.trainings.create(TRAINABLE, destination=destination, input=LONG)
     (job,) = server.state.trainings.values()
-    assert job.status == "canceled"
+    assert job.status != "canceled"
+    assert info.value.kind == "training"
+    assert info.value.candidates == (job.id,)
+    assert info.value.cancel_after is None  # trainings take none
+    assert "trainings.cancel(id)" in str(info.value)
+
+
+def test_a_502_on_a_training_leaves_another_callers_training_running(
+    client: Client, server: LocalServer, destination: str
+) -> None:
+    theirs = client.trainings.create(TRAINABLE, destination=destination, input=LONG)
+    server.state.inject_fault(
+        "status", "/v1/models/replicate/trainable/versions/*", method="POST", status=502
+    )
+    with pytest.raises(replicate_ext.CreationFateUnknown) as info:
+        client.train(TRAINABLE, destination=destination, input=LONG)
+    assert info.value.status == 502
+    assert info.value.candidates == (theirs.id,)
+    assert server.state.trainings[theirs.id].status != "canceled"
+    assert not server.state.requests_to(f"/v1/trainings/{theirs.id}/cancel")
+    assert not server.state.requests_to(f"/v1/predictions/{theirs.id}/cancel")
 
 
 def test_wait_on_a_training_by_object_and_by_id(

@@ -21,6 +21,7 @@ from replicate_ext._client import AsyncClient, Client
 from replicate_ext._errors import (
     APIConnectionError,
     APITimeoutError,
+    CreationFateUnknown,
     NotFoundError,
     PredictionTimeout,
     RateLimitError,
@@ -171,10 +172,14 @@ def test_5xx_on_creation_is_one_error_and_never_resent(
     server: LocalServer, make_client: Callable[..., Client], status: int
 ) -> None:
     server.state.inject_fault("status", HELLO, status=status)
-    with pytest.raises(ReplicateError) as info:
+    with pytest.raises(CreationFateUnknown) as info:
         make_client().run("replicate/hello-world", {"text": "x"})
+    # A 5xx does not say whether the API acted: the error says that it is unknown.
     assert info.value.status == status
-    assert str(info.value).startswith(str(status))
+    assert isinstance(info.value.__cause__, ReplicateError)
+    assert str(info.value.__cause__).startswith(str(status))
+    assert str(info.value.__cause__) in str(info.value)
+    assert info.value.candidates == ()
     assert len(server.state.requests_to(HELLO)) == 1
     assert creations(server) == 0
 
@@ -215,8 +220,9 @@ def test_dropped_creation_is_one_error_and_never_resent(
     server: LocalServer, make_client: Callable[..., Client]
 ) -> None:
     server.state.inject_fault("drop", HELLO)
-    with pytest.raises(APIConnectionError):
+    with pytest.raises(CreationFateUnknown) as info:
         make_client().run("replicate/hello-world", {"text": "x"})
+    assert isinstance(info.value.__cause__, APIConnectionError)
     assert len(server.state.requests_to(HELLO)) == 1
     assert creations(server) == 0
     assert cancels(server) == 0
@@ -296,9 +302,30 @@ async def test_abandoned_task_cancels_the_prediction(
     server: LocalServer, make_async_client: Callable[..., AsyncClient]
 ) -> None:
     client = make_async_client()
-    with pytest.raises(TimeoutError):
-        await asyncio.wait_for(client.run("replicate/sleep", {"seconds": LONG}), 0.3)
+    known = asyncio.Event()
+    run = client.run("replicate/sleep", {"seconds": LONG}, progress=lambda p: known.set())
+    task = asyncio.create_task(run)
+    await known.wait()  # given up once its creation answered
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
     status_becomes(server, "canceled")
+    assert creations(server) == 1
+
+
+async def test_a_task_abandoned_during_its_held_creation_names_what_it_may_leave(
+    server: LocalServer, make_async_client: Callable[..., AsyncClient]
+) -> None:
+    client = make_async_client()
+    with pytest.raises(TimeoutError) as info:
+        await asyncio.wait_for(client.run("replicate/sleep", {"seconds": LONG}), 0.3)
+    # The answer, and with it the id, was still held (Prefer: wait): the prediction
+    # could be a lookalike of another caller's. Named on the interruption, not canceled.
+    job = only_prediction(server)
+    cancelled = info.value.__cause__ or info.value.__context__
+    assert cancelled is not None
+    assert job["id"] in " ".join(cancelled.__notes__)
+    assert cancels(server) == 0
     assert creations(server) == 1
 
 
@@ -586,52 +613,63 @@ def test_an_outage_longer_than_the_retries_is_one_error_and_the_deadline_cancels
     assert creations(server) == 1
 
 
-def test_a_lost_creation_answer_is_found_and_canceled(
+def test_a_lost_creation_answer_is_one_error_naming_the_prediction(
     server: LocalServer, proxied: Proxy, make_client: Callable[..., Client], fault_log: FaultLog
 ) -> None:
     # The server creates the prediction, the answer never arrives: the client must
-    # not create another, and must not leave the one it made running.
+    # not create another, and must not leave the one it made unseen. It cannot
+    # prove that prediction its own (another caller may have sent the same input),
+    # so it names it, and the Cancel-After sent with the timeout ends it.
     client = proxy_client(proxied, make_client)
     proxied.cut_response_when(cut_whole_answer(), request=f"POST {SLEEP} ")
-    with pytest.raises(APIConnectionError):
-        client.run("replicate/sleep", {"seconds": LONG}, wait=False)
+    with pytest.raises(CreationFateUnknown) as info:
+        client.run("replicate/sleep", {"seconds": LONG}, wait=False, timeout=60)
     fault_log.add("answer_lost")
     assert creations(server) == 1
-    status_becomes(server, "canceled")
+    job = only_prediction(server)
+    assert info.value.candidates == (job["id"],)
+    assert info.value.cancel_after == "1m"
+    assert isinstance(info.value.__cause__, APIConnectionError)
+    assert cancels(server) == 0
+    assert job["deadline"] is not None  # the server ends it then
+    assert job["status"] in ("starting", "processing")
 
 
-def test_a_creation_answered_too_late_is_found_and_canceled(
+def test_a_creation_answered_too_late_is_one_error_naming_the_prediction(
     server: LocalServer, proxied: Proxy, make_client: Callable[..., Client], fault_log: FaultLog
 ) -> None:
     # The server acts on the creation but its answer stalls past the read timeout:
-    # a creation is never resent, and the prediction it made must not run on unwatched.
+    # a creation is never resent, and the prediction it made is named.
     client = proxy_client(proxied, make_client, timeout=0.3)
     proxied.cut_response_when(stall_answer(), request=f"POST {SLEEP} ")
-    with pytest.raises(APITimeoutError):
+    with pytest.raises(CreationFateUnknown) as info:
         client.run("replicate/sleep", {"seconds": LONG}, wait=False)
     fault_log.add("slow")
+    assert isinstance(info.value.__cause__, APITimeoutError)
     assert len(server.state.requests_to(SLEEP)) == 1
     assert creations(server) == 1
-    status_becomes(server, "canceled")
+    assert info.value.candidates == (only_prediction(server)["id"],)
+    assert cancels(server) == 0
 
 
-async def test_a_task_abandoned_while_its_creation_is_unanswered_cancels_it(
+async def test_a_task_abandoned_while_its_creation_is_unanswered_names_the_prediction(
     server: LocalServer,
     proxied: Proxy,
     make_async_client: Callable[..., AsyncClient],
     fault_log: FaultLog,
 ) -> None:
     # The creation reached the server, its answer is held back, and the caller gives
-    # up: the prediction the creation made must be found and canceled all the same.
+    # up: the prediction the creation made is named on the cancellation.
     client = proxy_client(proxied, make_async_client)
     proxied.cut_response_when(stall_answer(), request=f"POST {SLEEP} ")
     task = asyncio.create_task(client.run("replicate/sleep", {"seconds": LONG}, wait=False))
     await asyncio.to_thread(server.state.wait_until, lambda: creations(server) == 1)
     task.cancel()
-    with pytest.raises(asyncio.CancelledError):
+    with pytest.raises(asyncio.CancelledError) as info:
         await task
     fault_log.add("answer_lost")
-    await asyncio.to_thread(status_becomes, server, "canceled")
+    assert only_prediction(server)["id"] in " ".join(info.value.__notes__)
+    assert cancels(server) == 0
     assert creations(server) == 1
 
 

@@ -1,6 +1,6 @@
 """Answers that are not what the API promises: a proxy's HTML page, a JSON body cut short
-of its fields, the wrong shape. The user should get one `ReplicateError` that says so,
-and a prediction that may exist should not be left running.
+of its fields, the wrong shape. The user should get one `ReplicateError` that says so;
+a prediction the answer names is canceled, one that may exist is named, never left unseen.
 
 The local server always answers by the spec, so these use `httpx.MockTransport`.
 """
@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from replicate_ext._client import Client
-from replicate_ext._errors import ReplicateError
+from replicate_ext._errors import CreationFateUnknown, ReplicateError
 
 from .conftest import FaultLog
 
@@ -24,7 +24,7 @@ PREDICTION: dict[str, Any] = {
     "id": "p1",
     "model": "acme/model",
     "version": "hidden",
-    "input": {"x": 1},  # what the runs below send, so the orphan check can match it
+    "input": {"x": 1},  # what the runs below send: a lookalike of what they may have made
     "logs": "",
     "output": None,
     "error": None,
@@ -88,18 +88,29 @@ def test_a_garbled_poll_answer_is_one_replicate_error(
 
 
 @pytest.mark.parametrize("answer", GARBLED.values(), ids=GARBLED.keys())
-def test_a_garbled_creation_answer_is_one_error_and_leaves_nothing_running(
+def test_a_garbled_creation_answer_is_one_error_and_leaves_nothing_unseen(
     answer: tuple[bytes, str], fault_log: FaultLog
 ) -> None:
     fault_log.add("garbled")
     api = Api("creation", answer)
     error = run_against(api)
     assert isinstance(error, ReplicateError), repr(error)
-    assert ("POST", "/v1/predictions/p1/cancel") in api.calls
-    assert ("GET", "/v1/predictions") in api.calls  # looked for what the creation made
+    if answer == GARBLED["fields-missing"]:
+        # A success naming its prediction: that one is ours, and canceled.
+        assert not isinstance(error, CreationFateUnknown)
+        assert ("POST", "/v1/predictions/p1/cancel") in api.calls
+        assert "p1" in " ".join(error.__notes__)
+    else:
+        # Nothing names it: the lookalike may be another caller's, so it is named only.
+        assert isinstance(error, CreationFateUnknown), repr(error)
+        assert error.candidates == ("p1",)
+        assert ("GET", "/v1/predictions") in api.calls  # looked for what the creation made
+        assert ("POST", "/v1/predictions/p1/cancel") not in api.calls
 
 
-def test_a_gateway_timeout_on_a_creation_leaves_nothing_running(fault_log: FaultLog) -> None:
+def test_a_gateway_timeout_on_a_creation_names_what_it_may_have_made(
+    fault_log: FaultLog,
+) -> None:
     fault_log.add("5xx")
     page = (b"<html><body>504 Gateway Time-out</body></html>", "text/html")
     api = Api("creation", page)
@@ -111,8 +122,9 @@ def test_a_gateway_timeout_on_a_creation_leaves_nothing_running(fault_log: Fault
         return answer
 
     client = Client("r8_" + "k" * 37, base_url=API, transport=httpx.MockTransport(gateway))
-    with client, pytest.raises(ReplicateError) as info:
+    with client, pytest.raises(CreationFateUnknown) as info:
         client.run("acme/model", {"x": 1})
     assert info.value.status == 504
+    assert info.value.candidates == ("p1",)
     assert ("GET", "/v1/predictions") in api.calls
-    assert ("POST", "/v1/predictions/p1/cancel") in api.calls
+    assert ("POST", "/v1/predictions/p1/cancel") not in api.calls

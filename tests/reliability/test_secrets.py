@@ -23,6 +23,7 @@ from replicate_ext._client import AsyncClient, Client
 from replicate_ext._errors import (
     APIConnectionError,
     AuthenticationError,
+    CreationFateUnknown,
     PredictionTimeout,
     ReplicateError,
 )
@@ -157,17 +158,20 @@ def test_transport_errors_never_show_the_token(
     server: LocalServer, make_client: Callable[..., Client]
 ) -> None:
     server.state.inject_fault("drop", HELLO)
-    with pytest.raises(APIConnectionError) as dropped:
+    with pytest.raises(CreationFateUnknown) as dropped:  # sent, then cut: fate unknown
         make_client().run("replicate/hello-world", {"text": "a"})
     unreachable = make_client(base_url="http://127.0.0.1:9/v1", max_retries=0)
     with pytest.raises(APIConnectionError) as refused:
         unreachable.run("replicate/hello-world", {"text": "a"})
     assert isinstance(refused.value.__cause__, httpx.ConnectError)
-    for error in (dropped.value, refused.value):
+    cut = dropped.value.__cause__
+    assert isinstance(cut, APIConnectionError)
+    for error in (cut, refused.value):
         # The request, with its Authorization header, is reachable on purpose...
         assert error.request.headers["authorization"] == f"Bearer {server.token}"
+    for shown in (dropped.value, refused.value):
         # ...and never shown.
-        assert server.token not in everything_said(error)
+        assert server.token not in everything_said(shown)
 
 
 @pytest.mark.parametrize("suffix", ["\n", "\r\n", " ", "\t"], ids=["lf", "crlf", "space", "tab"])
