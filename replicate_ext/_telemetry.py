@@ -126,7 +126,7 @@ class Work:
 
     `input` is the input as given (recorded only on request); `job` is a
     prediction or training the call starts from (`wait(prediction)`), and
-    `attributes` are more span attributes (a training's destination, say).
+    `attributes` are more span attributes (a batch input's index, say).
     """
 
     __slots__ = ("attributes", "input", "job", "model", "operation")
@@ -380,19 +380,15 @@ class Unit:
         # The id as soon as it is known, while the work goes on; its end has a line of its own.
         new = before is None or before.id != job.id
         if new and job.status in ("starting", "processing"):
-            logger.info("%s: %s %s %s", self._label(), self._keys.noun, job.id, job.status)
+            logger.info("%s: %s %s %s", self._name(), self._keys.noun, job.id, job.status)
         elif new or before.status != job.status:
-            logger.debug("%s: %s %s %s", self._label(), self._keys.noun, job.id, job.status)
+            logger.debug("%s: %s %s %s", self._name(), self._keys.noun, job.id, job.status)
 
     def piece(self, event: Any) -> None:
         """Keep a stream's output event, when outputs are recorded."""
         pieces = self.pieces
         if pieces is not None and event.event == "output" and len(pieces) < CONTENT_LIMIT:
             pieces.append(event.data)
-
-    def _label(self) -> str:
-        model = self.work.model or _model_of(self.job)
-        return f"{self.work.operation} {model}" if model else self.work.operation
 
     # -- the end ---------------------------------------------------------------------------
 
@@ -464,19 +460,19 @@ class Unit:
         took = f"{time.monotonic() - self._started:.2f}s"
         if self.work.operation == "batch":
             size, failed = self.attributes.get(BATCH_SIZE), self.attributes.get(BATCH_FAILED)
-            what = f"{size} inputs, {failed} failed," if failed is not None else f"{size} inputs"
+            what = f"{size} inputs ({failed} failed)" if failed is not None else f"{size} inputs"
         elif self.job is not None:
             job = self.job
             what = f"{self._keys.noun} {job.id} {self._status or job.status}"
         else:
             what = "no prediction"
         if left:
-            logger.info("%s: %s, left after %s", self._label(), what, took)
+            logger.info("%s: %s, left after %s", self._name(), what, took)
         elif error is not None:
-            logger.info("%s: %s after %s: %s", self._label(), what, took, _describe(error))
+            logger.info("%s: %s after %s: %s", self._name(), what, took, _describe(error))
         else:
             timings = _timings(self.attributes, self._keys)
-            logger.info("%s: %s in %s%s", self._label(), what, took, timings)
+            logger.info("%s: %s in %s%s", self._name(), what, took, timings)
 
 
 def follow(base_url: str, work: Work, events: Generator[Any, None, None]) -> Generator[Any]:

@@ -124,6 +124,18 @@ def test_a_stream_left_early_ends_its_span_then(client: Client, spans: Spans) ->
     assert client.get_prediction(events.prediction.id).status == "canceled"
 
 
+async def test_an_async_stream_left_early_ends_its_span_then(
+    async_client: AsyncClient, spans: Spans
+) -> None:
+    async with async_client.stream("replicate/stream-tokens", {"prompt": "a b c d e f"}) as events:
+        async for _ in events:
+            break
+        assert spans.ours() == []  # left, not yet closed
+    (span,) = spans.ours()
+    assert span.attributes["replicate.stream.closed_early"] is True
+    assert span.status.status_code is StatusCode.UNSET
+
+
 def test_a_stream_of_a_failing_model_is_an_error(client: Client, spans: Spans) -> None:
     events = client.stream("replicate/stream-tokens", input={"prompt": "a b", "fail_after": 1})
     with pytest.raises(ModelError):
