@@ -18,7 +18,7 @@ client = replicate_ext.Client(poll_interval=0.01)
 assert client.run("replicate/hello-world", input={"text": "a"}) == "hello a"
 assert "".join(map(str, client.stream("replicate/stream-tokens", input={"prompt": "b"}))) == "b"
 assert client.use("replicate/hello-world")(text="c") == "hello c"
-client.wait(client.create_prediction("replicate/hello-world", input={"text": "d"}))
+client.wait(client.predictions.create(model="replicate/hello-world", input={"text": "d"}))
 assert [r.ok for r in client.run_batch("replicate/hello-world", [{"text": "e"}])] == [True]
 print("imported:", *sorted(m for m in sys.modules if m.split(".")[0] == "opentelemetry"))
 """

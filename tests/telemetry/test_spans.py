@@ -52,7 +52,7 @@ def test_a_run_is_one_client_span_with_the_prediction_it_made(
     assert attributes["server.address"] == "127.0.0.1"
     assert attributes["server.port"] == int(server.base_url.rsplit(":", 1)[1].split("/")[0])
     # The prediction's own timings, as the API reported them.
-    answer = client.get_prediction(prediction.id)
+    answer = client.predictions.get(prediction.id)
     assert attributes["replicate.prediction.predict_time"] == answer.metrics.predict_time
     queued = (answer.started_at - answer.created_at).total_seconds()
     assert attributes["replicate.prediction.queue_time"] == pytest.approx(queued)
@@ -121,7 +121,7 @@ def test_a_stream_left_early_ends_its_span_then(client: Client, spans: Spans) ->
     (span,) = spans.ours()
     assert span.attributes["replicate.stream.closed_early"] is True
     assert span.status.status_code is StatusCode.UNSET  # leaving is not a failure
-    assert client.get_prediction(events.prediction.id).status == "canceled"
+    assert client.predictions.get(events.prediction.id).status == "canceled"
 
 
 async def test_an_async_stream_left_early_ends_its_span_then(
@@ -169,8 +169,8 @@ def test_a_training_is_traced_under_training_keys(
 
 
 def test_waiting_is_a_span_and_a_canceled_prediction_an_error(client: Client, spans: Spans) -> None:
-    prediction = client.create_prediction("replicate/sleep", input={"seconds": 60})
-    client.cancel_prediction(prediction.id)
+    prediction = client.predictions.create(model="replicate/sleep", input={"seconds": 60})
+    client.predictions.cancel(prediction.id)
     waited = client.wait(prediction.id)
     (span,) = spans.ours()
     # The model comes from the answer: wait() was given an id.
