@@ -435,6 +435,9 @@ class Unit:
         span = self._span
         if span is None:
             return
+        if not span.is_recording():  # sampled out: nothing set would be kept
+            span.end()
+            return
         if self._capture and error is None and not left:
             output = _output_of(result, self.pieces)
             if output is not None:
