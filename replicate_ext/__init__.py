@@ -14,9 +14,15 @@ name is actually used (serverless cold starts pay only for what they touch).
 from __future__ import annotations
 
 import importlib
+import os as _os
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+
+if _os.environ.get("REPLICATE_EXT_LOG"):  # the logger on stderr, asked for by the environment
+    from ._log import configure_from_environment
+
+    configure_from_environment()
 
 if TYPE_CHECKING:
     from . import _proxies

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import math
 import queue
@@ -53,6 +54,7 @@ from ._jobs import TERMINAL, cancel_request, is_terminal
 from ._predictions import RunOptions, create_flow, result_flow, wait_flow
 from ._refs import Ref, parse_ref
 from ._retry import parse_retry_after
+from ._telemetry import BATCH_FAILED, BATCH_INDEX, BATCH_SIZE, scope
 
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
@@ -351,10 +353,12 @@ class _Batch:
         concurrency: int,
         limiter: RateLimiter | None,
         on_progress: Callable[[BatchProgress], object] | None,
+        model: str | None = None,
     ) -> None:
         self._ctx = ctx
         self._http = http
         self._ref = ref
+        self._model = model  # the reference as the user wrote it, for telemetry
         self._options = options
         self._concurrency = concurrency
         self._limiter = limiter
@@ -374,6 +378,15 @@ class _Batch:
         self._group: TaskGroup | None = None
         self._active = 0
         self._idle = anyio.Event()
+
+    async def traced(self) -> list[BatchResult]:
+        """`run()` as a unit of work (`_telemetry`): the parent of each input's."""
+        size = {BATCH_SIZE: self._total}
+        with scope(self._ctx.base_url, "batch", self._model, attributes=size) as unit:
+            results = await self.run()
+            if unit is not None:
+                unit.attributes[BATCH_FAILED] = sum(result.error is not None for result in results)
+        return results
 
     async def run(self) -> list[BatchResult]:
         if self._total == 0:
@@ -407,7 +420,7 @@ class _Batch:
             for item in self._pending:
                 if self._stopping:
                     return
-                result = await self._run_item(item)
+                result = await self._traced_item(item)
                 if result is None:
                     return
                 self._finish(result)
@@ -415,6 +428,20 @@ class _Batch:
             self._active -= 1
             if self._active == 0:
                 self._idle.set()
+
+    async def _traced_item(self, item: _Item) -> BatchResult | None:
+        """`_run_item` as a unit of work of its own, under the batch's, as a `run()` is."""
+        index = {BATCH_INDEX: item.index}
+        with scope(self._ctx.base_url, "run", self._model, item.input, attributes=index) as unit:
+            result = await self._run_item(item)
+            if unit is not None:
+                if result is None:
+                    unit.end(left=True)
+                elif result.error is not None:
+                    unit.end(error=result.error)
+                else:
+                    unit.returned(result.output)
+        return result
 
     async def _run_item(self, item: _Item) -> BatchResult | None:
         """Run one input; None when an interruption stopped it before its prediction existed."""
@@ -593,8 +620,9 @@ async def async_run_batch(
         concurrency=concurrency,
         limiter=limiter,
         on_progress=progress,
+        model=ref,
     )
-    return await batch.run()
+    return await batch.traced()
 
 
 def run_batch(
@@ -644,8 +672,9 @@ def run_batch(
                 concurrency=concurrency,
                 limiter=limiter,
                 on_progress=None if progress is None else lambda p: events.put(("progress", p)),
+                model=ref,
             )
-            return await batch.run()
+            return await batch.traced()
 
     worker = _LoopThread(main, events)
     worker.start()
@@ -684,6 +713,8 @@ class _LoopThread(threading.Thread):
         events: queue.SimpleQueue[tuple[str, Any]],
     ) -> None:
         super().__init__(name="replicate-ext-batch", daemon=True)
+        # The caller's context variables (its current span, say) hold in the batch.
+        self._context = contextvars.copy_context()
         self._main = main
         self._events = events
         self._ready = threading.Event()
@@ -691,7 +722,7 @@ class _LoopThread(threading.Thread):
         self._task: asyncio.Task[Any] | None = None
 
     def run(self) -> None:
-        asyncio.run(self._run())
+        self._context.run(asyncio.run, self._run())
 
     async def _run(self) -> None:
         self._loop = asyncio.get_running_loop()

@@ -517,6 +517,12 @@ class _BaseClient:
         return operation._get_kwargs(**params)  # type: ignore[no-any-return]
 
 
+def _model_of(job: object) -> str | None:
+    """The model a prediction names (`owner/name`), if any: what a wait or stream is about."""
+    model = getattr(job, "model", None)
+    return model if isinstance(model, str) else None
+
+
 def _running_loop() -> Any:
     # Without asyncio imported, no asyncio loop can be running (trio, or sync code).
     asyncio = sys.modules.get("asyncio")
@@ -696,8 +702,11 @@ class Client(_BaseClient, Resources):
             self._session_cache = Session(self._ctx, self._sync_http)
         return self._session_cache  # type: ignore[return-value]
 
-    def _drive(self, flow: Flow[T]) -> T:
-        return self._session.run(flow)
+    def _drive(
+        self, flow: Flow[T], operation: str | None = None, model: str | None = None, **work: Any
+    ) -> T:
+        # With an `operation`, the call is a unit of work: a span and log lines (`_telemetry`).
+        return self._session.run(flow, operation, model, **work)
 
     @property
     def _requester(self) -> Requester:
@@ -810,7 +819,7 @@ class Client(_BaseClient, Resources):
             file_encoding,
             progress,
         )
-        return self._drive(flow)
+        return self._drive(flow, "run", ref, input=input)
 
     @overload
     def wait(
@@ -858,7 +867,9 @@ class Client(_BaseClient, Resources):
         and `PredictionTimeout` (or the interruption) raised.
         """
         _check_sync_callback(progress)
-        return self._drive(self._wait_flow(prediction, timeout, progress, training))  # type: ignore[no-any-return]
+        flow = self._wait_flow(prediction, timeout, progress, training)
+        job = None if isinstance(prediction, str) else prediction
+        return self._drive(flow, "wait", _model_of(job), job=job)  # type: ignore[no-any-return]
 
     def train(
         self,
@@ -897,7 +908,7 @@ class Client(_BaseClient, Resources):
             progress,
             strict=strict,
         )
-        return self._drive(flow)
+        return self._drive(flow, "train", ref, input=input)
 
     def stream(
         self,
@@ -933,7 +944,7 @@ class Client(_BaseClient, Resources):
         from ._stream import EventStream, new_stream_flow
 
         flow, handle = new_stream_flow(self._ctx, ref, input, **options)
-        return EventStream(self._session.events(flow), handle)
+        return EventStream(self._session.events(flow, "stream", ref, input), handle)
 
     def stream_prediction(
         self, prediction: Prediction | str, **options: Unpack[StreamPredictionKwargs]
@@ -948,7 +959,9 @@ class Client(_BaseClient, Resources):
         from ._stream import EventStream, prediction_stream_flow
 
         flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
-        return EventStream(self._session.events(flow), handle)
+        job = None if isinstance(prediction, str) else prediction
+        events = self._session.events(flow, "stream", _model_of(job), job=job)
+        return EventStream(events, handle)
 
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> Pages[PageT]:
         """The pages of a generated list operation, fetched lazily, following `next`.
@@ -1107,8 +1120,11 @@ class AsyncClient(_BaseClient, AsyncResources):
             self._session_cache = AsyncSession(self._ctx, self._sync_http, self._async_http)
         return self._session_cache  # type: ignore[return-value]
 
-    async def _drive(self, flow: Flow[T]) -> T:
-        return await self._session.run(flow)
+    async def _drive(
+        self, flow: Flow[T], operation: str | None = None, model: str | None = None, **work: Any
+    ) -> T:
+        # With an `operation`, the call is a unit of work: a span and log lines (`_telemetry`).
+        return await self._session.run(flow, operation, model, **work)
 
     @property
     def _requester(self) -> AsyncRequester:
@@ -1198,7 +1214,7 @@ class AsyncClient(_BaseClient, AsyncResources):
             file_encoding,
             progress,
         )
-        return await self._drive(flow)
+        return await self._drive(flow, "run", ref, input=input)
 
     @overload
     async def wait(
@@ -1238,7 +1254,9 @@ class AsyncClient(_BaseClient, AsyncResources):
         progress: Any = None,
     ) -> Prediction | Training:
         """Wait for a prediction or a training to finish; see `Client.wait`."""
-        return await self._drive(self._wait_flow(prediction, timeout, progress, training))
+        flow = self._wait_flow(prediction, timeout, progress, training)
+        job = None if isinstance(prediction, str) else prediction
+        return await self._drive(flow, "wait", _model_of(job), job=job)
 
     async def train(
         self,
@@ -1269,7 +1287,7 @@ class AsyncClient(_BaseClient, AsyncResources):
             progress,
             strict=strict,
         )
-        return await self._drive(flow)
+        return await self._drive(flow, "train", ref, input=input)
 
     def stream(
         self,
@@ -1285,7 +1303,7 @@ class AsyncClient(_BaseClient, AsyncResources):
         from ._stream import AsyncEventStream, new_stream_flow
 
         flow, handle = new_stream_flow(self._ctx, ref, input, **options)
-        return AsyncEventStream(self._session.events(flow), handle)
+        return AsyncEventStream(self._session.events(flow, "stream", ref, input), handle)
 
     def stream_prediction(
         self, prediction: Prediction | str, **options: Unpack[StreamPredictionKwargs]
@@ -1294,7 +1312,9 @@ class AsyncClient(_BaseClient, AsyncResources):
         from ._stream import AsyncEventStream, prediction_stream_flow
 
         flow, handle = prediction_stream_flow(self._ctx, prediction, **options)
-        return AsyncEventStream(self._session.events(flow), handle)
+        job = None if isinstance(prediction, str) else prediction
+        events = self._session.events(flow, "stream", _model_of(job), job=job)
+        return AsyncEventStream(events, handle)
 
     def paginate(self, operation: ListOperation[PageT], /, **params: Any) -> AsyncPages[PageT]:
         """The pages of a generated list operation, for `async for`; see `Client.paginate`."""

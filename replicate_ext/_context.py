@@ -3,9 +3,10 @@
 `Context` is the client's configuration as flows see it (the generated
 client to parse answers with, timeouts, where files come from); `parse`
 turns an answer into the type its operation promises, or the error it
-stands for; `Deadline` is the clock a run is held to. They sit below every
-flow module, so that each of those imports them and none imports another
-just for them.
+stands for, and shows each prediction or training it reads to the unit of
+work under way (`_telemetry.saw`); `Deadline` is the clock a run is held
+to. They sit below every flow module, so that each of those imports them
+and none imports another just for them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from generated.errors import ParseError
 from ._checks import positive_seconds
 from ._errors import PredictionTimeout, ReplicateError, ResponseParseError
 from ._retry import DEADLINE
+from ._telemetry import saw
 
 if TYPE_CHECKING:
     from generated.client import AuthenticatedClient, Client
@@ -72,6 +74,7 @@ def parse(
         raise ResponseParseError(error, response) from error
     if parsed is None or type(parsed).__name__ == "Problem":
         raise ReplicateError.from_response(response)
+    saw(parsed)  # a prediction or training, for the unit of work under way (if any)
     return parsed
 
 

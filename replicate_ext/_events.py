@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 import re
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -50,6 +51,8 @@ __all__ = [
     "events_flow",
     "follow_events_flow",
 ]
+
+logger = logging.getLogger("replicate_ext")
 
 DEFAULT_MAX_RECONNECTS = 5
 """Failed reconnections tried in a row, without an event in between, before giving up."""
@@ -380,7 +383,9 @@ def events_flow(
                         # the boot takes. Back off, capped.
                         reader.reconnecting()
                         quiet += 1
-                        yield _wait(reader.delay(quiet), deadline, prediction.id)
+                        delay = reader.delay(quiet)
+                        _log_reconnect(prediction.id, None, None, delay, None, options, reader)
+                        yield _wait(delay, deadline, prediction.id)
                         continue
             reader.reconnecting()
             failures += 1
@@ -391,7 +396,9 @@ def events_flow(
                 raise StreamInterrupted(
                     prediction.id, reader.last_id, tries, cause, status, opened=opened
                 ) from cause
-            yield _wait(reader.delay(failures), deadline, prediction.id)
+            delay = reader.delay(failures)
+            _log_reconnect(prediction.id, cause, status, delay, failures, options, reader)
+            yield _wait(delay, deadline, prediction.id)
     except BaseException as error:
         # GeneratorExit: the flow is being discarded and may not yield any more.
         if isinstance(error, GeneratorExit):
@@ -407,6 +414,40 @@ def events_flow(
             seconds = cast(float, deadline.timeout)
             raise PredictionTimeout(prediction.id, seconds, error.prediction) from error
         raise
+
+
+def _log_reconnect(
+    prediction_id: str,
+    cause: BaseException | None,
+    status: int | None,
+    delay: float,
+    attempt: int | None,
+    options: StreamOptions,
+    reader: _Reader,
+) -> None:
+    """Say (at info level) why a stream reconnects, when, and from which event."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    if attempt is None:
+        why, count = "closed while the prediction runs", ""
+    else:
+        count = f"{attempt} of {options.max_reconnects}"
+        if cause is not None:
+            name = type(cause).__name__
+            why = f"broke off ({name}: {cause})" if str(cause) else f"broke off ({name})"
+        elif status is not None and status != 200:
+            why = f"answered {status}"
+        else:
+            why = "closed before done"
+    after = f"after event {reader.last_id}" if reader.last_id else ""
+    detail = ", ".join(part for part in (count, after) if part)
+    logger.info(
+        "stream of prediction %s %s; reconnecting in %.2fs%s",
+        prediction_id,
+        why,
+        delay,
+        f" ({detail})" if detail else "",
+    )
 
 
 def _state(

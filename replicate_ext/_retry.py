@@ -147,9 +147,9 @@ class RetryPolicy:
             )
             _mark_cut(response if response is not None else error)
             return None
-        if delay is not None and logger.isEnabledFor(logging.DEBUG):
+        if delay is not None and logger.isEnabledFor(logging.INFO):
             # The URL without its query; headers, and so the token, are never logged.
-            logger.debug(
+            logger.info(
                 "retrying %s %s in %.2fs after %s (retry %d of %d)",
                 request.method,
                 request.url.copy_with(query=None),
@@ -265,6 +265,29 @@ def _describe_error(error: Exception) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
+def _log_outcome(
+    request: httpx.Request,
+    attempt: int,
+    started: float,
+    response: httpx.Response | None = None,
+    error: Exception | None = None,
+) -> None:
+    """One line per request (retries included), at info level: method, URL, status, time.
+
+    The URL goes without its query (a signed file URL carries its credentials
+    there), and no header is logged, so neither is the token.
+    """
+    took = time.monotonic() - started
+    retries = f", {attempt} {'retry' if attempt == 1 else 'retries'}" if attempt else ""
+    url = request.url.copy_with(query=None)
+    if response is not None:
+        status = f"{response.status_code} {response.reason_phrase}".rstrip()
+        logger.info("%s %s %s (%.2fs%s)", request.method, url, status, took, retries)
+    else:
+        reason = _describe_error(error) if error is not None else "no answer"
+        logger.info("%s %s failed (%.2fs%s): %s", request.method, url, took, retries, reason)
+
+
 class RetryTransport(httpx.BaseTransport):
     """An httpx transport that retries what `policy` allows on top of `transport`.
 
@@ -293,6 +316,7 @@ class RetryTransport(httpx.BaseTransport):
         """Send `request`, retrying while the policy says so."""
         attempt = 0
         api = self.api is None or self.api(request)
+        started = time.monotonic() if logger.isEnabledFor(logging.INFO) else None
         while True:
             response = None
             try:
@@ -304,9 +328,13 @@ class RetryTransport(httpx.BaseTransport):
                     response.close()
                 if (delay := self.policy.next_delay(request, attempt, error=error)) is None:
                     _name_proxy(error, self.proxy)
+                    if started is not None:
+                        _log_outcome(request, attempt, started, error=error)
                     raise
             else:
                 if (delay := self.policy.next_delay(request, attempt, response)) is None:
+                    if started is not None:
+                        _log_outcome(request, attempt, started, response)
                     return response
                 response.close()
             self._sleep(delay)
@@ -339,6 +367,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         """Send `request`, retrying while the policy says so."""
         attempt = 0
         api = self.api is None or self.api(request)
+        started = time.monotonic() if logger.isEnabledFor(logging.INFO) else None
         while True:
             response = None
             try:
@@ -350,9 +379,13 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     await response.aclose()
                 if (delay := self.policy.next_delay(request, attempt, error=error)) is None:
                     _name_proxy(error, self.proxy)
+                    if started is not None:
+                        _log_outcome(request, attempt, started, error=error)
                     raise
             else:
                 if (delay := self.policy.next_delay(request, attempt, response)) is None:
+                    if started is not None:
+                        _log_outcome(request, attempt, started, response)
                     return response
                 await response.aclose()
             await self._async_sleep(delay)

@@ -14,6 +14,11 @@ blocking ones still open when the interpreter exits are closed by an exit
 hook, while imports and connections still work. Left to the interpreter's
 teardown, a stream kept in a module's variable would try to cancel too late
 and its prediction would run on, billed.
+
+A flow run for a call a user made (`run`, `stream`, `wait`, ...) comes with
+what the call is (its `operation`, the model as the user wrote it, ...): the
+session runs it as a unit of work (`_telemetry`), a span and log lines, when
+anything traces or logs them, and as a plain flow otherwise.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ from __future__ import annotations
 import atexit
 import os
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._flow import EventFlow, Flow, adrive, adrive_events, drive, drive_events
+from ._telemetry import Work, afollow, begin, enabled, follow
 
 if TYPE_CHECKING:
     import httpx
@@ -55,13 +61,44 @@ class Session(_BaseSession):
 
     __slots__ = ()
 
-    def run(self, flow: Flow[T]) -> T:
-        """Run `flow` to its end; its return value."""
-        return drive(flow, self._sync_http())
+    def run(
+        self,
+        flow: Flow[T],
+        operation: str | None = None,
+        model: str | None = None,
+        input: Any = None,
+        *,
+        job: Any = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> T:
+        """Run `flow` to its end; its return value.
 
-    def events(self, flow: EventFlow) -> Generator[Any, None, None]:
-        """Run `flow`, giving what it emits as it comes."""
+        With an `operation` (``"run"``, ...), as that unit of work; the other
+        arguments are `_telemetry.Work`'s.
+        """
+        unit = None
+        if operation is not None:
+            unit = begin(self.ctx.base_url, operation, model, input, job=job, attributes=attributes)
+        if unit is None:
+            return drive(flow, self._sync_http())
+        with unit:
+            return unit.returned(drive(flow, self._sync_http()))  # type: ignore[no-any-return]
+
+    def events(
+        self,
+        flow: EventFlow,
+        operation: str | None = None,
+        model: str | None = None,
+        input: Any = None,
+        *,
+        job: Any = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> Generator[Any, None, None]:
+        """Run `flow`, giving what it emits as it comes; with an `operation`, as `run` does."""
         events = drive_events(flow, self._sync_http())
+        if operation is not None and enabled():
+            work = Work(operation, model, input, job=job, attributes=attributes)
+            events = follow(self.ctx.base_url, work, events)
         self._open[events] = _open_blocking[events] = os.getpid()  # the client may go first
         return events
 
@@ -84,13 +121,40 @@ class AsyncSession(_BaseSession):
         super().__init__(ctx, sync_http)
         self.http = http
 
-    async def run(self, flow: Flow[T]) -> T:
-        """Run `flow` to its end; its return value."""
-        return await adrive(flow, self.http())
+    async def run(
+        self,
+        flow: Flow[T],
+        operation: str | None = None,
+        model: str | None = None,
+        input: Any = None,
+        *,
+        job: Any = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> T:
+        """Run `flow` to its end; its return value; see `Session.run`."""
+        unit = None
+        if operation is not None:
+            unit = begin(self.ctx.base_url, operation, model, input, job=job, attributes=attributes)
+        if unit is None:
+            return await adrive(flow, self.http())
+        with unit:
+            return unit.returned(await adrive(flow, self.http()))  # type: ignore[no-any-return]
 
-    def events(self, flow: EventFlow) -> AsyncGenerator[Any, None]:
-        """Run `flow`, giving what it emits as it comes."""
+    def events(
+        self,
+        flow: EventFlow,
+        operation: str | None = None,
+        model: str | None = None,
+        input: Any = None,
+        *,
+        job: Any = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> AsyncGenerator[Any, None]:
+        """Run `flow`, giving what it emits as it comes; see `Session.events`."""
         events = adrive_events(flow, self.http())
+        if operation is not None and enabled():
+            work = Work(operation, model, input, job=job, attributes=attributes)
+            events = afollow(self.ctx.base_url, work, events)
         self._open[events] = os.getpid()
         return events
 

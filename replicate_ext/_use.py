@@ -51,6 +51,7 @@ from ._schema import (
     python_name,
 )
 from ._session import AsyncSession, Session
+from ._telemetry import STREAMING
 
 if TYPE_CHECKING:
     from generated.models.prediction import Prediction
@@ -315,6 +316,10 @@ class _Function(Generic[SessionT]):
         output = yield from output_flow(ctx, prediction, model.output is None)
         return model.shape(output, ctx.downloader)
 
+    def _unit(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A call as a unit of work (`_telemetry`): ``use``, the model as the user wrote it."""
+        return {"input": inputs, "attributes": {STREAMING: self._streaming}}
+
 
 def _pieces_flow(
     ctx: Context,
@@ -387,9 +392,10 @@ class ModelFunction(_Function[Session], Generic[P, R]):
             model.prepare(dict(inputs), self.strict)
             handle = StreamHandle()
             flow = self._stream_flow(session.ctx, dict(inputs), handle)
-            stream = OutputStream(session.events(flow), handle, self._pieces(session.ctx))
-            return stream  # type: ignore[return-value]
-        return session.run(self._call_flow(session.ctx, dict(inputs)))  # type: ignore[no-any-return]
+            events = session.events(flow, "use", self.ref, **self._unit(inputs))
+            return OutputStream(events, handle, self._pieces(session.ctx))  # type: ignore[return-value]
+        call = self._call_flow(session.ctx, dict(inputs))
+        return session.run(call, "use", self.ref, **self._unit(inputs))  # type: ignore[no-any-return]
 
     def create(self, *args: P.args, **inputs: P.kwargs) -> ModelRun[R]:
         """Start a prediction (the input checked first) and return its `ModelRun`, at once."""
@@ -431,7 +437,8 @@ class AsyncModelFunction(_Function[AsyncSession], Generic[P, R]):
 
     async def _call(self, inputs: dict[str, Any]) -> R:
         session = self._session()
-        output: R = await session.run(self._call_flow(session.ctx, inputs))
+        flow = self._call_flow(session.ctx, inputs)
+        output: R = await session.run(flow, "use", self.ref, **self._unit(inputs))
         return output
 
     async def create(self, *args: P.args, **inputs: P.kwargs) -> AsyncModelRun[R]:
@@ -466,7 +473,8 @@ class AsyncStreamingModelFunction(_Function[AsyncSession], Generic[P]):
         session = self._session()
         handle = StreamHandle()
         flow = self._stream_flow(session.ctx, dict(inputs), handle)
-        return AsyncOutputStream(session.events(flow), handle, self._pieces(session.ctx))
+        events = session.events(flow, "use", self.ref, **self._unit(inputs))
+        return AsyncOutputStream(events, handle, self._pieces(session.ctx))
 
     async def create(self, *args: P.args, **inputs: P.kwargs) -> AsyncModelRun[AsyncOutputStream]:
         """Start a prediction and return its `AsyncModelRun`; its `output()` streams."""
@@ -528,6 +536,10 @@ class _RunBase(Generic[SessionT]):
         by_rule = self._function._model is None or self._function._model.output is None
         return _pieces_flow(ctx, self._prediction, handle, deadline, by_rule, cancel_on_close=False)
 
+    def _unit(self) -> dict[str, Any]:
+        """Waiting for (or streaming) the prediction as a unit of work (`_telemetry`)."""
+        return {"model": self._function.ref, "job": self._prediction}
+
 
 class ModelRun(_RunBase[Session], Generic[R]):
     """A prediction started by `ModelFunction.create()`.
@@ -541,14 +553,14 @@ class ModelRun(_RunBase[Session], Generic[R]):
         """Wait for the prediction to finish and return it (canceled on Ctrl-C or the timeout)."""
         ctx = self._session.ctx
         flow = wait_flow(ctx, self._prediction, deadline=self._deadline)
-        self._prediction = self._session.run(flow)
+        self._prediction = self._session.run(flow, "wait", **self._unit())
         return self._prediction
 
     def output(self) -> R:
         """Wait, then return the output as the function's call does (or stream it)."""
         if self._function._streaming:
             handle = StreamHandle()
-            events = self._session.events(self._stream(handle))
+            events = self._session.events(self._stream(handle), "stream", **self._unit())
             pieces = self._function._pieces(self._session.ctx)
             return OutputStream(events, handle, pieces)  # type: ignore[return-value]
         prediction = self.wait()
@@ -572,14 +584,14 @@ class AsyncModelRun(_RunBase[AsyncSession], Generic[R]):
         """Wait for the prediction to finish and return it; see `ModelRun.wait`."""
         ctx = self._session.ctx
         flow = wait_flow(ctx, self._prediction, deadline=self._deadline)
-        self._prediction = await self._session.run(flow)
+        self._prediction = await self._session.run(flow, "wait", **self._unit())
         return self._prediction
 
     async def output(self) -> R:
         """Wait, then return the output (or, for a streaming function, its stream)."""
         if self._function._streaming:
             handle = StreamHandle()
-            events = self._session.events(self._stream(handle))
+            events = self._session.events(self._stream(handle), "stream", **self._unit())
             pieces = self._function._pieces(self._session.ctx)
             return AsyncOutputStream(events, handle, pieces)  # type: ignore[return-value]
         prediction = await self.wait()

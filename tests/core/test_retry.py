@@ -310,21 +310,25 @@ def test_a_body_from_a_generator_is_not_resent() -> None:
     assert RetryPolicy().after_response(replayable, throttled, 0) == 1.0
 
 
-def test_retries_are_logged_at_debug_without_the_token(caplog: pytest.LogCaptureFixture) -> None:
+def test_retries_are_logged_at_info_without_the_token(caplog: pytest.LogCaptureFixture) -> None:
     handler, _ = scripted(503, 200)
     token = "r8_supersecrettoken"
     with Client(token, base_url=API, transport=httpx.MockTransport(handler)) as client:
         transport = client._sync_http()._transport
         assert isinstance(transport, RetryTransport)
         transport._sleep = lambda _: None
-        with caplog.at_level(logging.DEBUG, logger="replicate_ext"):
+        with caplog.at_level(logging.INFO, logger="replicate_ext"):
             assert client._sync_http().get("/predictions/abc?x=1").status_code == 200
     messages = [r.getMessage() for r in caplog.records if r.name == "replicate_ext"]
-    assert len(messages) == 1
+    assert len(messages) == 2
     assert messages[0].startswith("retrying GET https://api.example/v1/predictions/abc in ")
     assert "HTTP 503" in messages[0]
     assert "retry 1 of 3" in messages[0]
+    # Then the request's outcome, its query (a file URL's credentials) left out.
+    assert messages[1].startswith("GET https://api.example/v1/predictions/abc 200 OK (")
+    assert messages[1].endswith(", 1 retry)")
     assert token not in caplog.text
+    assert "x=1" not in caplog.text
 
 
 # -- against the local server -----------------------------------------------------------------
