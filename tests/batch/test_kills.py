@@ -48,46 +48,31 @@ def journal_lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in complete.splitlines()]
 
 
-def unresolved_sends(lines: list[dict]) -> int:
-    """Inputs whose last line is a send: their creation went out, its answer is not recorded."""
-    last: dict[int, str] = {}
-    for line in lines[1:]:
-        last[line["i"]] = line["e"]
-    return sum(kind == "send" for kind in last.values())
+def unrecorded(server: LocalServer, journal: Path) -> int:
+    """Predictions the server made whose ids the journal does not hold: their answers are due."""
+    named = {line.get("id") for line in journal_lines(journal)}
+    return sum(job.id not in named for job in jobs(server))
 
 
-def in_flight(lines: list[dict]) -> bool:
-    return unresolved_sends(lines) >= 3
-
-
-def grown_by(count: int) -> Callable[[list[dict]], bool]:
-    """Whether the journal has grown by `count` lines since now."""
-    start = None
-
-    def due(lines: list[dict]) -> bool:
-        nonlocal start
-        if start is None:
-            start = len(lines)
-        return len(lines) >= start + count
-
-    return due
-
-
-def wait_for(
-    due: Callable[[list[dict]], bool],
-    journal: Path,
-    process: subprocess.Popen[bytes],
-    seconds: float = 30,
-) -> bool:
-    """Poll the journal until `due` says so (True) or the process ends (False)."""
-    deadline = time.monotonic() + seconds
+def wait_for(due: Callable[[], bool], process: subprocess.Popen[bytes]) -> bool:
+    """Poll `due` until it holds (True) or the process ends (False)."""
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if due(journal_lines(journal)):
+        if due():
             return True
         if process.poll() is not None:
             return False
-        time.sleep(0.005)
+        time.sleep(0.002)
     raise AssertionError("the batch neither progressed nor ended in time")
+
+
+def random_moment(rng: random.Random, journal: Path, process: subprocess.Popen[bytes]) -> bool:
+    """Wait until a random moment (0 to 1 s) after the run started writing; False if it ended."""
+    size = len(journal_lines(journal))
+    if not wait_for(lambda: len(journal_lines(journal)) > size, process):
+        return False
+    moment = time.monotonic() + rng.uniform(0.0, 1.0)
+    return wait_for(lambda: time.monotonic() >= moment, process)
 
 
 @pytest.mark.timeout(120)
@@ -120,14 +105,16 @@ def test_a_batch_killed_again_and_again_ends_with_one_prediction_per_input(
             command + (["--no-wait"] if run % 2 else []), env=env, stderr=subprocess.PIPE
         )
         if kills < 4:
-            # The first kill lands between requests and their answers; the
-            # others once the journal has grown by 1 to 40 lines.
-            due = in_flight if kills == 0 else grown_by(rng.randint(1, 40))
-            if wait_for(due, journal, process):
+            if kills == 0:
+                # Between requests and the journal lines of their answers.
+                due = wait_for(lambda: unrecorded(server, journal) >= 3, process)
+            else:
+                due = random_moment(rng, journal, process)
+            if due:
                 process.send_signal(signal.SIGKILL)
                 process.wait()
                 kills += 1
-                in_window += unresolved_sends(journal_lines(journal)) > 0
+                in_window += unrecorded(server, journal) > 0
                 continue
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == 0, stderr.decode()[-2000:]
@@ -136,6 +123,7 @@ def test_a_batch_killed_again_and_again_ends_with_one_prediction_per_input(
         raise AssertionError("the batch never finished")
 
     assert kills == 4
+    # Some kills left predictions made whose answers never reached the journal.
     assert in_window >= 1
 
     lines = [json.loads(line) for line in results.read_text().splitlines()]
