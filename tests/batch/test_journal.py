@@ -1,4 +1,4 @@
-"""run_batch(journal=PATH): a batch run again with its journal resumes, and pays for nothing twice."""
+"""run_batch(journal=PATH): a batch run again with its journal resumes; nothing is paid twice."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import replicate_ext
-from replicate_ext import BatchProgress, ModelError, PredictionCanceled
-from replicate_ext import _default
+from replicate_ext import BatchProgress, ModelError, PredictionCanceled, _default
 from replicate_ext._journal import Journal
 
 from .conftest import jobs, running
@@ -39,7 +38,7 @@ def lines(path: Path) -> list[dict[str, Any]]:
 
 
 def journal_with(path: Path, ref: str, inputs: list[dict[str, Any]], *records: dict) -> None:
-    """A journal for `inputs` of `ref` holding `records` after its header, as a killed run left it."""
+    """A journal for `inputs` of `ref` holding `records` after its header (a killed run's)."""
     Journal.open(path, ref, inputs).close()
     with path.open("a") as file:
         for record in records:
@@ -66,7 +65,8 @@ def test_rerunning_a_finished_batch_creates_nothing_and_gives_the_same_results(
     assert len(jobs(server)) == made
     assert [r.output for r in again] == [r.output for r in first]
     assert [r.prediction_id for r in again] == [r.prediction_id for r in first]
-    assert all(r.reused for r in again) and not any(r.reused for r in first)
+    assert all(r.reused for r in again)
+    assert not any(r.reused for r in first)
     # Progress starts from what the journal has: every result, in order, at once.
     assert [(p.done, p.total, p.result.index) for p in seen] == [(i, 6, i - 1) for i in range(1, 7)]
 
@@ -132,7 +132,8 @@ def test_inputs_that_made_no_prediction_run_again(
     client.run_batch(HELLO, inputs, journal=journal)
     before = len(server.state.requests)
     ok, refused = client.run_batch(HELLO, inputs, journal=journal)
-    assert ok.reused and not refused.reused
+    assert ok.reused
+    assert not refused.reused
     assert refused.error.status == 422
     creations = [r for r in server.state.requests[before:] if r.method == "POST"]
     assert len(creations) == 1  # the refused one only
@@ -265,7 +266,8 @@ def test_a_canceled_lookalike_is_not_adopted(
     client.cancel_prediction(canceled)
     journal_with(journal, SLEEP, inputs, {"e": "send", "i": 0, "t": sent})
     (result,) = client.run_batch(SLEEP, inputs, journal=journal, rate_limit=None)
-    assert result.ok and result.prediction_id != canceled
+    assert result.ok
+    assert result.prediction_id != canceled
     assert server.state.predictions[canceled].status == "canceled"
 
 
@@ -301,8 +303,10 @@ def test_a_prediction_an_interruption_canceled_runs_again(
         {"e": "cancel", "i": 1, "id": finished},
     )
     first, second = client.run_batch(SLEEP, inputs, journal=journal, rate_limit=None)
-    assert first.ok and first.prediction_id != canceled
-    assert second.prediction_id == finished and second.output == "slept for 21 seconds"
+    assert first.ok
+    assert first.prediction_id != canceled
+    assert second.prediction_id == finished
+    assert second.output == "slept for 21 seconds"
     assert len(jobs(server)) == 3
 
 
@@ -405,5 +409,77 @@ def test_a_canceled_result_from_elsewhere_is_final(
     canceler.join()
     assert isinstance(result.error, PredictionCanceled)
     (again,) = client.run_batch(SLEEP, inputs, journal=journal)
-    assert again.reused and isinstance(again.error, PredictionCanceled)
+    assert again.reused
+    assert isinstance(again.error, PredictionCanceled)
     assert len(jobs(server)) == 1
+
+
+# -- files saved as they finish ------------------------------------------------------------------
+
+
+def downloads(server: LocalServer) -> list[str]:
+    return [r.path for r in server.state.requests if r.path.startswith("/delivery/")]
+
+
+class Stop(Exception):
+    pass
+
+
+def test_saved_files_are_complete_and_never_downloaded_again(
+    server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    journal, saved = tmp_path / "batch.journal", tmp_path / "out"
+    inputs = [{"color": color} for color in ("red", "green", "blue", "white")]
+
+    def stop_after_two(update: BatchProgress) -> None:
+        if update.done == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        client.run_batch(
+            "replicate/make-image",
+            inputs,
+            concurrency=1,
+            journal=journal,
+            output_dir=saved,
+            progress=stop_after_two,
+        )
+    assert len(downloads(server)) == 2
+    (saved / ".2-out-0.png.x1y2.part").write_bytes(b"half a file")  # a killed download
+    results = client.run_batch(
+        "replicate/make-image", inputs, journal=journal, output_dir=saved, rate_limit=None
+    )
+    assert [r.reused for r in results] == [True, True, False, False]
+    assert len(downloads(server)) == 4
+    assert [r.output for r in results] == [[saved / f"{i}-out-0.png"] for i in range(4)]
+    assert sorted(p.name for p in saved.iterdir()) == [f"{i}-out-0.png" for i in range(4)]
+    for result in results:
+        prediction = server.state.predictions[result.prediction_id]
+        data, _ = server.state.resolve_file(prediction.output[0])
+        assert result.output[0].read_bytes() == data
+
+
+def test_a_failed_download_is_tried_again_by_the_next_run_without_a_new_prediction(
+    server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    journal, saved = tmp_path / "batch.journal", tmp_path / "out"
+    server.state.inject_fault("status", "/delivery/*", status=404, times=1)
+    (failed,) = client.run_batch("replicate/make-image", [{}], journal=journal, output_dir=saved)
+    assert failed.error is not None
+    assert "HTTP 404" in str(failed.error)
+    assert list(saved.iterdir()) == []
+    (result,) = client.run_batch("replicate/make-image", [{}], journal=journal, output_dir=saved)
+    assert result.ok
+    assert result.prediction_id == failed.prediction_id
+    assert result.output[0].read_bytes().startswith(b"\x89PNG")
+    assert len(jobs(server)) == 1
+
+
+def test_output_dir_without_a_journal_saves_too(
+    server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    (result,) = client.run_batch(
+        "replicate/make-image", [{"num_outputs": 2}], output_dir=tmp_path / "a" / "b"
+    )
+    assert [path.name for path in result.output] == ["0-out-0.png", "0-out-1.png"]
+    assert all(path.stat().st_size > 0 for path in result.output)
