@@ -478,7 +478,13 @@ class _Batch:
             for item in self._pending:
                 if self._stopping:
                     return
-                result = await self._run_item(item)
+                try:
+                    result = await self._run_item(item)
+                except OSError as error:
+                    if self._journal is None or self._journal.failure is not error:
+                        raise
+                    self._fail(error)  # no journal, no guarantee: the batch stops
+                    return
                 if result is _LOST:
                     continue
                 if result is None:
@@ -540,12 +546,9 @@ class _Batch:
                     journal,
                 )
                 prediction = await adrive(flow, self._http)
-                self._known.add(prediction.id)
-                if journal is not None:
-                    journal.created(item.index, prediction.id)
-                if not is_terminal(prediction):
-                    self._running[prediction.id] = item
-            except Exception as error:  # noqa: BLE001 (the input's result)
+            except Exception as error:  # the input's result, unless the journal failed
+                if journal is not None and journal.failure is not None:
+                    raise journal.failure from error
                 if journal is not None and item.intent:
                     if _refused(error):
                         journal.refused(item.index)
@@ -558,6 +561,15 @@ class _Batch:
                 self._creating.discard(item)
                 if prediction is None and item.posted_at is not None:
                     self._unanswered.append(item)
+        if prediction is None:
+            return None  # an interruption cut the creation off (the scope caught it)
+        self._known.add(prediction.id)
+        if not is_terminal(prediction):
+            self._running[prediction.id] = item
+        if journal is not None:
+            # Raises if the journal cannot be written: the batch stops, and
+            # cancels this prediction with the others it knows.
+            journal.created(item.index, prediction.id)
         return prediction
 
     async def _outcome(
@@ -655,9 +667,14 @@ class _Batch:
         try:
             self._on_progress(BatchProgress(self._done, self._failed, self._total, result))
         except BaseException as error:  # noqa: BLE001 (re-raised by run() after the clean-up)
+            self._fail(error)
+
+    def _fail(self, error: BaseException) -> None:
+        """Stop the batch: `run()` cleans up, then raises `error`."""
+        if self._failure is None:
             self._failure = error
-            if self._group is not None:
-                self._group.cancel_scope.cancel()
+        if self._group is not None:
+            self._group.cancel_scope.cancel()
 
     def _interrupt(self) -> None:
         """Stop taking inputs and lift the shields of creations in progress."""
@@ -678,8 +695,9 @@ class _Batch:
         with anyio.CancelScope(shield=True):
             if self._journal is not None:
                 # Before the cancels go out: the next run must know to run them again.
-                for pid, item in self._running.items():
-                    self._journal.canceling(item.index, pid)
+                with contextlib.suppress(OSError):  # the journal may be what failed
+                    for pid, item in self._running.items():
+                        self._journal.canceling(item.index, pid)
             async with anyio.create_task_group() as group:
                 for pid in list(self._running):
                     group.start_soon(self._cancel, pid)

@@ -236,6 +236,7 @@ class Journal:
         self.entries = entries
         self.claimed = claimed  # every prediction id the journal has named
         self.abandoned = abandoned  # a restarted journal's predictions that may still run
+        self.failure: OSError | None = None  # why the journal could not be written, if so
         self._fd: int | None = fd
         self._plain = plain
         self._written = 0  # lines written so far
@@ -272,6 +273,7 @@ class Journal:
             "digest": identity,
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
         }
+        existed = target.exists()
         fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             _lock(fd, target)
@@ -286,6 +288,8 @@ class Journal:
                 os.ftruncate(fd, 0)
                 _write_all(fd, _line(header))
                 os.fsync(fd)
+                if not existed:
+                    _sync_directory(target.parent)
                 lines = []
             entries, claimed = _replay(lines[1:], target, len(inputs))
         except BaseException:
@@ -369,9 +373,15 @@ class Journal:
         self._write(record)
 
     def _write(self, record: dict[str, Any]) -> None:
+        if self.failure is not None:
+            raise self.failure
         if self._fd is None:
             raise ValueError(f"journal {self.path} is closed")
-        _write_all(self._fd, _line(record))
+        try:
+            _write_all(self._fd, _line(record))
+        except OSError as error:
+            self.failure = error
+            raise
         self._written += 1
 
     async def sync(self) -> None:
@@ -388,6 +398,9 @@ class Journal:
             try:
                 await anyio.to_thread.run_sync(os.fsync, fd)
                 self._synced = max(self._synced, covered)
+            except OSError as error:
+                self.failure = error
+                raise
             finally:
                 self._syncing = None
                 done.set()
@@ -411,6 +424,17 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def _sync_directory(path: Path) -> None:
+    # A new file's name is durable once its directory is: without it, a power
+    # cut could take the whole journal away, send lines and all.
+    with contextlib.suppress(OSError):  # not every system opens directories
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _lock(fd: int, path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -483,3 +485,28 @@ def test_output_dir_without_a_journal_saves_too(
     )
     assert [path.name for path in result.output] == ["0-out-0.png", "0-out-1.png"]
     assert all(path.stat().st_size > 0 for path in result.output)
+
+
+def test_a_journal_that_cannot_be_written_stops_the_batch_and_cancels_what_it_started(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    # A real write failure: the journal may not grow past 300 bytes (EFBIG:
+    # its header and a few lines), in a process of its own.
+    script = f"""
+import errno, resource, signal, sys
+import replicate_ext
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))
+client = replicate_ext.Client({server.token!r}, base_url={server.base_url!r})
+try:
+    client.run_batch({SLEEP!r}, [{{"seconds": 3000 + i}} for i in range(40)],
+                     concurrency=4, rate_limit=None, wait=False, journal={str(tmp_path / "j")!r})
+except OSError as error:
+    sys.exit(7 if error.errno == errno.EFBIG else 8)
+sys.exit(0)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert done.returncode == 7, done.stderr.decode()[-2000:]
+    assert 0 < len(jobs(server)) <= 4
+    # What it made, it canceled: nothing runs unwatched.
+    assert running(server) == 0
