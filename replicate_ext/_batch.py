@@ -55,7 +55,7 @@ from anyio.abc import TaskGroup
 
 from ._batch_files import OutputSaver
 from ._context import Context, Deadline
-from ._errors import ReplicateError
+from ._errors import PredictionCanceled, ReplicateError
 from ._files import FileEncoding, FileOutput, wrap_file_outputs
 from ._flow import Await, Flow, Send, Sleep, adrive
 from ._jobs import TERMINAL, cancel_request, get_flow, is_terminal
@@ -508,10 +508,15 @@ class _Batch:
             prediction = await self._resume_prediction(item)
             if isinstance(prediction, BatchResult):
                 return prediction
-        if prediction is None:
-            prediction = await self._create(item, deadline)
-            if prediction is None or prediction is _LOST or isinstance(prediction, BatchResult):
-                return prediction
+            if prediction is not None:
+                result = await self._outcome(item, prediction, deadline)
+                if result is not None:
+                    return result
+                # An earlier interruption's cancel landed after all: run it again.
+        item.recheck = False
+        prediction = await self._create(item, deadline)
+        if prediction is None or prediction is _LOST or isinstance(prediction, BatchResult):
+            return prediction
         return await self._outcome(item, prediction, deadline)
 
     async def _resume_prediction(self, item: _Item) -> Prediction | BatchResult | None:
@@ -574,8 +579,12 @@ class _Batch:
 
     async def _outcome(
         self, item: _Item, prediction: Prediction, deadline: Deadline
-    ) -> BatchResult:
-        """`item`'s result once `prediction` ends (its files saved, with a saver)."""
+    ) -> BatchResult | None:
+        """`item`'s result once `prediction` ends (its files saved, with a saver).
+
+        None when it ends canceled and the journal says an interruption of
+        this batch canceled it (`recheck`): the input is to run again.
+        """
         pid, journal = prediction.id, self._journal
         # Finished, or canceled by the flow on its way out, the prediction leaves
         # `_running`; an interruption leaves it listed for `_clean_up` to cancel.
@@ -585,6 +594,8 @@ class _Batch:
             )
         except Exception as error:  # noqa: BLE001 (the input's result)
             self._running.pop(pid, None)
+            if item.recheck and isinstance(error, PredictionCanceled):
+                return None
             if journal is not None and is_final(error):
                 journal.finished(item.index, pid, error=error)  # type: ignore[arg-type]
             return BatchResult(item.index, item.input, error=error, prediction_id=pid)

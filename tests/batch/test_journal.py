@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import pytest
 
 import replicate_ext
@@ -510,3 +511,54 @@ sys.exit(0)
     assert 0 < len(jobs(server)) <= 4
     # What it made, it canceled: nothing runs unwatched.
     assert running(server) == 0
+
+
+def test_a_cancel_recorded_by_an_interruption_that_lands_late_still_runs_the_input_again(
+    server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    # Killed while canceling: the journal says so, but the prediction still
+    # runs when the batch resumes, and its cancel arrives while it waits.
+    journal = tmp_path / "batch.journal"
+    inputs = [{"seconds": 3000}]
+    pid = create(client, SLEEP, inputs[0])
+    journal_with(
+        journal, SLEEP, inputs, {"e": "id", "i": 0, "id": pid}, {"e": "cancel", "i": 0, "id": pid}
+    )
+
+    def cancel_late() -> None:
+        server.state.wait_until(lambda: len(server.state.requests) > 2)
+        server.state.speed = 10_000  # the input's next prediction ends at once
+        client.cancel_prediction(pid)
+
+    canceler = threading.Thread(target=cancel_late)
+    canceler.start()
+    (result,) = client.run_batch(SLEEP, inputs, journal=journal, wait=False)
+    canceler.join()
+    assert result.ok
+    assert result.prediction_id != pid
+    assert server.state.predictions[pid].status == "canceled"
+    assert len(jobs(server)) == 2
+
+
+async def test_cancelling_the_task_leaves_a_journal_the_next_run_finishes(
+    server: LocalServer, async_client: AsyncClient, tmp_path: Path
+) -> None:
+    journal = tmp_path / "batch.journal"
+    inputs = [{"seconds": 3000 + i} for i in range(4)]
+    async with anyio.create_task_group() as group:
+        group.start_soon(
+            lambda: async_client.run_batch(
+                SLEEP, inputs, concurrency=2, rate_limit=None, wait=False, journal=journal
+            )
+        )
+        await anyio.to_thread.run_sync(
+            lambda: server.state.wait_until(lambda: running(server) >= 2)
+        )
+        group.cancel_scope.cancel()
+    assert running(server) == 0
+    server.state.speed = 10_000
+    results = await async_client.run_batch(
+        SLEEP, inputs, rate_limit=None, wait=False, journal=journal
+    )
+    assert [r.output for r in results] == [f"slept for {3000 + i} seconds" for i in range(4)]
+    assert [job.status for job in jobs(server)].count("succeeded") == 4
