@@ -114,13 +114,11 @@ def _fingerprint(value: Any) -> Any:
 def _canonical(value: Mapping[str, Any]) -> tuple[str, bool]:
     """`value` as canonical JSON, and whether it is plain JSON (no files in it)."""
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False), True
+        return json.dumps(value, sort_keys=True, separators=(",", ":")), True
     except (TypeError, ValueError):
         pass
     try:
-        text = json.dumps(
-            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_fingerprint
-        )
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=_fingerprint)
     except (TypeError, ValueError):  # keys that do not sort: the input fails on its own later
         text = repr(value)
     return text, False
@@ -416,7 +414,9 @@ class Journal:
 
 
 def _line(record: Mapping[str, Any]) -> bytes:
-    text = json.dumps(record, separators=(",", ":"), ensure_ascii=False, default=_to_json)
+    # ASCII, with escapes: any string JSON can hold (a lone surrogate too) can
+    # be written, and a line is bytes that decode the same way on any system.
+    text = json.dumps(record, separators=(",", ":"), default=_to_json)
     return (text + "\n").encode()
 
 

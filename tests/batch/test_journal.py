@@ -562,3 +562,15 @@ async def test_cancelling_the_task_leaves_a_journal_the_next_run_finishes(
     )
     assert [r.output for r in results] == [f"slept for {3000 + i} seconds" for i in range(4)]
     assert [job.status for job in jobs(server)].count("succeeded") == 4
+
+
+def test_any_text_round_trips_through_the_journal(
+    server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    journal = tmp_path / "batch.journal"
+    inputs = [{"text": 'Zoë 🎉 \u2028 "quoted" \\ back'}, {"text": "日本語"}]
+    first = client.run_batch(HELLO, inputs, journal=journal)
+    again = client.run_batch(HELLO, inputs, journal=journal)
+    assert [r.output for r in again] == [r.output for r in first]
+    assert all(r.reused for r in again)
+    assert journal.read_bytes().isascii()
