@@ -362,7 +362,7 @@ def test_a_creation_whose_answer_is_lost_is_adopted_not_made_again(
 
 
 def test_ctrl_c_cancels_and_the_next_run_finishes_with_one_result_per_input(
-    server: LocalServer, client: Client, tmp_path: Path
+    server: LocalServer, client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal = tmp_path / "batch.journal"
     inputs = [{"seconds": 3000 + i} for i in range(6)]
@@ -387,7 +387,7 @@ def test_ctrl_c_cancels_and_the_next_run_finishes_with_one_result_per_input(
 
     # The same batch, now quick: each input runs once more (its canceled
     # prediction is not reused), then the journal is complete.
-    server.state.speed = 10_000
+    monkeypatch.setattr(server.state, "speed", 10_000)
     results = client.run_batch(SLEEP, inputs, rate_limit=None, wait=False, journal=journal)
     assert all(r.ok and not r.reused for r in results)
     assert [job.status for job in jobs(server)].count("succeeded") == 6
@@ -514,7 +514,7 @@ sys.exit(0)
 
 
 def test_a_cancel_recorded_by_an_interruption_that_lands_late_still_runs_the_input_again(
-    server: LocalServer, client: Client, tmp_path: Path
+    server: LocalServer, client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Killed while canceling: the journal says so, but the prediction still
     # runs when the batch resumes, and its cancel arrives while it waits.
@@ -527,7 +527,9 @@ def test_a_cancel_recorded_by_an_interruption_that_lands_late_still_runs_the_inp
 
     def cancel_late() -> None:
         server.state.wait_until(lambda: len(server.state.requests) > 2)
-        server.state.speed = 10_000  # the input's next prediction ends at once
+        monkeypatch.setattr(
+            server.state, "speed", 10_000
+        )  # the input's next prediction ends at once
         client.cancel_prediction(pid)
 
     canceler = threading.Thread(target=cancel_late)
@@ -541,7 +543,7 @@ def test_a_cancel_recorded_by_an_interruption_that_lands_late_still_runs_the_inp
 
 
 async def test_cancelling_the_task_leaves_a_journal_the_next_run_finishes(
-    server: LocalServer, async_client: AsyncClient, tmp_path: Path
+    server: LocalServer, async_client: AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal = tmp_path / "batch.journal"
     inputs = [{"seconds": 3000 + i} for i in range(4)]
@@ -556,7 +558,7 @@ async def test_cancelling_the_task_leaves_a_journal_the_next_run_finishes(
         )
         group.cancel_scope.cancel()
     assert running(server) == 0
-    server.state.speed = 10_000
+    monkeypatch.setattr(server.state, "speed", 10_000)
     results = await async_client.run_batch(
         SLEEP, inputs, rate_limit=None, wait=False, journal=journal
     )

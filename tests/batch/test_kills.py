@@ -77,7 +77,7 @@ def random_moment(rng: random.Random, journal: Path, process: subprocess.Popen[b
 
 @pytest.mark.timeout(120)
 def test_a_batch_killed_again_and_again_ends_with_one_prediction_per_input(
-    server: LocalServer, tmp_path: Path
+    server: LocalServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     rng = random.Random(20261203)
     inputs = make_inputs()
@@ -87,8 +87,10 @@ def test_a_batch_killed_again_and_again_ends_with_one_prediction_per_input(
     journal = tmp_path / "results.jsonl.journal"
     command = [sys.executable, "-m", "replicate_ext.cli", "batch", SLEEP, str(source)]
     command += ["-o", str(results), "--no-progress", "--rate", "0", "--concurrency", "24"]
-    # Every creation's answer is held back 0.3 s after its prediction exists.
+    # Every creation's answer is held back 0.3 s after its prediction exists
+    # (until the next test resets the server; this one clears it on its way out).
     server.state.inject_fault("slow_after", CREATE, method="POST", delay=0.3, times=None)
+    request.addfinalizer(server.state.clear_faults)
     env = {
         **os.environ,
         "REPLICATE_API_TOKEN": server.token,
