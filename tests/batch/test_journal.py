@@ -365,7 +365,7 @@ def test_ctrl_c_cancels_and_the_next_run_finishes_with_one_result_per_input(
     server: LocalServer, client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal = tmp_path / "batch.journal"
-    inputs = [{"seconds": 3000 + i} for i in range(6)]
+    inputs = [{"seconds": 300 + i} for i in range(6)]  # 3 s each, at first
 
     def press_ctrl_c() -> None:
         server.state.wait_until(lambda: running(server) >= 3)
@@ -519,7 +519,7 @@ def test_a_cancel_recorded_by_an_interruption_that_lands_late_still_runs_the_inp
     # Killed while canceling: the journal says so, but the prediction still
     # runs when the batch resumes, and its cancel arrives while it waits.
     journal = tmp_path / "batch.journal"
-    inputs = [{"seconds": 3000}]
+    inputs = [{"seconds": 300}]  # 3 s, at first
     pid = create(client, SLEEP, inputs[0])
     journal_with(
         journal, SLEEP, inputs, {"e": "id", "i": 0, "id": pid}, {"e": "cancel", "i": 0, "id": pid}
@@ -546,7 +546,7 @@ async def test_cancelling_the_task_leaves_a_journal_the_next_run_finishes(
     server: LocalServer, async_client: AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal = tmp_path / "batch.journal"
-    inputs = [{"seconds": 3000 + i} for i in range(4)]
+    inputs = [{"seconds": 300 + i} for i in range(4)]  # 3 s each, at first
     async with anyio.create_task_group() as group:
         group.start_soon(
             lambda: async_client.run_batch(
@@ -562,7 +562,7 @@ async def test_cancelling_the_task_leaves_a_journal_the_next_run_finishes(
     results = await async_client.run_batch(
         SLEEP, inputs, rate_limit=None, wait=False, journal=journal
     )
-    assert [r.output for r in results] == [f"slept for {3000 + i} seconds" for i in range(4)]
+    assert [r.output for r in results] == [f"slept for {300 + i} seconds" for i in range(4)]
     assert [job.status for job in jobs(server)].count("succeeded") == 4
 
 
