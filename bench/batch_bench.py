@@ -153,7 +153,7 @@ def main() -> int:
             "async_run_batch" if args.use_async else "run_batch (engine on a worker thread)",
         ),
         ("inputs", f"{len(results)} ({failed} failed)"),
-        ("journal", "on (fsynced before each creation)" if args.journal else "off"),
+        ("journal", "on" if args.journal else "off"),
         ("concurrency", str(args.concurrency)),
         ("configured rate", f"{args.rate:g}/min = {rate:g}/s" if rate else "no limit"),
         ("expected time", f"{(len(results) - burst) / rate:.1f} s" if rate else "-"),

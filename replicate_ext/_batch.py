@@ -44,7 +44,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeGuard, TypeVar, Unpack, cast
@@ -219,6 +219,7 @@ class _Item:
 
     __slots__ = (
         "blocked",
+        "declared",
         "follow",
         "index",
         "input",
@@ -239,6 +240,7 @@ class _Item:
         self.posted_wall = 0.0
         self.sent_input: Any = None  # the input as sent, to recognise the prediction by
         # With a journal:
+        self.declared = 0  # with a send line for its next creation: the mark to sync through
         self.intent = False  # its creation is recorded as sent (and may have made a prediction)
         self.follow: str | None = None  # a prediction to wait for rather than create one
         self.recheck = False  # `follow` was canceled by an interruption: if it ended so, rerun
@@ -254,12 +256,19 @@ def _is_creation(op: object) -> TypeGuard[Send]:
     return str(op.request.get("method", "")).upper() == "POST" and url.endswith("/predictions")
 
 
+BeforeSend = Callable[["_Item"], Awaitable[None]]
+
+
 def _limited(
-    flow: Flow[T], limiter: RateLimiter | None, item: _Item, journal: Journal | None = None
+    flow: Flow[T],
+    limiter: RateLimiter | None,
+    item: _Item,
+    before_send: BeforeSend | None = None,
 ) -> Flow[T]:
     """`flow`, its creation request sent in a rate-limited slot and again after a 429.
 
-    With a `journal`, each send is recorded (durably) just before it goes out.
+    `before_send(item)` is awaited before each send (with a journal: until
+    the journal says the creation may be sent).
     """
     answer: Any = None
     error: BaseException | None = None
@@ -270,7 +279,7 @@ def _limited(
             return stop.value  # type: ignore[no-any-return]
         try:
             if _is_creation(op):
-                answer = yield from _send_creation(op, limiter, item, journal)
+                answer = yield from _send_creation(op, limiter, item, before_send)
             else:
                 answer = yield op
             error = None
@@ -282,7 +291,7 @@ def _limited(
 
 
 def _send_creation(
-    op: Send, limiter: RateLimiter | None, item: _Item, journal: Journal | None
+    op: Send, limiter: RateLimiter | None, item: _Item, before_send: BeforeSend | None
 ) -> Flow[httpx.Response]:
     body = op.request.get("json")
     item.sent_input = body.get("input") if isinstance(body, dict) else None
@@ -291,9 +300,8 @@ def _send_creation(
         delay = 0.0 if limiter is None else limiter.reserve()
         if delay > 0:
             yield Sleep(delay)
-        if journal is not None:
-            yield Await(journal.sending(item.index, item.sent_input))
-            item.intent = True
+        if before_send is not None:
+            yield Await(before_send(item))
         item.posted_at, item.posted_wall = time.monotonic(), time.time()
         response: httpx.Response = yield op
         # Answered: from here on an interruption cannot lose this prediction.
@@ -417,6 +425,8 @@ class _Batch:
         self._total = len(inputs)
         self._items = [_Item(i, value) for i, value in enumerate(inputs)]
         self._pending: Iterator[_Item] = iter(())
+        self._order: list[_Item] = []  # this pass's items, in the order they are taken
+        self._position: dict[int, int] = {}  # input index -> its place in `_order`
         self._results: list[BatchResult | None] = [None] * self._total
         self._done = 0
         self._failed = 0
@@ -451,6 +461,8 @@ class _Batch:
         if not items:
             return
         self._pending = iter(items)
+        self._order = list(items)
+        self._position = {item.index: position for position, item in enumerate(items)}
         self._idle = anyio.Event()
         try:
             async with anyio.create_task_group() as group:
@@ -548,7 +560,7 @@ class _Batch:
                     create_flow(ctx, self._ref, item.input, options, deadline),
                     self._limiter,
                     item,
-                    journal,
+                    None if journal is None else self._before_send,
                 )
                 prediction = await adrive(flow, self._http)
             except Exception as error:  # the input's result, unless the journal failed
@@ -564,6 +576,7 @@ class _Batch:
                 return BatchResult(item.index, item.input, error=error)
             finally:
                 self._creating.discard(item)
+                item.declared = 0  # used: another creation needs a send line of its own
                 if prediction is None and item.posted_at is not None:
                     self._unanswered.append(item)
         if prediction is None:
@@ -609,6 +622,43 @@ class _Batch:
         if journal is not None:
             journal.finished(item.index, pid, output, saved=saved)
         return BatchResult(item.index, item.input, output=output, prediction_id=pid)
+
+    async def _before_send(self, item: _Item) -> None:
+        """Return once the journal says `item`'s creation may be sent (see `_journal`).
+
+        A plain input's send line is written with those of the next inputs
+        of this pass, `concurrency` in all, under one fsync.
+        """
+        journal = cast(Journal, self._journal)
+        if not item.declared:
+            if journal.is_plain(item.index):
+                block = self._ahead(item)
+                mark = journal.sending([other.index for other in block])
+            else:
+                block = [item]
+                mark = journal.sending([item.index], item.sent_input)
+            for other in block:
+                other.declared = mark
+        await journal.sync(through=item.declared)
+        item.intent = True
+
+    def _ahead(self, item: _Item) -> list[_Item]:
+        """`item` and the next plain inputs of this pass to be created: `concurrency` in all."""
+        journal = cast(Journal, self._journal)
+        block = [item]
+        start = self._position.get(item.index, len(self._order)) + 1
+        for other in self._order[start : start + 4 * self._concurrency]:
+            if len(block) >= self._concurrency:
+                break
+            if (
+                not other.declared
+                and other.follow is None
+                and other.blocked is None
+                and self._results[other.index] is None
+                and journal.is_plain(other.index)
+            ):
+                block.append(other)
+        return block
 
     # -- resuming from a journal ------------------------------------------------------------------
 
@@ -709,6 +759,7 @@ class _Batch:
                 with contextlib.suppress(OSError):  # the journal may be what failed
                     for pid, item in self._running.items():
                         self._journal.canceling(item.index, pid)
+                    await self._journal.sync()
             async with anyio.create_task_group() as group:
                 for pid in list(self._running):
                     group.start_soon(self._cancel, pid)

@@ -14,12 +14,18 @@ them); each line after it records one step of one input, by index ``i``::
 What depends on what decides when a line must be on disk. A ``send`` line is
 written and fsynced *before* the request goes out: a prediction can then only
 exist if the journal says it may, and ``t`` (our clock) bounds when it was
-made. The other lines are written at once (a killed process loses nothing it
-wrote) and fsynced with the next ``send`` or at the end; losing one to a power
-cut only costs a lookup, as the line before it still says what to look for.
+made; ``cancel`` lines likewise before their cancels go out. The other lines
+are written at once (a killed process loses nothing it wrote) and fsynced
+with the next ``send`` or at the end; losing one to a power cut only costs a
+lookup, as the line before it still says what to look for.
+
 fsyncs run on a worker thread, one at a time, each covering every line
 written before it started (group commit), so the event loop never blocks on
-the disk and a batch pays about one fsync per creation, not per line.
+the disk. And a ``send`` line may come early: the batch writes them for the
+next inputs it will create, a few dozen at a time, under one fsync (a send
+line says a creation *may* have been sent since ``t``; one that never was is
+looked for, not found, and created). A batch thus pays an fsync per few
+dozen creations, not per creation.
 
 Reading a journal back replays the lines into each input's last state
 (`Entry`): ``done`` is reused; ``id`` is waited on; ``cancel`` is looked at
@@ -28,8 +34,9 @@ and run again if it ended canceled; ``send`` with nothing after it is an
 predictions (`lookalikes_flow`) before creating it again. A torn last line
 (the process was killed mid-write) is dropped, and cut off the file so that
 the next line starts clean; any other unreadable line is an error, since
-skipping it could forget a prediction. An exclusive lock (where the system
-has `fcntl`) keeps two processes from running one journal at once.
+skipping it could forget a prediction, and a file that is not a journal is
+never written to. An exclusive lock (where the system has `fcntl`) keeps two
+processes from running one journal at once.
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ CLOCK_SKEW: Final = 60.0
 """Seconds of difference between our clock and the API's tolerated when looking for a creation."""
 
 _NOT_RERUN = ("canceled", "aborted")
+_MAGIC = f'{{"journal":"{FORMAT}"'.encode()  # how every journal begins
 
 
 @dataclass(slots=True)
@@ -275,7 +283,7 @@ class Journal:
         fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             _lock(fd, target)
-            lines = _read_lines(fd)
+            lines = _read_lines(fd, target)
             found = _parse_header(lines[0]) if lines else None
             abandoned: list[str] = []
             if found is not None and not restart and not _same_batch(found, header):
@@ -325,14 +333,23 @@ class Journal:
 
     # -- what the batch writes ------------------------------------------------------------------
 
-    async def sending(self, index: int, sent: Any) -> None:
-        """Record that input `index`'s creation is about to be sent; returns once it is durable."""
-        record: dict[str, Any] = {"e": "send", "i": index, "t": round(time.time(), 3)}
-        if not self._plain[index]:
-            # Uploaded files get new URLs on every run: keep what this one sent.
-            record["sent"] = sent
-        self._write(record)
-        await self.sync()
+    def is_plain(self, index: int) -> bool:
+        """Whether input `index` is plain JSON: what it sends can be recomputed from it."""
+        return self._plain[index]
+
+    def sending(self, indices: Sequence[int], sent: Any = None) -> int:
+        """Record that the creations of `indices` may be sent from now on.
+
+        Returns the mark to `sync(through=...)` before they are. `sent` is the
+        input one creation sends, for an input with files (uploaded files get
+        new URLs on every run: keep what this one sent).
+        """
+        t = round(time.time(), 3)
+        records: list[dict[str, Any]] = [{"e": "send", "i": index, "t": t} for index in indices]
+        if sent is not None:
+            records[0]["sent"] = sent
+        self._write(*records)
+        return self._written
 
     def created(self, index: int, prediction_id: str) -> None:
         """Record input `index`'s prediction, from its creation's answer."""
@@ -370,21 +387,26 @@ class Journal:
                 record["saved"] = [str(path) for path in saved]
         self._write(record)
 
-    def _write(self, record: dict[str, Any]) -> None:
+    def _write(self, *records: dict[str, Any]) -> None:
         if self.failure is not None:
             raise self.failure
         if self._fd is None:
             raise ValueError(f"journal {self.path} is closed")
         try:
-            _write_all(self._fd, _line(record))
+            _write_all(self._fd, b"".join(_line(record) for record in records))
         except OSError as error:
             self.failure = error
             raise
-        self._written += 1
+        self._written += len(records)
 
-    async def sync(self) -> None:
-        """Make every line written so far durable (fsync on a worker thread, shared by callers)."""
-        target = self._written
+    async def sync(self, through: int | None = None) -> None:
+        """Make the lines written so far (or the first `through`) durable.
+
+        The fsync runs on a worker thread, and callers share it: one that
+        finds an fsync under way waits for it, then starts the next if its
+        lines came too late for it.
+        """
+        target = self._written if through is None else through
         while self._synced < target:
             if self._syncing is not None:
                 await self._syncing.wait()
@@ -450,13 +472,22 @@ def _lock(fd: int, path: Path) -> None:
         ) from None
 
 
-def _read_lines(fd: int) -> list[bytes]:
-    """The complete lines of the file; a torn last line is cut off the file."""
+def _read_lines(fd: int, path: Path) -> list[bytes]:
+    """The complete lines of the file; a torn last line is cut off the file.
+
+    A file that is not a journal (nor the start of one, cut short) is left
+    alone: ValueError, before anything is written to it.
+    """
     os.lseek(fd, 0, os.SEEK_SET)
     chunks = []
     while chunk := os.read(fd, 1 << 20):
         chunks.append(chunk)
     data = b"".join(chunks)
+    if not (data.startswith(_MAGIC) or _MAGIC.startswith(data)):
+        raise ValueError(
+            f"{path} is not a batch journal: give the journal another path "
+            "(it would be overwritten)"
+        )
     end = data.rfind(b"\n") + 1
     if end < len(data):
         # Killed mid-write: the line never finished, and the next must not

@@ -84,6 +84,10 @@ def _journal_path(output: str, journal: str | None, no_journal: bool) -> Path | 
             fail("--journal and --no-journal exclude each other", EXIT_USAGE)
         return None
     if journal is not None:
+        if output != "-" and Path(journal).resolve() == Path(output).resolve():
+            fail(
+                "--journal must not be the results file (-o): give it a path of its own", EXIT_USAGE
+            )
         return Path(journal)
     # Beside the results, which it can always rebuild; none for stdout.
     return None if output == "-" else Path(f"{output}.journal")

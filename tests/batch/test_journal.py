@@ -491,17 +491,22 @@ def test_output_dir_without_a_journal_saves_too(
 def test_a_journal_that_cannot_be_written_stops_the_batch_and_cancels_what_it_started(
     server: LocalServer, tmp_path: Path
 ) -> None:
-    # A real write failure: the journal may not grow past 300 bytes (EFBIG:
-    # its header and a few lines), in a process of its own.
+    # A real write failure (EFBIG), in a process of its own: the journal may
+    # hold its header and its first send lines, and fails at the first id.
+    inputs = [{"seconds": 3000 + i} for i in range(40)]
+    probe = Journal.open(tmp_path / "probe", SLEEP, inputs)
+    probe.sending(range(4))
+    probe.close()
+    limit = (tmp_path / "probe").stat().st_size + 20
     script = f"""
 import errno, resource, signal, sys
 import replicate_ext
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))
+resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
 client = replicate_ext.Client({server.token!r}, base_url={server.base_url!r})
 try:
-    client.run_batch({SLEEP!r}, [{{"seconds": 3000 + i}} for i in range(40)],
-                     concurrency=4, rate_limit=None, wait=False, journal={str(tmp_path / "j")!r})
+    client.run_batch({SLEEP!r}, {inputs!r}, concurrency=4, rate_limit=None, wait=False,
+                     journal={str(tmp_path / "j")!r})
 except OSError as error:
     sys.exit(7 if error.errno == errno.EFBIG else 8)
 sys.exit(0)
@@ -576,3 +581,22 @@ def test_any_text_round_trips_through_the_journal(
     assert [r.output for r in again] == [r.output for r in first]
     assert all(r.reused for r in again)
     assert journal.read_bytes().isascii()
+
+
+def test_a_file_that_is_not_a_journal_is_never_overwritten(client: Client, tmp_path: Path) -> None:
+    precious = tmp_path / "results.jsonl"
+    precious.write_text('{"index": 0, "output": "keep me"}')  # no newline at the end either
+    for restart in (False, True):
+        with pytest.raises(ValueError, match="is not a batch journal"):
+            client.run_batch(HELLO, names(1), journal=precious, restart=restart)
+    assert precious.read_text() == '{"index": 0, "output": "keep me"}'
+
+
+def test_a_journal_cut_off_inside_its_first_line_starts_anew(
+    server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    journal = tmp_path / "batch.journal"
+    journal.write_text('{"journal":"replicate-ext ba')  # killed while writing the header
+    (result,) = client.run_batch(HELLO, names(1), journal=journal)
+    assert result.ok
+    assert lines(journal)[0]["inputs"] == 1

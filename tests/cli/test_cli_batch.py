@@ -140,3 +140,11 @@ def test_output_dir_saves_each_inputs_files_once(invoke, server, tmp_path: Path)
     assert again.exit_code == 0
     assert lines(target.read_text()) == out
     assert len([r for r in server.state.requests if r.path.startswith("/delivery/")]) == 3
+
+
+def test_the_journal_cannot_be_the_results_file(invoke, tmp_path: Path) -> None:
+    source = write_inputs(tmp_path / "in.jsonl", [{"text": "a"}])
+    target = tmp_path / "results.jsonl"
+    result = invoke("batch", HELLO, str(source), "-o", str(target), "--journal", str(target))
+    assert result.exit_code == 2
+    assert "must not be the results file" in result.stderr
