@@ -52,9 +52,11 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/batch_bench.py
 
 bench-quick: install
 	$(BIN)/python bench/run.py --quick
+	$(BIN)/python bench/batch_bench.py --quick
 
 # Ten times the examples, the fuzzer's coverage phase, a bigger crowd (~4 min).
 soak: install

@@ -3,12 +3,14 @@
 Starts the local server (`python -m replicate_ext.testing`) in a process of its
 own, with its own rate limit off and model delays divided by `--speed`, then
 runs one batch of `--inputs` hello-world inputs through `run_batch` (or
-`async_run_batch` with `--async`) and prints the throughput next to the
-configured rate, with the client's CPU time per prediction.
+`async_run_batch` with `--async`) with a journal (`--no-journal` for none)
+and prints the throughput next to the configured rate, with the client's CPU
+time per prediction.
 
     python bench/batch_bench.py                 # 10,000 inputs at 6000/min: ~100 s
     python bench/batch_bench.py --quick         # 1,000 inputs at 12,000/min: ~5 s
     python bench/batch_bench.py --rate 0        # no limiter: the client's own ceiling
+    python bench/batch_bench.py --rate 0 --no-journal   # ... and what the journal costs
 
 The limiter lets `burst` creations through at once (one second's worth), so the
 expected time is `(inputs - burst) / rate`; "of rate" compares the steady rate
@@ -24,6 +26,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -34,14 +37,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from replicate_ext._batch import (  # noqa: E402
+from replicate_ext import (  # noqa: E402
+    AsyncClient,
     BatchProgress,
     BatchResult,
+    Client,
     RateLimiter,
-    async_run_batch,
-    run_batch,
 )
-from replicate_ext._client import AsyncClient, Client  # noqa: E402
 
 
 @contextmanager
@@ -83,6 +85,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--speed", type=float, default=1000, help="server speed factor (1000)")
     parser.add_argument("--async", dest="use_async", action="store_true", help="async_run_batch")
     parser.add_argument(
+        "--no-journal", dest="journal", action="store_false", help="run without a journal"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="1,000 inputs at 12,000/min (about 5 s)"
     )
     args = parser.parse_args()
@@ -92,7 +97,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def run(
-    args: argparse.Namespace, base_url: str, token: str
+    args: argparse.Namespace, base_url: str, token: str, journal: str | None
 ) -> tuple[list[BatchResult], list[float]]:
     inputs = [{"text": f"input {i}"} for i in range(args.inputs)]
     limiter = RateLimiter(args.rate) if args.rate > 0 else None
@@ -105,26 +110,33 @@ def run(
         "concurrency": args.concurrency,
         "rate_limit": limiter,
         "progress": progress,
+        "journal": journal,
     }
     if args.use_async:
 
         async def main() -> list[BatchResult]:
             async with AsyncClient(token, base_url=base_url) as client:
-                return await async_run_batch(client, "replicate/hello-world", inputs, **options)
+                return await client.run_batch("replicate/hello-world", inputs, **options)
 
         return asyncio.run(main()), finished
     with Client(token, base_url=base_url) as client:
-        return run_batch(client, "replicate/hello-world", inputs, **options), finished
+        return client.run_batch("replicate/hello-world", inputs, **options), finished
 
 
 def main() -> int:
     args = parse_args()
-    with local_server(args.speed) as (base_url, token):
+    # The journal on the disk the bench runs from, not a RAM disk: its fsyncs are real.
+    folder_in = Path(__file__).resolve().parent
+    with (
+        local_server(args.speed) as (base_url, token),
+        tempfile.TemporaryDirectory(dir=folder_in) as folder,
+    ):
         # Warm up (imports, connections) outside the measurement.
         with Client(token, base_url=base_url) as client:
-            run_batch(client, "replicate/hello-world", [{"text": "warm"}] * 8, rate_limit=None)
+            client.run_batch("replicate/hello-world", [{"text": "warm"}] * 8, rate_limit=None)
+        journal = os.path.join(folder, "batch.journal") if args.journal else None
         cpu, wall = time.process_time(), time.perf_counter()
-        results, finished = run(args, base_url, token)
+        results, finished = run(args, base_url, token, journal)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     failed = sum(not r.ok for r in results)
     rate = args.rate / 60
@@ -141,6 +153,7 @@ def main() -> int:
             "async_run_batch" if args.use_async else "run_batch (engine on a worker thread)",
         ),
         ("inputs", f"{len(results)} ({failed} failed)"),
+        ("journal", "on" if args.journal else "off"),
         ("concurrency", str(args.concurrency)),
         ("configured rate", f"{args.rate:g}/min = {rate:g}/s" if rate else "no limit"),
         ("expected time", f"{(len(results) - burst) / rate:.1f} s" if rate else "-"),

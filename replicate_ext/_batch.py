@@ -18,6 +18,16 @@ Around them it adds what a batch needs:
   found is named on the interruption, never canceled: a lookalike may be
   another caller's (`_creation`).
 
+With a journal (`journal=PATH`, `_journal`), each step of each input is
+recorded on disk before anything depends on it, and a batch run again with
+the same journal resumes: results it holds are reused, predictions it names
+are waited on, and creations it sent without learning their ids are looked
+for among the account's recent predictions and adopted, not made again. A
+creation whose answer was lost during the run (a 5xx, a dropped connection)
+is looked for the same way once the other inputs are through, so that no
+creation of an identical input is still in flight when a match is taken.
+`output_dir` saves each input's files as it succeeds (`_batch_files`).
+
 The sync `run_batch` runs the same engine on a private event loop in one worker
 thread rather than blocking flows on a thread pool: one thread and one
 connection pool serve any concurrency, requests held open by `Prefer: wait`
@@ -35,22 +45,26 @@ import contextlib
 import contextvars
 import logging
 import math
+import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeGuard, TypeVar, Unpack, cast
 
 import anyio
 import httpx
 from anyio.abc import TaskGroup
 
+from ._batch_files import OutputSaver
 from ._context import Context, Deadline
-from ._files import FileEncoding
-from ._flow import Flow, Send, Sleep, adrive
-from ._jobs import TERMINAL, cancel_request, is_terminal
+from ._errors import PredictionCanceled, ReplicateError
+from ._files import FileEncoding, FileOutput, wrap_file_outputs
+from ._flow import Await, Flow, Send, Sleep, adrive
+from ._jobs import TERMINAL, cancel_request, get_flow, is_terminal
+from ._journal import Journal, assign_lookalikes, is_final, lookalikes_flow
 from ._predictions import RunOptions, create_flow, result_flow, wait_flow
 from ._refs import Ref, parse_ref
 from ._retry import parse_retry_after
@@ -63,6 +77,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 logger = logging.getLogger("replicate_ext")
+JournalPath = str | os.PathLike[str]
 
 DEFAULT_CONCURRENCY: Final = 32
 DEFAULT_RATE_LIMIT: Final = 600.0
@@ -90,6 +105,9 @@ class BatchResult:
     what `run()` would have returned, `error` the exception it would have raised
     (`ModelError`, `PredictionTimeout`, `ReplicateError` for a refused input,
     ...), and `prediction_id` the prediction's id when one was created.
+    `reused` is True when the batch's journal already held this result, so
+    nothing ran for it this time (its error, if any, is rebuilt from the
+    journal and has no `prediction` object).
     """
 
     index: int
@@ -97,6 +115,7 @@ class BatchResult:
     output: Any = None
     error: Exception | None = None
     prediction_id: str | None = None
+    reused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -205,7 +224,20 @@ class SharedLimiters:
 class _Item:
     """One input on its way through the batch."""
 
-    __slots__ = ("index", "input", "posted_at", "posted_wall", "scope", "sent_input")
+    __slots__ = (
+        "blocked",
+        "declared",
+        "follow",
+        "index",
+        "input",
+        "intent",
+        "lost",
+        "posted_at",
+        "posted_wall",
+        "recheck",
+        "scope",
+        "sent_input",
+    )
 
     def __init__(self, index: int, input: Mapping[str, Any]) -> None:
         self.index = index
@@ -214,6 +246,13 @@ class _Item:
         self.posted_at: float | None = None  # monotonic time of a creation request awaiting answer
         self.posted_wall = 0.0
         self.sent_input: Any = None  # the input as sent, to recognise the prediction by
+        # With a journal:
+        self.declared = 0  # with a send line for its next creation: the mark to sync through
+        self.intent = False  # its creation is recorded as sent (and may have made a prediction)
+        self.follow: str | None = None  # a prediction to wait for rather than create one
+        self.recheck = False  # `follow` was canceled by an interruption: if it ended so, rerun
+        self.lost: Exception | None = None  # why its creation's answer is unknown
+        self.blocked: Exception | None = None  # why it cannot be run safely this time
 
 
 def _is_creation(op: object) -> TypeGuard[Send]:
@@ -224,8 +263,20 @@ def _is_creation(op: object) -> TypeGuard[Send]:
     return str(op.request.get("method", "")).upper() == "POST" and url.endswith("/predictions")
 
 
-def _limited(flow: Flow[T], limiter: RateLimiter | None, item: _Item) -> Flow[T]:
-    """`flow`, its creation request sent in a rate-limited slot and again after a 429."""
+BeforeSend = Callable[["_Item"], Awaitable[None]]
+
+
+def _limited(
+    flow: Flow[T],
+    limiter: RateLimiter | None,
+    item: _Item,
+    before_send: BeforeSend | None = None,
+) -> Flow[T]:
+    """`flow`, its creation request sent in a rate-limited slot and again after a 429.
+
+    `before_send(item)` is awaited before each send (with a journal: until
+    the journal says the creation may be sent).
+    """
     answer: Any = None
     error: BaseException | None = None
     while True:
@@ -235,7 +286,7 @@ def _limited(flow: Flow[T], limiter: RateLimiter | None, item: _Item) -> Flow[T]
             return stop.value  # type: ignore[no-any-return]
         try:
             if _is_creation(op):
-                answer = yield from _send_creation(op, limiter, item)
+                answer = yield from _send_creation(op, limiter, item, before_send)
             else:
                 answer = yield op
             error = None
@@ -246,7 +297,9 @@ def _limited(flow: Flow[T], limiter: RateLimiter | None, item: _Item) -> Flow[T]
             answer, error = None, exc
 
 
-def _send_creation(op: Send, limiter: RateLimiter | None, item: _Item) -> Flow[httpx.Response]:
+def _send_creation(
+    op: Send, limiter: RateLimiter | None, item: _Item, before_send: BeforeSend | None
+) -> Flow[httpx.Response]:
     body = op.request.get("json")
     item.sent_input = body.get("input") if isinstance(body, dict) else None
     resends = 0
@@ -254,6 +307,8 @@ def _send_creation(op: Send, limiter: RateLimiter | None, item: _Item) -> Flow[h
         delay = 0.0 if limiter is None else limiter.reserve()
         if delay > 0:
             yield Sleep(delay)
+        if before_send is not None:
+            yield Await(before_send(item))
         item.posted_at, item.posted_wall = time.monotonic(), time.time()
         response: httpx.Response = yield op
         # Answered: from here on an interruption cannot lose this prediction.
@@ -336,6 +391,15 @@ def _cancels_on(error: BaseException) -> bool:
     return isinstance(error, Exception)
 
 
+def _refused(error: Exception) -> bool:
+    # The API (or a gateway) answered the creation with a 4xx: nothing was made.
+    status = error.status if isinstance(error, ReplicateError) else None
+    return status is not None and 400 <= status < 500
+
+
+_LOST = object()  # `_create`'s answer for a creation whose fate is unknown, to look for later
+
+
 # -- the engine -------------------------------------------------------------------------------
 
 
@@ -354,6 +418,8 @@ class _Batch:
         limiter: RateLimiter | None,
         on_progress: Callable[[BatchProgress], object] | None,
         model: str | None = None,
+        journal: Journal | None = None,
+        saver: OutputSaver | None = None,
     ) -> None:
         self._ctx = ctx
         self._http = http
@@ -363,14 +429,21 @@ class _Batch:
         self._concurrency = concurrency
         self._limiter = limiter
         self._on_progress = on_progress
+        self._journal = journal
+        self._saver = saver
         self._total = len(inputs)
-        self._pending: Iterator[_Item] = (_Item(i, value) for i, value in enumerate(inputs))
+        self._items = [_Item(i, value) for i, value in enumerate(inputs)]
+        self._pending: Iterator[_Item] = iter(())
+        self._order: list[_Item] = []  # this pass's items, in the order they are taken
+        self._position: dict[int, int] = {}  # input index -> its place in `_order`
         self._results: list[BatchResult | None] = [None] * self._total
         self._done = 0
         self._failed = 0
         self._creating: set[_Item] = set()
         self._running: dict[str, _Item] = {}  # predictions started and not seen finished
         self._unanswered: list[_Item] = []  # creations abandoned before their answer
+        self._lost: list[_Item] = []  # creations whose fate is unknown, to look for
+        self._last_pass = journal is None
         self._known: set[str] = set()
         self._lookalikes: list[str] | None = None  # found for unanswered creations, if searched
         self._stopping = False
@@ -391,10 +464,29 @@ class _Batch:
     async def run(self) -> list[BatchResult]:
         if self._total == 0:
             return []
+        items = self._items if self._journal is None else await self._resume()
+        await self._work(items)
+        if self._lost:
+            # Every other creation has been answered by now: a match can be
+            # taken without taking one an identical input is still waiting for.
+            items, self._lost = self._lost, []
+            self._last_pass = True
+            await self._adopt(items)
+            await self._work(items)
+        return [result for result in self._results if result is not None]
+
+    async def _work(self, items: Sequence[_Item]) -> None:
+        """Run `items` through `concurrency` workers; on an interruption, clean up and re-raise."""
+        if not items:
+            return
+        self._pending = iter(items)
+        self._order = list(items)
+        self._position = {item.index: position for position, item in enumerate(items)}
+        self._idle = anyio.Event()
         try:
             async with anyio.create_task_group() as group:
                 self._group = group
-                workers = min(self._concurrency, self._total)
+                workers = min(self._concurrency, len(items))
                 self._active = workers
                 for _ in range(workers):
                     group.start_soon(self._worker)
@@ -413,29 +505,40 @@ class _Batch:
             await self._clean_up()
             self._name_lookalikes(self._failure)
             raise self._failure
-        return [result for result in self._results if result is not None]
 
     async def _worker(self) -> None:
         try:
             for item in self._pending:
                 if self._stopping:
                     return
-                result = await self._traced_item(item)
+                try:
+                    result = await self._traced_item(item)
+                except OSError as error:
+                    if self._journal is None or self._journal.failure is not error:
+                        raise
+                    self._fail(error)  # no journal, no guarantee: the batch stops
+                    return
+                if result is _LOST:
+                    continue
                 if result is None:
                     return
-                self._finish(result)
+                self._finish(cast(BatchResult, result))
         finally:
             self._active -= 1
             if self._active == 0:
                 self._idle.set()
 
-    async def _traced_item(self, item: _Item) -> BatchResult | None:
-        """`_run_item` as a unit of work of its own, under the batch's, as a `run()` is."""
+    async def _traced_item(self, item: _Item) -> BatchResult | object | None:
+        """`_run_item` as a unit of work of its own, under the batch's, as a `run()` is.
+
+        A creation whose fate is looked for later (`_LOST`) ends its unit as
+        left; the input's next attempt, in the last pass, is a unit of its own.
+        """
         index = {BATCH_INDEX: item.index}
         with scope(self._ctx.base_url, "run", self._model, item.input, attributes=index) as unit:
             result = await self._run_item(item)
             if unit is not None:
-                if result is None:
+                if not isinstance(result, BatchResult):
                     unit.end(left=True)
                 elif result.error is not None:
                     unit.end(error=result.error)
@@ -443,10 +546,48 @@ class _Batch:
                     unit.returned(result.output)
         return result
 
-    async def _run_item(self, item: _Item) -> BatchResult | None:
-        """Run one input; None when an interruption stopped it before its prediction existed."""
-        ctx, options = self._ctx, self._options
-        deadline = Deadline(options.timeout)
+    async def _run_item(self, item: _Item) -> BatchResult | object | None:
+        """Run one input; its result, or `_LOST` when its creation's fate is found out later.
+
+        None when an interruption stopped it before its prediction existed.
+        """
+        deadline = Deadline(self._options.timeout)
+        if item.blocked is not None:
+            return BatchResult(item.index, item.input, error=item.blocked)
+        prediction: Any = None
+        if item.follow is not None:
+            prediction = await self._resume_prediction(item)
+            if isinstance(prediction, BatchResult):
+                return prediction
+            if prediction is not None:
+                result = await self._outcome(item, prediction, deadline)
+                if result is not None:
+                    return result
+                # An earlier interruption's cancel landed after all: run it again.
+        item.recheck = False
+        prediction = await self._create(item, deadline)
+        if prediction is None or prediction is _LOST or isinstance(prediction, BatchResult):
+            return prediction
+        return await self._outcome(item, prediction, deadline)
+
+    async def _resume_prediction(self, item: _Item) -> Prediction | BatchResult | None:
+        """The prediction a journal named for `item`; None when it is to be created anew."""
+        pid = cast(str, item.follow)
+        item.follow = None
+        try:
+            prediction = await adrive(get_flow(self._ctx, pid), self._http)
+        except Exception as error:  # noqa: BLE001 (the input's result; the next run tries again)
+            return BatchResult(item.index, item.input, error=error, prediction_id=pid)
+        if item.recheck and prediction.status in ("canceled", "aborted"):
+            return None  # an interruption canceled it: the input runs again
+        self._known.add(pid)
+        if not is_terminal(prediction):
+            self._running[pid] = item
+        return prediction
+
+    async def _create(self, item: _Item, deadline: Deadline) -> Prediction | BatchResult | object:
+        ctx, options, journal = self._ctx, self._options, self._journal
+        item.intent, item.sent_input, item.lost = False, None, None
         prediction: Prediction | None = None
         # Shielded so that an interruption cannot cut a creation request off and
         # lose the prediction it made; `_interrupt` lifts the shield in time.
@@ -458,29 +599,167 @@ class _Batch:
                 creation = create_flow(
                     ctx, self._ref, item.input, options, deadline, search_on_interrupt=False
                 )
-                flow = _limited(creation, self._limiter, item)
+                flow = _limited(
+                    creation,
+                    self._limiter,
+                    item,
+                    None if journal is None else self._before_send,
+                )
                 prediction = await adrive(flow, self._http)
-                self._known.add(prediction.id)
-                if not is_terminal(prediction):
-                    self._running[prediction.id] = item
-            except Exception as error:  # noqa: BLE001 (the input's result)
+            except Exception as error:  # the input's result, unless the journal failed
+                if journal is not None and journal.failure is not None:
+                    raise journal.failure from error
+                if journal is not None and item.intent:
+                    if _refused(error):
+                        journal.refused(item.index)
+                    elif not self._last_pass:
+                        item.lost = error
+                        self._lost.append(item)
+                        return _LOST
                 return BatchResult(item.index, item.input, error=error)
             finally:
                 self._creating.discard(item)
+                item.declared = 0  # used: another creation needs a send line of its own
                 if prediction is None and item.posted_at is not None:
                     self._unanswered.append(item)
         if prediction is None:
-            return None
-        pid = prediction.id
+            return None  # an interruption cut the creation off (the scope caught it)
+        self._known.add(prediction.id)
+        if not is_terminal(prediction):
+            self._running[prediction.id] = item
+        if journal is not None:
+            # Raises if the journal cannot be written: the batch stops, and
+            # cancels this prediction with the others it knows.
+            journal.created(item.index, prediction.id)
+        return prediction
+
+    async def _outcome(
+        self, item: _Item, prediction: Prediction, deadline: Deadline
+    ) -> BatchResult | None:
+        """`item`'s result once `prediction` ends (its files saved, with a saver).
+
+        None when it ends canceled and the journal says an interruption of
+        this batch canceled it (`recheck`): the input is to run again.
+        """
+        pid, journal = prediction.id, self._journal
         # Finished, or canceled by the flow on its way out, the prediction leaves
         # `_running`; an interruption leaves it listed for `_clean_up` to cancel.
         try:
-            output = await adrive(_outcome_flow(ctx, prediction, deadline, options), self._http)
+            output = await adrive(
+                _outcome_flow(self._ctx, prediction, deadline, self._options), self._http
+            )
         except Exception as error:  # noqa: BLE001 (the input's result)
             self._running.pop(pid, None)
+            if item.recheck and isinstance(error, PredictionCanceled):
+                return None
+            if journal is not None and is_final(error):
+                journal.finished(item.index, pid, error=error)  # type: ignore[arg-type]
             return BatchResult(item.index, item.input, error=error, prediction_id=pid)
         self._running.pop(pid, None)
+        saved = None
+        if self._saver is not None:
+            try:
+                output, saved = await self._saver.save(self._http, item.index, output)
+            except Exception as error:  # noqa: BLE001 (the input's result; saved next time)
+                return BatchResult(item.index, item.input, error=error, prediction_id=pid)
+        if journal is not None:
+            journal.finished(item.index, pid, output, saved=saved)
         return BatchResult(item.index, item.input, output=output, prediction_id=pid)
+
+    async def _before_send(self, item: _Item) -> None:
+        """Return once the journal says `item`'s creation may be sent (see `_journal`).
+
+        A plain input's send line is written with those of the next inputs
+        of this pass, `concurrency` in all, under one fsync.
+        """
+        journal = cast(Journal, self._journal)
+        if not item.declared:
+            if journal.is_plain(item.index):
+                block = self._ahead(item)
+                mark = journal.sending([other.index for other in block])
+            else:
+                block = [item]
+                mark = journal.sending([item.index], item.sent_input)
+            for other in block:
+                other.declared = mark
+        await journal.sync(through=item.declared)
+        item.intent = True
+
+    def _ahead(self, item: _Item) -> list[_Item]:
+        """`item` and the next plain inputs of this pass to be created: `concurrency` in all."""
+        journal = cast(Journal, self._journal)
+        block = [item]
+        start = self._position.get(item.index, len(self._order)) + 1
+        for other in self._order[start : start + 4 * self._concurrency]:
+            if len(block) >= self._concurrency:
+                break
+            if (
+                not other.declared
+                and other.follow is None
+                and other.blocked is None
+                and self._results[other.index] is None
+                and journal.is_plain(other.index)
+            ):
+                block.append(other)
+        return block
+
+    # -- resuming from a journal ------------------------------------------------------------------
+
+    async def _resume(self) -> list[_Item]:
+        """Take up what the journal holds; the items left to run, those to wait for first."""
+        journal = cast(Journal, self._journal)
+        if self._saver is not None:
+            self._saver.remove_leftovers()
+        wrap = _output_wrapper(self._ctx, self._options)
+        unresolved: list[_Item] = []
+        for index in sorted(journal.entries):
+            entry, item = journal.entries[index], self._items[index]
+            if entry.state == "done":
+                output, error, pid = journal.result(index, wrap)
+                self._finish(
+                    BatchResult(index, item.input, output, error, prediction_id=pid, reused=True)
+                )
+                if self._failure is not None:
+                    raise self._failure
+            elif entry.state == "send":
+                item.posted_wall = entry.sent_at
+                item.sent_input = journal.sent_input(index, item.input)
+                unresolved.append(item)
+            else:
+                item.follow, item.recheck = entry.prediction_id, entry.state == "cancel"
+        if journal.abandoned:
+            # Predictions of the journal this one restarted: nobody will wait for them.
+            async with anyio.create_task_group() as group:
+                for pid in journal.abandoned:
+                    group.start_soon(self._cancel, pid)
+        await self._adopt(unresolved)
+        left = [item for item in self._items if self._results[item.index] is None]
+        # Predictions that already run come first, so that new ones do not
+        # pile up beside them past `concurrency`.
+        return sorted(left, key=lambda item: item.follow is None)
+
+    async def _adopt(self, items: Sequence[_Item]) -> None:
+        """Find the predictions unanswered creations of `items` made; each found one is followed.
+
+        The others are created anew. If the account's predictions cannot be
+        listed, the items are not run at all: creating them could pay twice.
+        """
+        journal = self._journal
+        if journal is None or not items:
+            return
+        since = min(item.posted_wall for item in items)
+        try:
+            found = await adrive(lookalikes_flow(self._ref, since), self._http)
+        except Exception as error:  # noqa: BLE001 (those inputs' result; the next run tries again)
+            for item in items:
+                item.blocked = item.lost or error
+            return
+        wanted = [(item.index, item.sent_input, item.posted_wall) for item in items]
+        for index, pid in assign_lookalikes(wanted, found, journal.claimed).items():
+            journal.adopted(index, pid)
+            self._items[index].follow = pid
+
+    # -- progress and interruptions ---------------------------------------------------------------
 
     def _finish(self, result: BatchResult) -> None:
         self._results[result.index] = result
@@ -492,9 +771,14 @@ class _Batch:
         try:
             self._on_progress(BatchProgress(self._done, self._failed, self._total, result))
         except BaseException as error:  # noqa: BLE001 (re-raised by run() after the clean-up)
+            self._fail(error)
+
+    def _fail(self, error: BaseException) -> None:
+        """Stop the batch: `run()` cleans up, then raises `error`."""
+        if self._failure is None:
             self._failure = error
-            if self._group is not None:
-                self._group.cancel_scope.cancel()
+        if self._group is not None:
+            self._group.cancel_scope.cancel()
 
     def _interrupt(self) -> None:
         """Stop taking inputs and lift the shields of creations in progress."""
@@ -513,10 +797,18 @@ class _Batch:
     async def _clean_up(self) -> None:
         """Cancel every prediction started and not seen finished; never raises."""
         with anyio.CancelScope(shield=True):
+            if self._journal is not None:
+                # Before the cancels go out: the next run must know to run them again.
+                with contextlib.suppress(OSError):  # the journal may be what failed
+                    for pid, item in self._running.items():
+                        self._journal.canceling(item.index, pid)
+                    await self._journal.sync()
             async with anyio.create_task_group() as group:
                 for pid in list(self._running):
                     group.start_soon(self._cancel, pid)
-                if self._unanswered:
+                # With a journal, creations cut off before their answer are left
+                # to the next run, which finds their predictions and adopts them.
+                if self._unanswered and self._journal is None:
                     group.start_soon(self._sweep)
             self._running.clear()
 
@@ -550,24 +842,79 @@ class _Batch:
         logger.warning("%s", text)
 
 
+def _output_wrapper(ctx: Context, options: RunOptions) -> Callable[[Any], Any]:
+    """What a journal's recorded output becomes: with `FileOutput`s, as `run()` returns it."""
+    if not options.use_file_output:
+        return lambda output: output
+    return lambda output: wrap_file_outputs(output, lambda url: FileOutput(url, ctx.downloader))
+
+
 # -- the public functions ---------------------------------------------------------------------
 
 
-def _prepare(
-    limiters: SharedLimiters,
-    ref: str,
-    inputs: Iterable[Mapping[str, Any]],
-    concurrency: int,
-    rate_limit: object,
-) -> tuple[Ref, list[Mapping[str, Any]], RateLimiter | None]:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A batch's arguments, checked before any request or file is touched."""
+
+    ref: Ref
+    inputs: list[Mapping[str, Any]]
+    concurrency: int
+    limiter: RateLimiter | None
+    progress: BatchCallback | None
+    options: RunOptions
+    journal: JournalPath | None
+    restart: bool
+    saver: OutputSaver | None
+
+    def open_journal(self, ref: str) -> Journal | None:
+        """The journal to run with (read, checked, locked), or None without one."""
+        if self.journal is None:
+            return None
+        return Journal.open(self.journal, ref, self.inputs, restart=self.restart)
+
+
+def _plan(
+    limiters: SharedLimiters, ref: str, inputs: Iterable[Mapping[str, Any]], options: BatchOptions
+) -> _Plan:
     parsed = parse_ref(ref)
+    concurrency = options.get("concurrency", DEFAULT_CONCURRENCY)
     items = list(inputs)
     for index, value in enumerate(items):
         if not isinstance(value, Mapping):
             raise TypeError(f"input {index} is a {type(value).__name__}, not a mapping")
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
-    return parsed, items, limiters.get(rate_limit)
+    journal = options.get("journal")
+    if journal is not None and not isinstance(journal, (str, os.PathLike)):
+        raise TypeError(f"journal must be a file path, not {type(journal).__name__}")
+    restart = bool(options.get("restart", False))
+    if restart and journal is None:
+        raise ValueError("restart=True starts a journal over: give the journal's path too")
+    output_dir = options.get("output_dir")
+    if output_dir is not None and not isinstance(output_dir, (str, os.PathLike)):
+        raise TypeError(f"output_dir must be a directory path, not {type(output_dir).__name__}")
+    run_options = RunOptions(
+        wait=options.get("wait", True),
+        timeout=options.get("timeout"),
+        webhook=options.get("webhook"),
+        webhook_events_filter=options.get("webhook_events_filter"),
+        # Saving needs to know which outputs are files.
+        use_file_output=options.get("use_file_output", True) or output_dir is not None,
+        file_encoding=options.get("file_encoding", "auto"),
+        progress=None,
+    )
+    saver = None if output_dir is None or not items else OutputSaver(output_dir, len(items))
+    return _Plan(
+        parsed,
+        items,
+        concurrency,
+        limiters.get(options.get("rate_limit", DEFAULT_RATE_LIMIT)),
+        options.get("progress"),
+        run_options,
+        journal,
+        restart,
+        saver,
+    )
 
 
 class BatchOptions(TypedDict, total=False):
@@ -582,6 +929,9 @@ class BatchOptions(TypedDict, total=False):
     file_encoding: FileEncoding
     webhook: str | None
     webhook_events_filter: Sequence[str] | None
+    journal: JournalPath | None
+    restart: bool
+    output_dir: JournalPath | None
 
 
 async def async_run_batch(
@@ -589,40 +939,33 @@ async def async_run_batch(
     limiters: SharedLimiters,
     ref: str,
     inputs: Iterable[Mapping[str, Any]],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    rate_limit: float | RateLimiter | None = DEFAULT_RATE_LIMIT,
-    progress: BatchCallback | None = None,
-    timeout: float | None = None,  # noqa: ASYNC109 (a deadline per prediction, not for the call)
-    wait: bool | int = True,
-    use_file_output: bool = True,
-    file_encoding: FileEncoding = "auto",
-    webhook: str | None = None,
-    webhook_events_filter: Sequence[str] | None = None,
+    /,
+    **options: Unpack[BatchOptions],
 ) -> list[BatchResult]:
     """`AsyncClient.run_batch` on `session`, sharing `limiters` with the client's other batches."""
-    parsed, items, limiter = _prepare(limiters, ref, inputs, concurrency, rate_limit)
-    options = RunOptions(
-        wait=wait,
-        timeout=timeout,
-        webhook=webhook,
-        webhook_events_filter=webhook_events_filter,
-        use_file_output=use_file_output,
-        file_encoding=file_encoding,
-        progress=None,
-    )
-    batch = _Batch(
-        ctx=session.ctx,
-        http=session.http(),
-        ref=parsed,
-        inputs=items,
-        options=options,
-        concurrency=concurrency,
-        limiter=limiter,
-        on_progress=progress,
-        model=ref,
-    )
-    return await batch.traced()
+    plan = _plan(limiters, ref, inputs, options)
+    if not plan.inputs:
+        return []
+    # Reading a long journal is file I/O: off the event loop.
+    journal = await anyio.to_thread.run_sync(plan.open_journal, ref)
+    try:
+        batch = _Batch(
+            ctx=session.ctx,
+            http=session.http(),
+            ref=plan.ref,
+            inputs=plan.inputs,
+            options=plan.options,
+            concurrency=plan.concurrency,
+            limiter=plan.limiter,
+            on_progress=plan.progress,
+            journal=journal,
+            saver=plan.saver,
+            model=ref,
+        )
+        return await batch.traced()
+    finally:
+        if journal is not None:
+            journal.close()
 
 
 def run_batch(
@@ -631,48 +974,35 @@ def run_batch(
     limiters: SharedLimiters,
     ref: str,
     inputs: Iterable[Mapping[str, Any]],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    rate_limit: float | RateLimiter | None = DEFAULT_RATE_LIMIT,
-    progress: BatchCallback | None = None,
-    timeout: float | None = None,
-    wait: bool | int = True,
-    use_file_output: bool = True,
-    file_encoding: FileEncoding = "auto",
-    webhook: str | None = None,
-    webhook_events_filter: Sequence[str] | None = None,
+    /,
+    **options: Unpack[BatchOptions],
 ) -> list[BatchResult]:
     """`Client.run_batch`: the async engine on a private loop in a worker thread.
 
     `private_http(connections)` makes the engine's httpx client, configured
     like the client's (whose own async pool belongs to another loop).
     """
-    parsed, items, limiter = _prepare(limiters, ref, inputs, concurrency, rate_limit)
-    options = RunOptions(
-        wait=wait,
-        timeout=timeout,
-        webhook=webhook,
-        webhook_events_filter=webhook_events_filter,
-        use_file_output=use_file_output,
-        file_encoding=file_encoding,
-        progress=None,
-    )
-    if not items:
+    plan = _plan(limiters, ref, inputs, options)
+    progress = plan.progress
+    if not plan.inputs:
         return []
+    journal = plan.open_journal(ref)
     events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
 
     async def main() -> list[BatchResult]:
-        async with private_http(max(100, concurrency + 4)) as http:
+        async with private_http(max(100, plan.concurrency + 4)) as http:
             batch = _Batch(
                 ctx=ctx,
                 http=http,
-                ref=parsed,
-                inputs=items,
-                options=options,
-                concurrency=concurrency,
-                limiter=limiter,
+                ref=plan.ref,
+                inputs=plan.inputs,
+                options=plan.options,
+                concurrency=plan.concurrency,
+                limiter=plan.limiter,
                 on_progress=None if progress is None else lambda p: events.put(("progress", p)),
                 model=ref,
+                journal=journal,
+                saver=plan.saver,
             )
             return await batch.traced()
 
@@ -694,6 +1024,8 @@ def run_batch(
             continue
         break
     worker.join()
+    if journal is not None:
+        journal.close()  # the engine has stopped writing to it
     if failure is not None:
         if kind == "error":
             for note in getattr(value, "__notes__", ()):  # what the engine's clean-up found

@@ -1007,6 +1007,26 @@ class Client(_BaseClient, Resources):
         sent within the last second gets that second to answer, so that its
         prediction is canceled too; one abandoned earlier is found in the
         account's recent predictions by its input and canceled.
+
+        `journal` (a file path) makes the batch resumable: every step of every
+        input is recorded there before anything depends on it, and running the
+        same batch again with the same journal, after a crash, a kill or
+        Ctrl-C, picks up where it stopped. Results the journal holds are reused
+        (`BatchResult.reused`; `progress` reports them first), predictions it
+        names are waited for, and creations sent without their answer are found
+        among the account's recent predictions (same model, exactly the same
+        input, not already an input's) and adopted, never created twice nor
+        canceled; inputs that got no prediction (refused, interrupted) run
+        again. A journal made for another model or other inputs raises
+        ValueError; `restart=True` starts it over (canceling the predictions it
+        was still waiting for). With a journal, a creation still waiting for its
+        answer when Ctrl-C comes is left to the next run, which adopts it.
+
+        `output_dir` saves each input's output files there as soon as its
+        prediction succeeds, atomically, as ``<index>-<name>``; the output then
+        holds `Path`s where the URLs were (Replicate deletes the files an hour
+        after a prediction ends). With a journal, saved files are never
+        downloaded again.
         """
         from ._batch import run_batch
 

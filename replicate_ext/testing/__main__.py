@@ -54,8 +54,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="'KIND PATH [key=value ...]'",
         help=(
             "inject a fault, e.g. 'status /v1/predictions method=POST status=503 times=2'; "
-            "KIND is status, 429, drop, slow, drop_stream, stream_restart or "
-            "stream_no_done; PATH is exact, a prefix "
+            "KIND is status, 429, drop, slow, slow_after, drop_after, drop_stream, "
+            "stream_restart or stream_no_done; PATH is exact, a prefix "
             "ending in *, or ~regex (repeatable)"
         ),
     )

@@ -10,13 +10,23 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 FaultKind = Literal[
-    "status", "429", "drop", "slow", "drop_stream", "stream_restart", "stream_no_done"
+    "status",
+    "429",
+    "drop",
+    "slow",
+    "slow_after",
+    "drop_after",
+    "drop_stream",
+    "stream_restart",
+    "stream_no_done",
 ]
 FAULT_KINDS: tuple[str, ...] = (
     "status",
     "429",
     "drop",
     "slow",
+    "slow_after",
+    "drop_after",
     "drop_stream",
     "stream_restart",
     "stream_no_done",

@@ -6,9 +6,9 @@ import asyncio
 import hmac
 import re
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._faults import throttled_detail
+from ._faults import Fault, throttled_detail
 from ._problems import Problem
 from ._state import ServerState
 
@@ -44,7 +44,9 @@ class Gateway:
 
         fault = self.state.faults.take(method, path)
         if fault is not None:
-            if fault.kind == "slow":
+            if fault.kind in ("slow_after", "drop_after"):
+                send = _after_acting(send, fault)
+            elif fault.kind == "slow":
                 await asyncio.sleep(fault.delay)
             elif fault.kind in ("status", "429"):
                 extra = {}
@@ -102,3 +104,27 @@ class Gateway:
             }
         )
         await send({"type": "http.response.body", "body": partial, "more_body": True})
+
+
+def _after_acting(send: Send, fault: Fault) -> Send:
+    """`send`, holding the answer back for `fault.delay` (slow_after) or cutting it (drop_after).
+
+    The route has run by then: a creation has made its prediction, which the
+    client learns of late, or never.
+    """
+    answered = False
+
+    async def late(message: Message) -> None:
+        nonlocal answered
+        if message["type"] == "http.response.start":
+            answered = True
+            if fault.kind == "slow_after":
+                await asyncio.sleep(fault.delay)
+            else:
+                await Gateway._drop(send, fault.partial_body)
+                return
+        elif fault.kind == "drop_after" and answered:
+            return  # the rest of an answer already cut off
+        await send(message)
+
+    return late
