@@ -43,8 +43,10 @@ $(PRISM_STAMP):
 		echo "npm not found: tests/published (Replicate's published schema, served by Prism) will be skipped."; \
 	fi
 
+# Two workers: the suite is sized for a 2-core machine. `--dist load` hands out single
+# tests, so schemathesis's items (which share one node id) all run.
 test: install prism
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist load
 
 demo: install
 	$(BIN)/python scripts/demo.py

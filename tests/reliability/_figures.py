@@ -1,6 +1,7 @@
 """A pytest plugin that counts what the reliability suite proved and writes the figures.
 
-Registered by `tests/reliability/conftest.py`. It sees every test of the session:
+Registered by `tests/conftest.py`. It sees every test of the session (under pytest-xdist,
+each worker counts its own tests and the controller adds the parts up):
 
 * faults: what each test under tests/reliability injected (server faults that fired,
   plus proxy restarts and cut streams the test logs), and whether the test passed;
@@ -163,13 +164,49 @@ class FiguresPlugin:
             },
         }
 
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        # Under pytest-xdist each worker counts what it ran and leaves its part for
+        # the controller, whose session ends after theirs, to add up and write.
+        parts = self._parts_dir()
+        worker = getattr(self.config, "workerinput", None)
+        if worker is not None:
+            if self.ran_reliability:
+                parts.mkdir(exist_ok=True)
+                part = parts / f"{worker['workerid']}.json"
+                part.write_text(json.dumps(self._raw()))
+            return
+        if parts.is_dir():
+            for part in sorted(parts.glob("*.json")):
+                self._absorb(json.loads(part.read_text()))
+                part.unlink()
+            parts.rmdir()
         if not self.ran_reliability:
             return
         target = os.environ.get("REPLICATE_EXT_FIGURES") or str(
             Path(str(self.config.rootpath)) / "reliability-figures.json"
         )
         Path(target).write_text(json.dumps(self.figures(), indent=2) + "\n")
+
+    def _parts_dir(self) -> Path:
+        return Path(str(self.config.rootpath)) / ".reliability-figures-parts"
+
+    def _raw(self) -> dict[str, Any]:
+        return {
+            "outcomes": self.outcomes,
+            "faults": self.faults,
+            "bad_inputs": self.bad_inputs,
+            "properties": self.properties,
+            "fuzz": self.fuzz,
+        }
+
+    def _absorb(self, raw: dict[str, Any]) -> None:
+        self.ran_reliability = True
+        self.outcomes.update(raw["outcomes"])
+        self.faults.update({key: Counter(counts) for key, counts in raw["faults"].items()})
+        self.bad_inputs.update(raw["bad_inputs"])
+        self.properties.update(raw["properties"])
+        self.fuzz.update(raw["fuzz"])
 
 
 def _relative(config: pytest.Config, path: Path) -> str:

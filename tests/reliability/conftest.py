@@ -5,9 +5,9 @@ test ends: no connection of its pool still busy (a response left open), none lef
 all once it is closed, no connection left open on the server side, and no thread
 started during the test still running.
 
-The figures plugin (`_figures.FiguresPlugin`) counts faults injected and survived,
-bad inputs tried and properties checked, and writes them to
-`reliability-figures.json` (see `scripts/reliability_figures.py`).
+The figures plugin (`_figures.FiguresPlugin`, registered in tests/conftest.py) counts
+faults injected and survived, bad inputs tried and properties checked, and writes them
+to `reliability-figures.json` (see `scripts/reliability_figures.py`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pytest
 from replicate_ext._client import AsyncClient, Client
 from replicate_ext._retry import RetryPolicy
 
-from ._figures import FAULTS_KEY, FiguresPlugin
+from ._figures import FAULTS_KEY
 
 if TYPE_CHECKING:
     from replicate_ext.testing import LocalServer
@@ -51,8 +51,6 @@ def fast_retries(max_retries: int) -> RetryPolicy:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bad_input: one bad input answered before any request")
     config.addinivalue_line("markers", "fault: a fault scenario (counted in the figures)")
-    if not config.pluginmanager.has_plugin("replicate-ext-figures"):
-        config.pluginmanager.register(FiguresPlugin(config), "replicate-ext-figures")
 
 
 def attempt(call: Callable[[], Any]) -> tuple[Any, Exception | None]:
