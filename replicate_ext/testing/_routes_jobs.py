@@ -57,14 +57,17 @@ MIN_CANCEL_AFTER = 5.0
 # The longest duration Go's time.Duration holds (2^63 - 1 ns, about 292 years): the
 # API's duration syntax is Go's, and a longer one is refused rather than clamped.
 MAX_CANCEL_AFTER = (2**63 - 1) / 1e9
+_BARE_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def _cancel_after(request: Request) -> float | None:
     header = request.headers.get("cancel-after")
     if header is None:
         return None
+    text = header.strip()
     try:
-        seconds = parse_duration(header.strip())
+        # A bare number is seconds (API-NOTES, and the published schema's header).
+        seconds = float(text) if _BARE_SECONDS.fullmatch(text) else parse_duration(text)
     except ValueError:
         raise Problem(
             400, f"Invalid Cancel-After header {header!r}: expected a duration like 30s or 1h30m"

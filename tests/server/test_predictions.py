@@ -255,7 +255,20 @@ async def test_cancel_after_does_not_touch_fast_predictions(api: httpx.AsyncClie
     assert response.json()["deadline"]
 
 
-@pytest.mark.parametrize("value", ["30", "5 m", "abc", "0s", "-1s", "1d", ".5s", "10ns"])
+async def test_a_bare_number_of_cancel_after_is_seconds(api: httpx.AsyncClient) -> None:
+    response = await api.post(
+        "/models/replicate/hello-world/predictions",
+        json={"input": {"text": "q"}},
+        headers={"Cancel-After": "30", "Prefer": "wait"},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    created = datetime.fromisoformat(body["created_at"])
+    deadline = datetime.fromisoformat(body["deadline"])
+    assert (deadline - created).total_seconds() == pytest.approx(30, abs=1)
+
+
+@pytest.mark.parametrize("value", ["4", "30x", "5 m", "abc", "0s", "-1s", "1d", ".5s", "10ns"])
 async def test_invalid_cancel_after_is_rejected(api: httpx.AsyncClient, value: str) -> None:
     response = await api.post(
         "/models/replicate/hello-world/predictions",
