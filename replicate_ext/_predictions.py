@@ -340,13 +340,19 @@ def prefer_wait(wait: bool | int, left: float | None) -> tuple[str | None, float
     return f"wait={seconds}", float(seconds)
 
 
+# The longest duration the API's Go parser holds: 2^63 - 1 ns, in whole seconds.
+MAX_CANCEL_AFTER = (2**63 - 1) // 10**9
+
+
 def cancel_after(seconds: float) -> str:
-    """`seconds` as a `Cancel-After` duration, like `1h2m3s`; never below the API's 5 s.
+    """`seconds` as a `Cancel-After` duration, like `1h2m3s`; from 5 s up to some 292 years.
 
     A shorter deadline is kept by the client alone (`wait_flow` cancels when it
     passes); the server's then only backs it up.
     """
-    total = max(int(MIN_CANCEL_AFTER), math.ceil(seconds))
+    # Past what a Go duration holds (some 292 years) the API refuses the header: a
+    # deadline that far is no deadline, so the longest the API takes is sent.
+    total = min(max(int(MIN_CANCEL_AFTER), math.ceil(seconds)), MAX_CANCEL_AFTER)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [

@@ -96,6 +96,13 @@ def test_cancel_after_durations_never_go_below_the_apis_five_seconds() -> None:
     assert cancel_after(30) == "30s"
     assert cancel_after(90.5) == "1m31s"
     assert cancel_after(5400) == "1h30m"
+    assert cancel_after(1e12) == "2562047h47m16s"
+
+
+def test_a_timeout_of_centuries_runs_with_the_longest_deadline_the_api_takes(
+    client: Client,
+) -> None:
+    assert client.run("replicate/hello-world", input={"text": "x"}, timeout=1e12) == "hello x"
 
 
 def test_wait_seconds_is_sent_with_a_longer_read_timeout(server) -> None:
