@@ -18,12 +18,6 @@ FAST_RETRIES = RetryPolicy(backoff_base=0.001, backoff_max=0.01)
 
 
 @pytest.fixture
-def server(fresh_replicate_server: LocalServer) -> LocalServer:
-    """The session's local server, reset for this test."""
-    return fresh_replicate_server
-
-
-@pytest.fixture
 def client(server: LocalServer) -> Iterator[Client]:
     """A client of the local server that polls and retries quickly."""
     with Client(server.token, base_url=server.base_url, poll_interval=0.01) as client:

@@ -23,12 +23,6 @@ CONSOLE_SCRIPT = Path(sys.executable).with_name("replicate-ext")
 
 
 @pytest.fixture
-def server(fresh_replicate_server: LocalServer) -> LocalServer:
-    """The session's local server, reset for this test."""
-    return fresh_replicate_server
-
-
-@pytest.fixture
 def cli_env(server: LocalServer) -> dict[str, str | None]:
     """The environment a shell user would set to use the local server."""
     return {

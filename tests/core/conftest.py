@@ -14,12 +14,6 @@ if TYPE_CHECKING:
     from replicate_ext.testing import LocalServer
 
 
-@pytest.fixture
-def server(fresh_replicate_server: LocalServer) -> LocalServer:
-    """The session's local server, reset for this test."""
-    return fresh_replicate_server
-
-
 FAST_RETRIES = RetryPolicy(backoff_base=0.001, backoff_max=0.01)
 
 

@@ -15,11 +15,6 @@ from replicate_ext.testing import LocalServer
 TERMINAL = {"succeeded", "failed", "canceled", "aborted"}
 
 
-@pytest.fixture
-def server(fresh_replicate_server: LocalServer) -> LocalServer:
-    return fresh_replicate_server
-
-
 @functools.cache
 def _tls() -> ssl.SSLContext:
     # Building a default context per client costs ~80 ms; the server is plain HTTP anyway.

@@ -27,11 +27,6 @@ from replicate_ext.testing import LocalServer
 TERMINAL = {"succeeded", "failed", "canceled", "aborted"}
 
 
-@pytest.fixture
-def server(fresh_replicate_server: LocalServer) -> LocalServer:
-    return fresh_replicate_server
-
-
 def make_client(server: LocalServer, **options: Any) -> Client:
     options.setdefault("max_retries", 0)
     return Client(server.token, base_url=server.base_url, poll_interval=0.01, **options)

@@ -1,4 +1,4 @@
-"""Fixtures for the telemetry tests: the SDK's in-memory exporter, clients of the local server.
+"""Fixtures for the telemetry tests: the SDK's in-memory exporter as the tracer provider.
 
 The spans are recorded by OpenTelemetry's own SDK, set as the global tracer
 provider for one test at a time, as an application sets it: the rest of the
@@ -7,7 +7,7 @@ suite runs with none set, as most users do.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 from opentelemetry import trace
@@ -15,26 +15,6 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.util._once import Once
-
-from replicate_ext import AsyncClient, Client
-from replicate_ext.testing import LocalServer
-
-
-@pytest.fixture
-def server(fresh_replicate_server: LocalServer) -> LocalServer:
-    return fresh_replicate_server
-
-
-@pytest.fixture
-def client(server: LocalServer) -> Iterator[Client]:
-    with Client(server.token, base_url=server.base_url, poll_interval=0.01) as client:
-        yield client
-
-
-@pytest.fixture
-async def async_client(server: LocalServer) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(server.token, base_url=server.base_url, poll_interval=0.01) as client:
-        yield client
 
 
 def _forget_global_provider() -> None:

@@ -88,11 +88,6 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
 
 
 @pytest.fixture
-def server(fresh_replicate_server: LocalServer) -> LocalServer:
-    return fresh_replicate_server
-
-
-@pytest.fixture
 def page(browser: BrowserContext, server: LocalServer) -> Iterator[Page]:
     """A new tab; every request it makes is kept in ``page.requests_made``."""
     tab = browser.new_page()
