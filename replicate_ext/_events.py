@@ -38,6 +38,7 @@ from ._errors import (
 from ._files import FileOutput, is_file_url
 from ._flow import Await, Close, Emit, EventFlow, Op, ReadChunk, Send, Sleep, Stream
 from ._jobs import cancel_request, get_flow, is_terminal, outcome_error
+from ._retry import cut_by_deadline
 from ._sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
@@ -343,7 +344,7 @@ def events_flow(
             deadline.check(prediction.id)
             try:
                 timeout = _request_timeout(ctx, options.timeout, deadline)
-                request = _stream_request(url, reader.last_id, timeout)
+                request = deadline.bound(_stream_request(url, reader.last_id, timeout))
                 stream = yield Send(request, stream=True)
             except httpx.TransportError as error:
                 cause = error
@@ -357,6 +358,11 @@ def events_flow(
                         failures = quiet = 0
                 else:
                     failure = ReplicateError.from_response((yield from _read_error(stream)))
+                    if deadline.at is not None and cut_by_deadline(failure):
+                        # A 429 or 5xx whose retry would come too late: the deadline
+                        # is what ends the stream.
+                        seconds = cast(float, deadline.timeout)
+                        raise PredictionTimeout(prediction.id, seconds, prediction) from failure
                     if not opened:  # an HTTP error like any other
                         raise failure
                     if status not in _TRANSIENT_STATUSES:  # e.g. 404: the stream is gone
@@ -405,10 +411,14 @@ def events_flow(
             raise
         if stream is not None:
             yield Close(stream)
-        if not reader.finished and (
-            options.cancel_on_close or isinstance(error, PredictionTimeout)
+        # A timeout raised by the caller's own check (follow_events_flow's `tick`)
+        # is the caller's to cancel: `cancel` is None then.
+        if (
+            cancel is not None
+            and not reader.finished
+            and (options.cancel_on_close or isinstance(error, PredictionTimeout))
         ):
-            yield cast(Send, cancel)
+            yield cancel
         if isinstance(error, (PredictionCanceled, PredictionAborted)) and _passed(deadline):
             # Canceled by the server's Cancel-After, at our deadline: a timeout all the same.
             seconds = cast(float, deadline.timeout)
@@ -530,6 +540,7 @@ def _read_error(stream: Stream) -> Generator[Op, Any, httpx.Response]:
         headers=headers,
         content=b"".join(chunks),
         request=original.request,
+        extensions=original.extensions,  # the retries' marks, e.g. cut by the deadline
     )
 
 
@@ -596,6 +607,7 @@ def follow_events_flow(
     tick: Callable[[], object] | None = None,
     timeout: httpx.Timeout | None = None,
     max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+    deadline: Deadline | None = None,
 ) -> Generator[Op, Any, bool]:
     """Follow `prediction`'s stream to its end as a plain flow, for waiting on it.
 
@@ -606,8 +618,9 @@ def follow_events_flow(
     `on_event` (an awaitable it returns is awaited, under the async driver);
     `tick` is called before each read and each wait, e.g. to check
     a deadline (`timeout`, for the stream's requests, bounds how long a read
-    can wait). What these callbacks raise ends the flow, connection closed,
-    and propagates. The prediction is never canceled here.
+    can wait, and `deadline` how long their retries may wait). What these
+    callbacks raise ends the flow, connection closed, and propagates. The
+    prediction is never canceled here.
     """
     options = StreamOptions(use_file_output=False, max_reconnects=max_reconnects, timeout=timeout)
     flow = events_flow(ctx, prediction, options)
@@ -636,6 +649,8 @@ def follow_events_flow(
                 continue
             if tick is not None and isinstance(op, (ReadChunk, Sleep)):
                 tick()
+            if deadline is not None and isinstance(op, Send) and not op.best_effort:
+                deadline.bound(op.request)
         except BaseException as exc:  # noqa: BLE001 (thrown into the flow, so it cleans up)
             error = own = exc
             continue

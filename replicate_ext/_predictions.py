@@ -186,9 +186,12 @@ def _follow_stream(
         deadline.check(prediction.id)
 
     if progress is None:
-        return (yield from follow_events_flow(ctx, prediction, tick=tick, timeout=timeout))
+        flow = follow_events_flow(ctx, prediction, tick=tick, timeout=timeout, deadline=deadline)
+        return (yield from flow)
     rebuilt = _Rebuilt(prediction)
-    flow = follow_events_flow(ctx, prediction, rebuilt.add, tick=tick, timeout=timeout)
+    flow = follow_events_flow(
+        ctx, prediction, rebuilt.add, tick=tick, timeout=timeout, deadline=deadline
+    )
     return (
         yield from _reporting(
             flow, lambda: rebuilt.report(progress), lambda: rebuilt.final(progress)

@@ -246,6 +246,35 @@ async def test_timeout_cancels_and_raises_async(async_client: AsyncClient, serve
     assert headers["cancel-after"] == "5s"
 
 
+STREAMING_FOR_SECONDS = {"prompt": "t " * 100, "interval": 10}  # tokens for some 10 s
+
+
+def test_a_timeout_while_following_the_stream_cancels_and_raises(client: Client, server) -> None:
+    # Held a second by Prefer: wait, then followed on its event stream past the deadline.
+    with pytest.raises(PredictionTimeout) as info:
+        client.run("replicate/stream-tokens", STREAMING_FOR_SECONDS, wait=1, timeout=1.5)
+    prediction = only_prediction(server)
+    assert info.value.prediction_id == prediction["id"]
+    assert server.state.requests_to(f"/v1/predictions/{prediction['id']}/stream", "GET")
+    cancels = server.state.requests_to(f"/v1/predictions/{prediction['id']}/cancel", "POST")
+    assert len(cancels) == 1
+    assert prediction["status"] == "canceled"
+
+
+async def test_a_timeout_while_following_the_stream_cancels_and_raises_async(
+    async_client: AsyncClient, server
+) -> None:
+    with pytest.raises(PredictionTimeout):
+        await async_client.run(
+            "replicate/stream-tokens", STREAMING_FOR_SECONDS, wait=1, timeout=1.5
+        )
+    prediction = only_prediction(server)
+    assert server.state.requests_to(f"/v1/predictions/{prediction['id']}/stream", "GET")
+    cancels = server.state.requests_to(f"/v1/predictions/{prediction['id']}/cancel", "POST")
+    assert len(cancels) == 1
+    assert prediction["status"] == "canceled"
+
+
 def test_keyboard_interrupt_cancels_the_prediction(client: Client, server, caplog) -> None:
     def interrupt(prediction) -> None:
         raise KeyboardInterrupt

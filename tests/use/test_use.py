@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import io
 import pydoc
+import re
 from pathlib import Path
 from typing import Any, Literal, Optional
 
@@ -373,6 +374,37 @@ def test_a_streaming_call_is_held_to_its_timeout(client: Client, server: LocalSe
         list(stream)
     (prediction,) = server.state.predictions.values()
     assert server.state.requests_to(f"/v1/predictions/{prediction.id}/cancel", "POST")
+    server.state.wait_until(lambda: prediction.status == "canceled")
+
+
+def test_a_stream_retry_after_past_the_timeout_is_not_waited(
+    client: Client, server: LocalServer
+) -> None:
+    stream = re.compile(r"/v1/predictions/[^/]+/stream")
+    fault = server.state.inject_fault("status", stream, status=503, retry_after=30, times=1)
+    tokens = client.use("replicate/stream-tokens", streaming=True, timeout=1)
+    with pytest.raises(PredictionTimeout, match=r"within 1 s"):
+        list(tokens(prompt="t " * 100, interval=10))
+    (prediction,) = server.state.predictions.values()
+    # The 503 was given back at once, not waited out for 30 s and asked again.
+    assert fault.fired == 1
+    assert len(server.state.requests_to(f"/v1/predictions/{prediction.id}/stream", "GET")) == 1
+    server.state.wait_until(lambda: prediction.status == "canceled")
+
+
+def test_a_run_following_a_stream_does_not_wait_a_retry_after_past_its_timeout(
+    client: Client, server: LocalServer
+) -> None:
+    stream = re.compile(r"/v1/predictions/[^/]+/stream")
+    fault = server.state.inject_fault("status", stream, status=503, retry_after=30, times=1)
+    # Held a second by Prefer: wait, then followed on its stream (wait=False polls).
+    with pytest.raises(PredictionTimeout):
+        client.run(
+            "replicate/stream-tokens", {"prompt": "t " * 100, "interval": 10}, wait=1, timeout=3
+        )
+    (prediction,) = server.state.predictions.values()
+    assert fault.fired == 1
+    assert len(server.state.requests_to(f"/v1/predictions/{prediction.id}/stream", "GET")) == 1
     server.state.wait_until(lambda: prediction.status == "canceled")
 
 
