@@ -264,52 +264,108 @@ def _own(
 ) -> Any:
     api = options["auth"].is_api_answer
     mounts: dict[str, Any] = {}
+    prepare: Callable[[], object] | None = None
     if transport is None:
         limits = limits or make_limits()
         # One TLS context for the direct transport and the proxies', so that both
-        # verify alike.
-        tls = _tls_context()
+        # verify alike; its CA bundle is loaded before the first https request.
+        deferred = _tls_context()
+        tls: Any = deferred
+        if isinstance(deferred, DeferredTLS):
+            tls, prepare = deferred.context, deferred.load
         transport = side.network(verify=tls, limits=limits)
         for pattern, proxy in environment_proxies().items():
             if proxy is None:
                 mounts[pattern] = None
                 continue
             network = side.network(verify=tls, proxy=proxy, limits=limits)
-            mounts[pattern] = side.retry(network, policy, api=api, proxy=_proxy_name(network))
+            mounts[pattern] = side.retry(
+                network, policy, api=api, proxy=_proxy_name(network), prepare_tls=prepare
+            )
     return side.client(
-        transport=side.retry(transport, policy, api=api, proxy=_proxy_name(transport)),
+        transport=side.retry(
+            transport, policy, api=api, proxy=_proxy_name(transport), prepare_tls=prepare
+        ),
         mounts=mounts,
         **options,
     )
 
 
 _tls_contexts: dict[tuple[str | None, ...], Any] = {}
-# Held while a context is made. OpenSSL holds locks of its own while it loads the
-# CA bundle (with the GIL released): a fork() then would leave them held in the
-# child, whose first context would hang for ever. So a client's fork hook holds
-# it across the fork (`_client._finish_imports_before_fork`).
+# Held while a context is made or its CA bundle loaded. OpenSSL holds locks of its
+# own while it loads the bundle (with the GIL released): a fork() then would leave
+# them held in the child, whose first context would hang for ever. So a client's
+# fork hook holds it across the fork (`_client._finish_imports_before_fork`).
 tls_lock = threading.Lock()
+_TLS_ENVIRONMENT = ("SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE")
+
+
+class DeferredTLS:
+    """The TLS context httpx makes for `verify=True`, but with its CA bundle loaded on demand.
+
+    Loading the bundle (and importing certifi, which finds it) is most of
+    what making an httpx client costs: 15 to 30 ms, paid at the first
+    request of every process, even one that only talks plain HTTP to a
+    local server. So `context` is made without it, set up as
+    `ssl.create_default_context` sets one up (tests/network check that it
+    matches httpx's own, loaded), and the retrying transports call `load`
+    before their first `https` request. It reads the CA locations as httpx
+    does (SSL_CERT_FILE, then SSL_CERT_DIR, then certifi's bundle), from
+    the environment `key` it was made for.
+    """
+
+    __slots__ = ("_loaded", "context", "key")
+
+    def __init__(self, key: tuple[str | None, ...]) -> None:
+        import ssl  # loaded with httpx already
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies certificates and hosts
+        if sys.version_info >= (3, 13):  # what create_default_context adds from 3.13
+            context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
+        keylog = key[2]
+        if keylog and not sys.flags.ignore_environment:
+            context.keylog_filename = keylog
+        self.context = context
+        self.key = key
+        self._loaded = False
+
+    def load(self) -> None:
+        """Load the CA bundle into `context`, once, before its first connection."""
+        if self._loaded:
+            return
+        with tls_lock:
+            if self._loaded:
+                return
+            cafile, capath = self.key[0], self.key[1]
+            if cafile:
+                self.context.load_verify_locations(cafile=cafile)
+            elif capath:
+                self.context.load_verify_locations(capath=capath)
+            else:
+                import certifi  # an httpx dependency
+
+                self.context.load_verify_locations(cafile=certifi.where())
+            self._loaded = True
 
 
 def _tls_context() -> Any:
-    """The TLS context httpx makes for `verify=True`, made once per process for each setting.
+    """The TLS context of our own transports: one per process for each setting.
 
-    Loading the CA bundle costs 10 to 20 ms, paid by every new client
-    otherwise: each `asyncio.run()` of a module-level async call makes one.
-    The context depends on the environment's SSL_CERT_FILE, SSL_CERT_DIR and
-    SSLKEYLOGFILE only. httpx before 0.28 has no public way to make it: each
-    transport then makes its own.
+    Made again by every new client otherwise: each `asyncio.run()` of a
+    module-level async call makes one. The context depends on the
+    environment's SSL_CERT_FILE, SSL_CERT_DIR and SSLKEYLOGFILE only. httpx
+    before 0.28 has no public way to make it: each transport then makes its
+    own, as httpx does (`True`).
     """
-    create = getattr(httpx, "create_ssl_context", None)
-    if create is None:
+    if getattr(httpx, "create_ssl_context", None) is None:
         return True
-    key = tuple(os.environ.get(name) for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE"))
+    key = tuple(os.environ.get(name) for name in _TLS_ENVIRONMENT)
     context = _tls_contexts.get(key)
     if context is None:
         with tls_lock:
             context = _tls_contexts.get(key)
             if context is None:
-                context = _tls_contexts[key] = create()
+                context = _tls_contexts[key] = DeferredTLS(key)
     return context
 
 
@@ -459,8 +515,10 @@ def derive(parent: Any, policy: RetryPolicy, timeout: httpx.Timeout) -> Any:
     side = _ASYNC if isinstance(parent, httpx.AsyncClient) else _SYNC
 
     def own(transport: Any) -> Any:
-        inner = transport.transport if isinstance(transport, side.retry) else transport
-        return side.retry(inner, policy)
+        if not isinstance(transport, side.retry):
+            return side.retry(transport, policy)
+        # The parent's TLS context, if still to be made ready, is made ready by either.
+        return side.retry(transport.transport, policy, prepare_tls=transport.prepare_tls)
 
     def check_open(request: httpx.Request) -> None:
         if parent.is_closed:  # its pools are closed: they are not to be reopened behind its back

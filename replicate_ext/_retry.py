@@ -294,7 +294,10 @@ class RetryTransport(httpx.BaseTransport):
     `api` tells the API's requests (whose JSON answers are read here) from
     downloads; without it every request counts as the API's. `proxy`, the
     proxy `transport` goes through (without credentials), is named by the
-    errors of its requests.
+    errors of its requests. `prepare_tls`, if given, is called before the
+    first `https` request: it makes `transport`'s TLS context ready (loads
+    its CA bundle), which a client that only ever speaks plain HTTP (a
+    local server) never pays for.
     """
 
     def __init__(
@@ -305,15 +308,20 @@ class RetryTransport(httpx.BaseTransport):
         sleep: Callable[[float], None] = time.sleep,
         api: Callable[[httpx.Request], bool] | None = None,
         proxy: str | None = None,
+        prepare_tls: Callable[[], object] | None = None,
     ) -> None:
         self.transport = transport
         self.policy = policy or RetryPolicy()
         self.api = api
         self.proxy = proxy
+        self.prepare_tls = prepare_tls
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying while the policy says so."""
+        if self.prepare_tls is not None and request.url.scheme == "https":
+            self.prepare_tls()
+            self.prepare_tls = None  # ready for good (and for any other thread)
         attempt = 0
         api = self.api is None or self.api(request)
         started = time.monotonic() if logger.isEnabledFor(logging.INFO) else None
@@ -356,15 +364,21 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[None]] | None = None,
         api: Callable[[httpx.Request], bool] | None = None,
         proxy: str | None = None,
+        prepare_tls: Callable[[], object] | None = None,
     ) -> None:
         self.transport = transport
         self.policy = policy or RetryPolicy()
         self.api = api
         self.proxy = proxy
+        self.prepare_tls = prepare_tls
         self._sleep = sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying while the policy says so."""
+        if self.prepare_tls is not None and request.url.scheme == "https":
+            # Loading a CA bundle blocks for a few milliseconds, once per process.
+            self.prepare_tls()
+            self.prepare_tls = None
         attempt = 0
         api = self.api is None or self.api(request)
         started = time.monotonic() if logger.isEnabledFor(logging.INFO) else None
