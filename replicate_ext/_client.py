@@ -590,6 +590,7 @@ _REQUEST_MODULES = (
     "replicate_ext._requester",
     "replicate_ext._resources",
     "replicate_ext._predictions",
+    "replicate_ext._schema",  # for the output of a streaming model
     "replicate_ext._events",
     "replicate_ext._stream",
 )
