@@ -37,7 +37,7 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import httpx
 
@@ -69,15 +69,15 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """When to retry a request and how long to wait first.
 
     `max_retries` counts retries after the first attempt. Waits grow
     exponentially from `backoff_base` seconds, capped at `backoff_max`, with full
     jitter. A `Retry-After` header (seconds or an HTTP date) sets the wait
     instead; one longer than `retry_after_max` is not waited for: the answer is
-    returned as is.
+    returned as is. Immutable (a named tuple: made at import several times
+    faster than a frozen dataclass, which every first request pays).
     """
 
     max_retries: int = 3
