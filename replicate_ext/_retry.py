@@ -320,7 +320,7 @@ class RetryTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying while the policy says so."""
         if self.prepare_tls is not None and request.url.scheme == "https":
-            self.prepare_tls()
+            _prepare_tls(self.prepare_tls, request)
             self.prepare_tls = None  # ready for good (and for any other thread)
         attempt = 0
         api = self.api is None or self.api(request)
@@ -377,7 +377,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         """Send `request`, retrying while the policy says so."""
         if self.prepare_tls is not None and request.url.scheme == "https":
             # Loading a CA bundle blocks for a few milliseconds, once per process.
-            self.prepare_tls()
+            _prepare_tls(self.prepare_tls, request)
             self.prepare_tls = None
         attempt = 0
         api = self.api is None or self.api(request)
@@ -417,6 +417,18 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         """Close the wrapped transport."""
         await self.transport.aclose()
+
+
+def _prepare_tls(prepare: Callable[[], object], request: httpx.Request) -> None:
+    """Make the TLS context ready; a failure (a CA file that cannot be read) is a `ConnectError`.
+
+    As when httpx fails to connect: nothing of `request` was sent, which is
+    what a creation's caller needs to know.
+    """
+    try:
+        prepare()
+    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+        raise httpx.ConnectError(f"cannot set up TLS: {error}", request=request) from error
 
 
 def _name_proxy(error: Exception, proxy: str | None) -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import trustme
 
-from replicate_ext import AsyncClient, Client
+from replicate_ext import APIConnectionError, AsyncClient, Client
 from replicate_ext._http import DeferredTLS, _tls_context
 from replicate_ext.testing import LocalServer
 
@@ -102,3 +102,19 @@ async def test_the_async_client_loads_it_before_its_first_https_request(
             assert loaded_cas(deferred().context) == 0
             assert await client.run("replicate/hello-world", {"text": "tls"}) == "hello tls"
     assert loaded_cas(deferred().context) == 1
+
+
+def test_a_ca_file_that_cannot_be_read_fails_the_first_https_request_as_never_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    client = Client("r8_token", base_url="https://localhost:9/v1", max_retries=0)
+    with client, pytest.raises(APIConnectionError, match="cannot set up TLS") as caught:
+        client.run("replicate/hello-world", {"text": "x"})
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert isinstance(caught.value.__cause__.__cause__, OSError)
+    assert "never left" in " ".join(
+        getattr(caught.value, "__notes__", []) + getattr(caught.value.__cause__, "__notes__", [])
+    )
