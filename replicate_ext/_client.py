@@ -292,11 +292,7 @@ class _BaseClient:
             from ._retry import RetryPolicy
 
             if self._parent is not None:  # its backoff, our budget
-                import dataclasses  # loaded with _retry already; not at startup
-
-                self._policy = dataclasses.replace(
-                    self._parent._retry_policy, max_retries=self.max_retries
-                )
+                self._policy = self._parent._retry_policy._replace(max_retries=self.max_retries)
             else:
                 self._policy = RetryPolicy(self.max_retries)
         return self._policy
@@ -590,6 +586,7 @@ _REQUEST_MODULES = (
     "replicate_ext._requester",
     "replicate_ext._resources",
     "replicate_ext._predictions",
+    "replicate_ext._schema",  # for the output of a streaming model
     "replicate_ext._events",
     "replicate_ext._stream",
 )

@@ -334,20 +334,48 @@ def _traced(request: dict[str, Any], trace: Any) -> dict[str, Any]:
     return {**request, "extensions": {**request.get("extensions", {}), "trace": trace}}
 
 
+_ABSOLUTE_URLS: dict[tuple[httpx.URL, str], httpx.URL] = {}
+_ABSOLUTE_URLS_KEPT = 256  # paths with ids in them come and go; a model's path comes back
+
+
+def _absolute(request: dict[str, Any], base: httpx.URL) -> dict[str, Any]:
+    """`request` with its path (the API's operations give one) as a URL under `base`.
+
+    Given a path, httpx parses it, then parses again the URL it joins to the
+    base URL: most of what it spends on a URL, at every request. The same
+    few paths are asked again and again (a model's predictions, the
+    account's), so each is joined once, as httpx joins it, and given as an
+    `httpx.URL`, which httpx uses as it is.
+    """
+    url = request.get("url")
+    if not isinstance(url, str) or not url.startswith("/"):
+        return request
+    key = (base, url)
+    joined = _ABSOLUTE_URLS.get(key)
+    if joined is None:
+        path = httpx.URL(url).raw_path.lstrip(b"/")
+        joined = base.copy_with(raw_path=base.raw_path + path)
+        if len(_ABSOLUTE_URLS) >= _ABSOLUTE_URLS_KEPT:
+            _ABSOLUTE_URLS.clear()
+        _ABSOLUTE_URLS[key] = joined
+    return {**request, "url": joined}
+
+
 def _perform(op: Op, http: httpx.Client, streams: list[Stream]) -> Any:
     if isinstance(op, Send):
+        request = _absolute(op.request, http.base_url)
         if op.best_effort:
             try:
-                return http.request(**op.request, timeout=BEST_EFFORT_TIMEOUT)
+                return http.request(**request, timeout=BEST_EFFORT_TIMEOUT)
             except Exception:  # noqa: BLE001 (best effort: the flow is already failing)
                 return None
         if op.stream:
-            response = http.send(http.build_request(**op.request), stream=True)
+            response = http.send(http.build_request(**request), stream=True)
             streams.append(Stream(response, response.iter_bytes()))
             return streams[-1]
         if op.delivery is not None:
-            return http.request(**_traced(op.request, op.delivery.record))
-        return http.request(**op.request)
+            return http.request(**_traced(request, op.delivery.record))
+        return http.request(**request)
     if isinstance(op, ReadChunk):
         return next(op.stream.chunks, b"")
     if isinstance(op, Sleep):
@@ -364,15 +392,16 @@ def _perform(op: Op, http: httpx.Client, streams: list[Stream]) -> Any:
 
 async def _aperform(op: Op, http: httpx.AsyncClient, streams: list[Stream]) -> Any:
     if isinstance(op, Send):
+        request = _absolute(op.request, http.base_url)
         if op.best_effort:
-            return await _shielded(http.request(**op.request, timeout=BEST_EFFORT_TIMEOUT))
+            return await _shielded(http.request(**request, timeout=BEST_EFFORT_TIMEOUT))
         if op.stream:
-            response = await http.send(http.build_request(**op.request), stream=True)
+            response = await http.send(http.build_request(**request), stream=True)
             streams.append(Stream(response, response.aiter_bytes()))
             return streams[-1]
         if op.delivery is not None:
-            return await http.request(**_traced(op.request, op.delivery.arecord))
-        return await http.request(**op.request)
+            return await http.request(**_traced(request, op.delivery.arecord))
+        return await http.request(**request)
     if isinstance(op, ReadChunk):
         return await anext(op.stream.chunks, b"")
     if isinstance(op, Sleep):

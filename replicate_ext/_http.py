@@ -118,7 +118,8 @@ class BearerAuth(httpx.Auth):
         self._missing = token is None
         self._scoped = not explicit
         self._origin = (url.scheme, url.host, url.port)
-        self._path = url.path.rstrip("/") + "/"
+        # Compared as sent (percent-encoded): decoding every request's path costs more.
+        self._path = url.raw_path.partition(b"?")[0].rstrip(b"/") + b"/"
         self._other: httpx.Auth | None = None
         self._fallback: str | None = None
 
@@ -139,7 +140,9 @@ class BearerAuth(httpx.Auth):
     def for_api(self, request: httpx.Request) -> bool:
         """Whether `request` goes to the API (and so carries the token)."""
         url = request.url
-        return (url.scheme, url.host, url.port) == self._origin and url.path.startswith(self._path)
+        return (url.scheme, url.host, url.port) == self._origin and url.raw_path.startswith(
+            self._path
+        )
 
     def is_api_answer(self, request: httpx.Request) -> bool:
         """Whether `request` asks the API for an answer (not a file download)."""
@@ -255,6 +258,23 @@ def async_http(
     return _own(_ASYNC, transport, policy, options, limits)  # type: ignore[no-any-return]
 
 
+class _Cookies(httpx.Cookies):
+    """httpx's cookie jar, which does not read answers that set no cookie.
+
+    httpx reads every answer for cookies through the standard library's jar,
+    which wraps the request and the answer in urllib's objects (the URL parsed
+    again, every header copied into an email message) before it looks for a
+    `Set-Cookie` header: about 3% of the CPU of a warm `run()`, for an API that
+    sets none. With the jar's default policy (`Set-Cookie2` ignored), an
+    answer without the header adds no cookie; one with it is read as before.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Keep the cookies `response` sets, if it sets any."""
+        if "set-cookie" in response.headers:
+            super().extract_cookies(response)
+
+
 def _own(
     side: _Side,
     transport: Any,
@@ -264,52 +284,113 @@ def _own(
 ) -> Any:
     api = options["auth"].is_api_answer
     mounts: dict[str, Any] = {}
+    prepare: Callable[[], object] | None = None
     if transport is None:
         limits = limits or make_limits()
         # One TLS context for the direct transport and the proxies', so that both
-        # verify alike.
-        tls = _tls_context()
+        # verify alike; its CA bundle is loaded before the first https request.
+        deferred = _tls_context()
+        tls: Any = deferred
+        if isinstance(deferred, DeferredTLS):
+            tls, prepare = deferred.context, deferred.load
         transport = side.network(verify=tls, limits=limits)
         for pattern, proxy in environment_proxies().items():
             if proxy is None:
                 mounts[pattern] = None
                 continue
             network = side.network(verify=tls, proxy=proxy, limits=limits)
-            mounts[pattern] = side.retry(network, policy, api=api, proxy=_proxy_name(network))
-    return side.client(
-        transport=side.retry(transport, policy, api=api, proxy=_proxy_name(transport)),
+            mounts[pattern] = side.retry(
+                network, policy, api=api, proxy=_proxy_name(network), prepare_tls=prepare
+            )
+    client = side.client(
+        transport=side.retry(
+            transport, policy, api=api, proxy=_proxy_name(transport), prepare_tls=prepare
+        ),
         mounts=mounts,
         **options,
     )
+    # httpx's setter would copy the cookies into a plain jar; it has kept them here
+    # since its first release.
+    if isinstance(getattr(client, "_cookies", None), httpx.Cookies):
+        client._cookies = _Cookies()
+    return client
 
 
 _tls_contexts: dict[tuple[str | None, ...], Any] = {}
-# Held while a context is made. OpenSSL holds locks of its own while it loads the
-# CA bundle (with the GIL released): a fork() then would leave them held in the
-# child, whose first context would hang for ever. So a client's fork hook holds
-# it across the fork (`_client._finish_imports_before_fork`).
+# Held while a context is made or its CA bundle loaded. OpenSSL holds locks of its
+# own while it loads the bundle (with the GIL released): a fork() then would leave
+# them held in the child, whose first context would hang for ever. So a client's
+# fork hook holds it across the fork (`_client._finish_imports_before_fork`).
 tls_lock = threading.Lock()
+_TLS_ENVIRONMENT = ("SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE")
+
+
+class DeferredTLS:
+    """The TLS context httpx makes for `verify=True`, but with its CA bundle loaded on demand.
+
+    Loading the bundle (and importing certifi, which finds it) is most of
+    what making an httpx client costs: 15 to 30 ms, paid at the first
+    request of every process, even one that only talks plain HTTP to a
+    local server. So `context` is made without it, set up as
+    `ssl.create_default_context` sets one up (tests/network check that it
+    matches httpx's own, loaded), and the retrying transports call `load`
+    before their first `https` request. It reads the CA locations as httpx
+    does (SSL_CERT_FILE, then SSL_CERT_DIR, then certifi's bundle), from
+    the environment `key` it was made for.
+    """
+
+    __slots__ = ("_loaded", "context", "key")
+
+    def __init__(self, key: tuple[str | None, ...]) -> None:
+        import ssl  # loaded with httpx already
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies certificates and hosts
+        if sys.version_info >= (3, 13):  # what create_default_context adds from 3.13
+            context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
+        keylog = key[2]
+        if keylog and not sys.flags.ignore_environment:
+            context.keylog_filename = keylog
+        self.context = context
+        self.key = key
+        self._loaded = False
+
+    def load(self) -> None:
+        """Load the CA bundle into `context`, once, before its first connection."""
+        if self._loaded:
+            return
+        with tls_lock:
+            if self._loaded:
+                return
+            cafile, capath = self.key[0], self.key[1]
+            if cafile:
+                self.context.load_verify_locations(cafile=cafile)
+            elif capath:
+                self.context.load_verify_locations(capath=capath)
+            else:
+                import certifi  # an httpx dependency
+
+                self.context.load_verify_locations(cafile=certifi.where())
+            self._loaded = True
 
 
 def _tls_context() -> Any:
-    """The TLS context httpx makes for `verify=True`, made once per process for each setting.
+    """The TLS context of our own transports: one per process for each setting.
 
-    Loading the CA bundle costs 10 to 20 ms, paid by every new client
-    otherwise: each `asyncio.run()` of a module-level async call makes one.
-    The context depends on the environment's SSL_CERT_FILE, SSL_CERT_DIR and
-    SSLKEYLOGFILE only. httpx before 0.28 has no public way to make it: each
-    transport then makes its own.
+    Made again by every new client otherwise: each `asyncio.run()` of a
+    module-level async call makes one. The context depends on the
+    environment's SSL_CERT_FILE, SSL_CERT_DIR and SSLKEYLOGFILE only. httpx
+    before 0.28 has no public way to make it: each transport then makes its
+    own, as httpx does (`True`).
     """
-    create = getattr(httpx, "create_ssl_context", None)
-    if create is None:
+    if getattr(httpx, "create_ssl_context", None) is None:
         return True
-    key = tuple(os.environ.get(name) for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE"))
+    key = tuple(os.environ.get(name) for name in _TLS_ENVIRONMENT)
     context = _tls_contexts.get(key)
     if context is None:
         with tls_lock:
             context = _tls_contexts.get(key)
             if context is None:
-                context = _tls_contexts[key] = create()
+                context = _tls_contexts[key] = DeferredTLS(key)
     return context
 
 
@@ -459,8 +540,10 @@ def derive(parent: Any, policy: RetryPolicy, timeout: httpx.Timeout) -> Any:
     side = _ASYNC if isinstance(parent, httpx.AsyncClient) else _SYNC
 
     def own(transport: Any) -> Any:
-        inner = transport.transport if isinstance(transport, side.retry) else transport
-        return side.retry(inner, policy)
+        if not isinstance(transport, side.retry):
+            return side.retry(transport, policy)
+        # The parent's TLS context, if still to be made ready, is made ready by either.
+        return side.retry(transport.transport, policy, prepare_tls=transport.prepare_tls)
 
     def check_open(request: httpx.Request) -> None:
         if parent.is_closed:  # its pools are closed: they are not to be reopened behind its back

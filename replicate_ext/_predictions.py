@@ -53,7 +53,6 @@ from ._jobs import (
 )
 from ._refs import Ref
 from ._retry import cut_by_deadline
-from ._schema import streams_text
 
 if TYPE_CHECKING:
     from generated.models.file import File
@@ -659,6 +658,10 @@ def is_concatenated_output(schema: Any) -> bool:
     """Whether an OpenAPI schema's `Output` is an iterator displayed concatenated."""
     if schema is None or not hasattr(schema, "to_dict"):
         return False
+    # Imported here: only a streaming model's output needs a schema read (use() and
+    # the CLI need the rest of the module).
+    from ._schema import streams_text
+
     return streams_text(schema.to_dict())
 
 

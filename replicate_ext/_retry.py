@@ -37,7 +37,7 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import httpx
 
@@ -69,15 +69,15 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """When to retry a request and how long to wait first.
 
     `max_retries` counts retries after the first attempt. Waits grow
     exponentially from `backoff_base` seconds, capped at `backoff_max`, with full
     jitter. A `Retry-After` header (seconds or an HTTP date) sets the wait
     instead; one longer than `retry_after_max` is not waited for: the answer is
-    returned as is.
+    returned as is. Immutable (a named tuple: made at import several times
+    faster than a frozen dataclass, which every first request pays).
     """
 
     max_retries: int = 3
@@ -294,7 +294,10 @@ class RetryTransport(httpx.BaseTransport):
     `api` tells the API's requests (whose JSON answers are read here) from
     downloads; without it every request counts as the API's. `proxy`, the
     proxy `transport` goes through (without credentials), is named by the
-    errors of its requests.
+    errors of its requests. `prepare_tls`, if given, is called before the
+    first `https` request: it makes `transport`'s TLS context ready (loads
+    its CA bundle), which a client that only ever speaks plain HTTP (a
+    local server) never pays for.
     """
 
     def __init__(
@@ -305,15 +308,20 @@ class RetryTransport(httpx.BaseTransport):
         sleep: Callable[[float], None] = time.sleep,
         api: Callable[[httpx.Request], bool] | None = None,
         proxy: str | None = None,
+        prepare_tls: Callable[[], object] | None = None,
     ) -> None:
         self.transport = transport
         self.policy = policy or RetryPolicy()
         self.api = api
         self.proxy = proxy
+        self.prepare_tls = prepare_tls
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying while the policy says so."""
+        if self.prepare_tls is not None and request.url.scheme == "https":
+            _prepare_tls(self.prepare_tls, request)
+            self.prepare_tls = None  # ready for good (and for any other thread)
         attempt = 0
         api = self.api is None or self.api(request)
         started = time.monotonic() if logger.isEnabledFor(logging.INFO) else None
@@ -356,15 +364,21 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[None]] | None = None,
         api: Callable[[httpx.Request], bool] | None = None,
         proxy: str | None = None,
+        prepare_tls: Callable[[], object] | None = None,
     ) -> None:
         self.transport = transport
         self.policy = policy or RetryPolicy()
         self.api = api
         self.proxy = proxy
+        self.prepare_tls = prepare_tls
         self._sleep = sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying while the policy says so."""
+        if self.prepare_tls is not None and request.url.scheme == "https":
+            # Loading a CA bundle blocks for a few milliseconds, once per process.
+            _prepare_tls(self.prepare_tls, request)
+            self.prepare_tls = None
         attempt = 0
         api = self.api is None or self.api(request)
         started = time.monotonic() if logger.isEnabledFor(logging.INFO) else None
@@ -403,6 +417,18 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         """Close the wrapped transport."""
         await self.transport.aclose()
+
+
+def _prepare_tls(prepare: Callable[[], object], request: httpx.Request) -> None:
+    """Make the TLS context ready; a failure (a CA file that cannot be read) is a `ConnectError`.
+
+    As when httpx fails to connect: nothing of `request` was sent, which is
+    what a creation's caller needs to know.
+    """
+    try:
+        prepare()
+    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+        raise httpx.ConnectError(f"cannot set up TLS: {error}", request=request) from error
 
 
 def _name_proxy(error: Exception, proxy: str | None) -> None:

@@ -112,3 +112,43 @@ def test_a_connection_dropped_as_it_is_reused(scripted: Start, method: str) -> N
             with pytest.raises(httpx.RemoteProtocolError):
                 http.post("/predictions", content=b"{}")
             assert server.methods() == [(0, "GET"), (0, "POST")]
+
+
+# -- cookies: answers without Set-Cookie skip httpx's cookie jar; one that sets one is kept ------
+
+
+def test_a_cookie_an_answer_sets_is_sent_back(scripted: Start) -> None:
+    def set_then_echo(peer: Peer) -> None:
+        peer.request()
+        peer.answer(b"plain")  # no cookie: nothing to keep
+        peer.request()
+        peer.answer(b"set", "200 OK", "Set-Cookie: session=abc; Path=/")
+        while (request := peer.request()) is not None:
+            cookie = [
+                line for line in request.split(b"\r\n") if line.lower().startswith(b"cookie:")
+            ]
+            peer.answer(b"|".join(cookie) or b"none")
+
+    server = scripted(set_then_echo)
+    with Client("r8_token", base_url=server.url("/v1")) as client:
+        http = client.api.get_httpx_client()
+        assert http.get("/a").text == "plain"
+        assert dict(http.cookies) == {}
+        assert http.get("/b").text == "set"
+        assert http.get("/c").text == "Cookie: session=abc"
+        assert dict(http.cookies) == {"session": "abc"}
+
+
+def test_the_token_goes_to_paths_under_the_base_url_as_sent(scripted: Start) -> None:
+    def echo_authorization(peer: Peer) -> None:
+        while (request := peer.request()) is not None:
+            found = [line for line in request.split(b"\r\n") if line.startswith(b"Authorization:")]
+            peer.answer(b"|".join(found) or b"none")
+
+    server = scripted(echo_authorization)
+    with Client("r8_token", base_url=server.url("/v1")) as client:
+        http = client.api.get_httpx_client()
+        assert http.get(server.url("/v1/account")).text == "Authorization: Bearer r8_token"
+        assert http.get(server.url("/v2/account")).text == "none"
+        # "/v1%2F..." is not under "/v1/" for a server that reads paths as sent.
+        assert http.get(server.url("/v1%2F..%2Fv2/account")).text == "none"
