@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import logging
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
@@ -18,7 +19,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 import httpx
 
 from ._context import Context, Deadline, parse
-from ._errors import ModelError, PredictionAborted, PredictionCanceled, PredictionError
+from ._errors import (
+    ModelError,
+    PredictionAborted,
+    PredictionCanceled,
+    PredictionError,
+    PredictionTimeout,
+)
 from ._flow import Flow, Send
 
 if TYPE_CHECKING:
@@ -34,6 +41,7 @@ __all__ = [
     "JobT",
     "by_id_flow",
     "cancel_flow",
+    "cancel_on_the_way_out_flow",
     "cancel_request",
     "get_flow",
     "is_terminal",
@@ -48,6 +56,8 @@ JobT = TypeVar("JobT", bound="Prediction | Training")
 TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
 """The statuses a prediction or training ends in, as far as this client knows."""
 RUNNING = frozenset({"starting", "processing"})
+
+logger = logging.getLogger("replicate_ext")
 
 
 def is_terminal(prediction: Prediction | Training) -> bool:
@@ -70,6 +80,34 @@ def cancel_request(prediction_id: str) -> Send:
     from generated.api.predictions import predictions_cancel
 
     return Send(predictions_cancel._get_kwargs(prediction_id), best_effort=True)
+
+
+def cancel_on_the_way_out_flow(
+    cancel: Send, job_id: str, error: BaseException, noun: str = "prediction"
+) -> Flow[bool]:
+    """Send the best-effort `cancel` of a job that `error` leaves; whether the API took it.
+
+    A cancel that fails (no answer, an error status) leaves the job running,
+    and billed, with nobody watching: that is said on `error` (a
+    `PredictionTimeout` no longer claims it was canceled; another error gets
+    a note) and as a warning on the `replicate_ext` logger, with the job's id
+    to cancel it by.
+    """
+    response = yield cancel
+    if response is not None and response.status_code < 300:
+        return True
+    why = "no answer" if response is None else f"HTTP {response.status_code}"
+    resource = "trainings" if noun == "training" else "predictions"
+    advice = (
+        f"canceling it failed ({why}), so it may still be running: "
+        f"cancel it with client.{resource}.cancel({job_id!r})"
+    )
+    logger.warning("%s %s: %s", noun, job_id, advice)
+    if isinstance(error, PredictionTimeout):
+        error.cancel_failed(advice)
+    else:
+        error.add_note(f"replicate_ext: {noun} {job_id}: {advice}")
+    return False
 
 
 class JobKind:

@@ -45,6 +45,7 @@ from ._jobs import (
     JobKind,
     JobT,
     by_id_flow,
+    cancel_on_the_way_out_flow,
     is_terminal,
     job_request,
     kind_of,
@@ -140,7 +141,8 @@ def wait_flow(
                 _name_prediction(error, prediction.id, kind)
             if cancel_on(error):
                 logger.debug("canceling %s %s after %r", kind.noun, prediction.id, error)
-                yield Send(job_request(ctx, prediction, "cancel"), best_effort=True)
+                cancel = Send(job_request(ctx, prediction, "cancel"), best_effort=True)
+                yield from cancel_on_the_way_out_flow(cancel, prediction.id, error, kind.noun)
         raise
     return prediction
 
