@@ -40,6 +40,7 @@ __all__ = [
     "JobKind",
     "JobT",
     "by_id_flow",
+    "cancel_failed",
     "cancel_flow",
     "cancel_on_the_way_out_flow",
     "cancel_request",
@@ -108,6 +109,14 @@ def cancel_on_the_way_out_flow(
     else:
         error.add_note(f"replicate_ext: {noun} {job_id}: {advice}")
     return False
+
+
+def cancel_failed(error: BaseException, job_id: str) -> bool:
+    """Whether `cancel_on_the_way_out_flow` found that canceling the job `error` left failed."""
+    if isinstance(error, PredictionTimeout):
+        return not error.canceled
+    notes: list[str] = getattr(error, "__notes__", [])
+    return any(f" {job_id}: canceling it failed" in note for note in notes)
 
 
 class JobKind:
