@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 
 import httpx
 
-from ._checks import MIN_CANCEL_AFTER, positive_seconds, webhook_events, webhook_url
+from ._checks import (
+    MIN_CANCEL_AFTER,
+    callback,
+    job_reference,
+    positive_seconds,
+    webhook_events,
+    webhook_url,
+)
 from ._context import Context, Deadline, parse, with_read_timeout
 from ._creation import creation_flow, prediction_lookalikes
 from ._errors import PredictionTimeout, ReplicateError
@@ -410,7 +417,7 @@ class RunOptions:
         )
         self.use_file_output = use_file_output
         self.file_encoding = file_encoding
-        self.progress = progress
+        self.progress = callback("progress", progress)
 
 
 def upload_flow(
@@ -676,6 +683,8 @@ def wait_for_flow(
 
     An id is looked up as `kind`; an object is followed as what it is.
     """
+    job_reference("prediction", prediction)
+    callback("progress", progress)
     deadline = Deadline(timeout)
     job: Prediction | Training
     if isinstance(prediction, str):
