@@ -78,6 +78,7 @@ __all__ = [
     "create_flow",
     "is_concatenated_output",
     "output_flow",
+    "owned_by_the_call",
     "prefer_wait",
     "result_flow",
     "run_flow",
@@ -104,6 +105,14 @@ def _interrupted(error: BaseException) -> bool:
     # BaseException only. GeneratorExit means the flow is being discarded and may
     # not yield again.
     return not isinstance(error, (Exception, GeneratorExit)) or isinstance(error, PredictionTimeout)
+
+
+def owned_by_the_call(error: BaseException) -> bool:
+    """`wait_flow`'s `cancel_on` for a prediction the call made: all that stops it cancels it.
+
+    Only GeneratorExit does not: the flow is being discarded and may not yield.
+    """
+    return not isinstance(error, GeneratorExit)
 
 
 def wait_flow(
@@ -561,7 +570,7 @@ def run_flow(
         use_stream=options.wait is not False,
         # run() owns the prediction: whatever stops it from returning the output
         # cancels the prediction.
-        cancel_on=lambda error: not isinstance(error, GeneratorExit),
+        cancel_on=owned_by_the_call,
     )
     return (yield from result_flow(ctx, prediction, deadline, options))
 
