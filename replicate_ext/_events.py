@@ -42,6 +42,7 @@ from ._jobs import (
     cancel_request,
     get_flow,
     is_terminal,
+    name_job,
     outcome_error,
 )
 from ._retry import cut_by_deadline
@@ -415,6 +416,7 @@ def events_flow(
         # GeneratorExit: the flow is being discarded and may not yield any more.
         if isinstance(error, GeneratorExit):
             raise
+        name_job(error, prediction.id, "while streaming prediction")
         if stream is not None:
             yield Close(stream)
         # A timeout raised by the caller's own check (follow_events_flow's `tick`)

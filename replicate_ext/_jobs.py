@@ -9,6 +9,7 @@ one this client does not know yet counts as ended once the answer has a
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib
 import logging
@@ -48,6 +49,7 @@ __all__ = [
     "is_terminal",
     "job_request",
     "kind_of",
+    "name_job",
     "outcome_error",
     "refresh_flow",
 ]
@@ -109,6 +111,20 @@ def cancel_on_the_way_out_flow(
     else:
         error.add_note(f"replicate_ext: {noun} {job_id}: {advice}")
     return False
+
+
+def name_job(error: BaseException, job_id: str, doing: str) -> None:
+    """Name the job `error` leaves behind (`prediction_id`, and a note saying `doing` what).
+
+    An error while waiting or streaming (an outage, say) must still say which
+    prediction was left: its result may be fetched later, or it may need
+    canceling. Interruptions, and errors that already name one, are left as they are.
+    """
+    if not isinstance(error, Exception) or hasattr(error, "prediction_id"):
+        return
+    error.add_note(f"({doing} {job_id})")
+    with contextlib.suppress(AttributeError):
+        error.prediction_id = job_id  # type: ignore[attr-defined]
 
 
 def cancel_failed(error: BaseException, job_id: str) -> bool:

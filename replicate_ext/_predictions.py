@@ -15,7 +15,6 @@ answer gives (`job_request`), as a new training's point under /predictions/.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import inspect
 import logging
@@ -56,6 +55,7 @@ from ._jobs import (
     is_terminal,
     job_request,
     kind_of,
+    name_job,
     outcome_error,
     refresh_flow,
 )
@@ -153,22 +153,13 @@ def wait_flow(
             yield from _report(progress, prediction)
     except BaseException as error:
         if not is_terminal(prediction):
-            if isinstance(error, Exception) and not hasattr(error, "prediction_id"):
-                _name_prediction(error, prediction.id, kind)
+            name_job(error, prediction.id, f"while waiting for {kind.noun}")
             if cancel_on(error):
                 logger.debug("canceling %s %s after %r", kind.noun, prediction.id, error)
                 cancel = Send(job_request(ctx, prediction, "cancel"), best_effort=True)
                 yield from cancel_on_the_way_out_flow(cancel, prediction.id, error, kind.noun)
         raise
     return prediction
-
-
-def _name_prediction(error: Exception, prediction_id: str, kind: JobKind = PREDICTION) -> None:
-    # An error while waiting (an outage, say) must still say which prediction
-    # was left: its result may be fetched later, or it may need canceling.
-    error.add_note(f"(while waiting for {kind.noun} {prediction_id})")
-    with contextlib.suppress(AttributeError):
-        error.prediction_id = prediction_id  # type: ignore[attr-defined]
 
 
 def _report(progress: Callable[[JobT], object] | None, prediction: JobT) -> Flow[None]:
