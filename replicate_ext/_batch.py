@@ -104,7 +104,9 @@ class BatchResult:
     `index` is the input's position and `input` the input itself. `output` is
     what `run()` would have returned, `error` the exception it would have raised
     (`ModelError`, `PredictionTimeout`, `ReplicateError` for a refused input,
-    ...), and `prediction_id` the prediction's id when one was created.
+    ...), and `prediction_id` the prediction's id when one was created. When
+    the prediction succeeded but saving its files into `output_dir` failed,
+    `error` says why and `output` still holds the output, its files as URLs.
     `reused` is True when the batch's journal already held this result, so
     nothing ran for it this time (its error, if any, is rebuilt from the
     journal and has no `prediction` object).
@@ -661,7 +663,11 @@ class _Batch:
             try:
                 output, saved = await self._saver.save(self._http, item.index, output)
             except Exception as error:  # noqa: BLE001 (the input's result; saved next time)
-                return BatchResult(item.index, item.input, error=error, prediction_id=pid)
+                # The output stays in the result: its URLs are all that is left of
+                # a paid prediction whose files could not be saved.
+                return BatchResult(
+                    item.index, item.input, output=output, error=error, prediction_id=pid
+                )
         if journal is not None:
             journal.finished(item.index, pid, output, saved=saved)
         return BatchResult(item.index, item.input, output=output, prediction_id=pid)
