@@ -63,7 +63,7 @@ from ._context import Context, Deadline
 from ._errors import PredictionCanceled, ReplicateError
 from ._files import FileEncoding, FileOutput, wrap_file_outputs
 from ._flow import Await, Flow, Send, Sleep, adrive
-from ._jobs import TERMINAL, cancel_request, get_flow, is_terminal
+from ._jobs import TERMINAL, cancel_on_the_way_out_flow, cancel_request, get_flow, is_terminal
 from ._journal import Journal, assign_lookalikes, is_final, lookalikes_flow
 from ._predictions import RunOptions, create_flow, result_flow, wait_flow
 from ._refs import Ref, parse_ref
@@ -326,10 +326,6 @@ def _send_creation(
             yield Sleep(wait)
 
 
-def _cancel_flow(prediction_id: str) -> Flow[None]:
-    yield cancel_request(prediction_id)
-
-
 def _sweep_flow(items: Sequence[_Item], known: set[str], ref: Ref) -> Flow[list[str]]:
     """The ids of unfinished lookalikes of the predictions abandoned creations may have made.
 
@@ -500,11 +496,11 @@ class _Batch:
                     self._interrupt()
                     raise
         except BaseException as error:
-            await self._clean_up()
+            await self._clean_up(error)
             self._name_lookalikes(error)
             raise
         if self._failure is not None:
-            await self._clean_up()
+            await self._clean_up(self._failure)
             self._name_lookalikes(self._failure)
             raise self._failure
 
@@ -800,8 +796,11 @@ class _Batch:
                 left = SETTLE_SECONDS - (now - item.posted_at)
                 scope.deadline = anyio.current_time() + max(0.0, left)
 
-    async def _clean_up(self) -> None:
-        """Cancel every prediction started and not seen finished; never raises."""
+    async def _clean_up(self, error: BaseException) -> None:
+        """Cancel every prediction started and not seen finished; never raises.
+
+        A cancel that fails is told on `error`, the interruption, and logged.
+        """
         with anyio.CancelScope(shield=True):
             if self._journal is not None:
                 # Before the cancels go out: the next run must know to run them again.
@@ -811,15 +810,16 @@ class _Batch:
                     await self._journal.sync()
             async with anyio.create_task_group() as group:
                 for pid in list(self._running):
-                    group.start_soon(self._cancel, pid)
+                    group.start_soon(self._cancel, pid, error)
                 # With a journal, creations cut off before their answer are left
                 # to the next run, which finds their predictions and adopts them.
                 if self._unanswered and self._journal is None:
                     group.start_soon(self._sweep)
             self._running.clear()
 
-    async def _cancel(self, prediction_id: str) -> None:
-        await adrive(_cancel_flow(prediction_id), self._http)
+    async def _cancel(self, prediction_id: str, error: BaseException | None = None) -> None:
+        flow = cancel_on_the_way_out_flow(cancel_request(prediction_id), prediction_id, error)
+        await adrive(flow, self._http)
 
     async def _sweep(self) -> None:
         try:

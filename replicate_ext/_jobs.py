@@ -86,15 +86,15 @@ def cancel_request(prediction_id: str) -> Send:
 
 
 def cancel_on_the_way_out_flow(
-    cancel: Send, job_id: str, error: BaseException, noun: str = "prediction"
+    cancel: Send, job_id: str, error: BaseException | None, noun: str = "prediction"
 ) -> Flow[bool]:
     """Send the best-effort `cancel` of a job that `error` leaves; whether the API took it.
 
     A cancel that fails (no answer, an error status) leaves the job running,
     and billed, with nobody watching: that is said on `error` (a
     `PredictionTimeout` no longer claims it was canceled; another error gets
-    a note) and as a warning on the `replicate_ext` logger, with the job's id
-    to cancel it by.
+    a note; None for a cancel no error caused) and as a warning on the
+    `replicate_ext` logger, with the job's id to cancel it by.
     """
     response = yield cancel
     if response is not None and response.status_code < 300:
@@ -108,7 +108,7 @@ def cancel_on_the_way_out_flow(
     logger.warning("%s %s: %s", noun, job_id, advice)
     if isinstance(error, PredictionTimeout):
         error.cancel_failed(advice)
-    else:
+    elif error is not None:
         error.add_note(f"replicate_ext: {noun} {job_id}: {advice}")
     return False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import threading
 from typing import TYPE_CHECKING
@@ -124,6 +125,26 @@ def test_a_sync_progress_callback_that_raises_cancels_and_propagates(
         )
     assert calls == [1]  # not called again once it raised
     assert_nothing_left_running(server, canceled=2)
+
+
+def test_cancels_that_fail_after_an_interruption_are_told_on_it(
+    server: LocalServer, client: Client
+) -> None:
+    server.state.inject_fault("status", re.compile(r"/v1/predictions/[^/]+/cancel"), times=None)
+
+    def progress(update: BatchProgress) -> None:
+        raise Stop
+
+    inputs = [{"seconds": 0}, SLOW, SLOW]
+    with pytest.raises(Stop) as info:
+        client.run_batch(
+            "replicate/sleep", inputs, concurrency=3, rate_limit=None, progress=progress, wait=False
+        )
+    left = sorted(job.id for job in jobs(server) if job.status in ("starting", "processing"))
+    assert len(left) == 2
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    for prediction_id in left:
+        assert f"client.predictions.cancel('{prediction_id}')" in notes
 
 
 def test_ctrl_c_cancels_the_started_predictions_then_propagates(
