@@ -833,6 +833,16 @@ class _Batch:
         if not self._unanswered:
             return
         count = len(self._unanswered)
+        if self._journal is not None:
+            # Not searched (`_clean_up`): the journal holds them for the next run.
+            text = (
+                f"replicate_ext: {count} creation(s) of the batch were interrupted before "
+                "their answer and may have made predictions, which keep running: running "
+                "the batch again with the same journal finds and adopts them."
+            )
+            error.add_note(text)
+            logger.warning("%s", text)
+            return
         if self._lookalikes is None:
             found = "the search for them failed"
         elif not self._lookalikes:
