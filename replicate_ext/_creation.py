@@ -181,7 +181,7 @@ def creation_flow(
             logger.debug("canceling %s %s: its answer is unreadable", lookalikes.kind.noun, own)
             cancel = Send(lookalikes.kind.operation("cancel")._get_kwargs(own), best_effort=True)
             noun = lookalikes.kind.noun
-            if (yield from cancel_on_the_way_out_flow(cancel, own, error, noun)):
+            if (yield from cancel_on_the_way_out_flow(cancel, own, error, noun)) is not None:
                 error.add_note(f"({noun} {own}, which the answer names, was canceled)")
             raise
         found = yield from _search_flow(lookalikes, started)

@@ -87,8 +87,11 @@ def cancel_request(prediction_id: str) -> Send:
 
 def cancel_on_the_way_out_flow(
     cancel: Send, job_id: str, error: BaseException | None, noun: str = "prediction"
-) -> Flow[bool]:
-    """Send the best-effort `cancel` of a job that `error` leaves; whether the API took it.
+) -> Flow[httpx.Response | None]:
+    """Send the best-effort `cancel` of a job that `error` leaves; its answer, if the API took it.
+
+    The answer shows the job as the cancel found it: one that had already
+    ended by itself is shown so.
 
     A cancel that fails (no answer, an error status) leaves the job running,
     and billed, with nobody watching: that is said on `error` (a
@@ -96,9 +99,9 @@ def cancel_on_the_way_out_flow(
     a note; None for a cancel no error caused) and as a warning on the
     `replicate_ext` logger, with the job's id to cancel it by.
     """
-    response = yield cancel
+    response: httpx.Response | None = yield cancel
     if response is not None and response.status_code < 300:
-        return True
+        return response
     why = "no answer" if response is None else f"HTTP {response.status_code}"
     resource = "trainings" if noun == "training" else "predictions"
     advice = (
@@ -110,7 +113,7 @@ def cancel_on_the_way_out_flow(
         error.cancel_failed(advice)
     elif error is not None:
         error.add_note(f"replicate_ext: {noun} {job_id}: {advice}")
-    return False
+    return None
 
 
 def name_job(error: BaseException, job_id: str, doing: str) -> None:

@@ -157,9 +157,28 @@ def wait_flow(
             if cancel_on(error):
                 logger.debug("canceling %s %s after %r", kind.noun, prediction.id, error)
                 cancel = Send(job_request(ctx, prediction, "cancel"), best_effort=True)
-                yield from cancel_on_the_way_out_flow(cancel, prediction.id, error, kind.noun)
+                answer = yield from cancel_on_the_way_out_flow(
+                    cancel, prediction.id, error, kind.noun
+                )
+                if isinstance(error, PredictionTimeout) and answer is not None:
+                    ended = _ended_by_itself(ctx, kind, answer)
+                    if ended is not None:
+                        # It ended within the deadline, after the last look at it:
+                        # its outcome, not a timeout (and its output is not lost).
+                        return cast("JobT", ended)
         raise
     return prediction
+
+
+def _ended_by_itself(
+    ctx: Context, kind: JobKind, answer: httpx.Response
+) -> Prediction | Training | None:
+    """The job as a cancel's `answer` shows it, if it had already succeeded or failed."""
+    try:
+        job = parse(ctx, kind.operation("cancel"), answer)
+    except ReplicateError:
+        return None
+    return job if getattr(job, "status", None) in ("succeeded", "failed") else None
 
 
 def _report(progress: Callable[[JobT], object] | None, prediction: JobT) -> Flow[None]:
