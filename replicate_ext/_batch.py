@@ -63,7 +63,7 @@ from ._context import Context, Deadline
 from ._errors import PredictionCanceled, ReplicateError
 from ._files import FileEncoding, FileOutput, wrap_file_outputs
 from ._flow import Await, Flow, Send, Sleep, adrive
-from ._jobs import TERMINAL, cancel_request, get_flow, is_terminal
+from ._jobs import TERMINAL, cancel_on_the_way_out_flow, cancel_request, get_flow, is_terminal
 from ._journal import Journal, assign_lookalikes, is_final, lookalikes_flow
 from ._predictions import RunOptions, create_flow, result_flow, wait_flow
 from ._refs import Ref, parse_ref
@@ -104,7 +104,9 @@ class BatchResult:
     `index` is the input's position and `input` the input itself. `output` is
     what `run()` would have returned, `error` the exception it would have raised
     (`ModelError`, `PredictionTimeout`, `ReplicateError` for a refused input,
-    ...), and `prediction_id` the prediction's id when one was created.
+    ...), and `prediction_id` the prediction's id when one was created. When
+    the prediction succeeded but saving its files into `output_dir` failed,
+    `error` says why and `output` still holds the output, its files as URLs.
     `reused` is True when the batch's journal already held this result, so
     nothing ran for it this time (its error, if any, is rebuilt from the
     journal and has no `prediction` object).
@@ -324,10 +326,6 @@ def _send_creation(
             yield Sleep(wait)
 
 
-def _cancel_flow(prediction_id: str) -> Flow[None]:
-    yield cancel_request(prediction_id)
-
-
 def _sweep_flow(items: Sequence[_Item], known: set[str], ref: Ref) -> Flow[list[str]]:
     """The ids of unfinished lookalikes of the predictions abandoned creations may have made.
 
@@ -498,11 +496,11 @@ class _Batch:
                     self._interrupt()
                     raise
         except BaseException as error:
-            await self._clean_up()
+            await self._clean_up(error)
             self._name_lookalikes(error)
             raise
         if self._failure is not None:
-            await self._clean_up()
+            await self._clean_up(self._failure)
             self._name_lookalikes(self._failure)
             raise self._failure
 
@@ -661,7 +659,11 @@ class _Batch:
             try:
                 output, saved = await self._saver.save(self._http, item.index, output)
             except Exception as error:  # noqa: BLE001 (the input's result; saved next time)
-                return BatchResult(item.index, item.input, error=error, prediction_id=pid)
+                # The output stays in the result: its URLs are all that is left of
+                # a paid prediction whose files could not be saved.
+                return BatchResult(
+                    item.index, item.input, output=output, error=error, prediction_id=pid
+                )
         if journal is not None:
             journal.finished(item.index, pid, output, saved=saved)
         return BatchResult(item.index, item.input, output=output, prediction_id=pid)
@@ -794,8 +796,11 @@ class _Batch:
                 left = SETTLE_SECONDS - (now - item.posted_at)
                 scope.deadline = anyio.current_time() + max(0.0, left)
 
-    async def _clean_up(self) -> None:
-        """Cancel every prediction started and not seen finished; never raises."""
+    async def _clean_up(self, error: BaseException) -> None:
+        """Cancel every prediction started and not seen finished; never raises.
+
+        A cancel that fails is told on `error`, the interruption, and logged.
+        """
         with anyio.CancelScope(shield=True):
             if self._journal is not None:
                 # Before the cancels go out: the next run must know to run them again.
@@ -805,15 +810,16 @@ class _Batch:
                     await self._journal.sync()
             async with anyio.create_task_group() as group:
                 for pid in list(self._running):
-                    group.start_soon(self._cancel, pid)
+                    group.start_soon(self._cancel, pid, error)
                 # With a journal, creations cut off before their answer are left
                 # to the next run, which finds their predictions and adopts them.
                 if self._unanswered and self._journal is None:
                     group.start_soon(self._sweep)
             self._running.clear()
 
-    async def _cancel(self, prediction_id: str) -> None:
-        await adrive(_cancel_flow(prediction_id), self._http)
+    async def _cancel(self, prediction_id: str, error: BaseException | None = None) -> None:
+        flow = cancel_on_the_way_out_flow(cancel_request(prediction_id), prediction_id, error)
+        await adrive(flow, self._http)
 
     async def _sweep(self) -> None:
         try:
@@ -827,6 +833,16 @@ class _Batch:
         if not self._unanswered:
             return
         count = len(self._unanswered)
+        if self._journal is not None:
+            # Not searched (`_clean_up`): the journal holds them for the next run.
+            text = (
+                f"replicate_ext: {count} creation(s) of the batch were interrupted before "
+                "their answer and may have made predictions, which keep running: running "
+                "the batch again with the same journal finds and adopts them."
+            )
+            error.add_note(text)
+            logger.warning("%s", text)
+            return
         if self._lookalikes is None:
             found = "the search for them failed"
         elif not self._lookalikes:

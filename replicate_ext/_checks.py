@@ -19,6 +19,26 @@ def positive_seconds(name: str, value: Any) -> float:
     return float(value)
 
 
+def callback(name: str, value: Any) -> Any:
+    """`value` if None or callable; else an error naming `name` (before a prediction is made)."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be a function (or None), not {type(value).__name__}")
+    return value
+
+
+def job_reference(name: str, value: Any) -> None:
+    """Check that `value` is a prediction (or training), or its id: not None, a dict, ""."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError(f"{name} must be an id, not {value!r}")
+        return
+    if isinstance(getattr(value, "id", None), str) and hasattr(value, "urls"):
+        return  # a Prediction or a Training, or an object shaped like one
+    raise TypeError(
+        f"{name} must be a Prediction or Training (or its id), not {type(value).__name__}"
+    )
+
+
 MIN_CANCEL_AFTER = 5.0
 """The shortest `Cancel-After` the API accepts, in seconds."""
 

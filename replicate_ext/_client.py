@@ -1002,8 +1002,11 @@ class Client(_BaseClient, Resources):
         Ctrl-C, or an exception raised by `progress`, cancels every prediction the
         batch started and has not seen finish, then propagates. A creation request
         sent within the last second gets that second to answer, so that its
-        prediction is canceled too; one abandoned earlier is found in the
-        account's recent predictions by its input and canceled.
+        prediction is canceled too; one still unanswered (held by `Prefer: wait`)
+        is looked for in the account's recent predictions by its input, and what
+        is found is named on the interruption, never canceled: a lookalike may be
+        another caller's. Give `timeout` (sent as `Cancel-After`) so that the
+        server ends those too.
 
         `journal` (a file path) makes the batch resumable: every step of every
         input is recorded there before anything depends on it, and running the

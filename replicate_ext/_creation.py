@@ -47,7 +47,7 @@ import httpx
 from ._context import Context, parse
 from ._errors import CreationFateUnknown, ReplicateError
 from ._flow import Delivery, Flow, Send, network_error
-from ._jobs import PREDICTION, TRAINING, JobKind
+from ._jobs import PREDICTION, TRAINING, JobKind, cancel_on_the_way_out_flow
 from ._refs import Ref
 
 __all__ = ["Lookalikes", "creation_flow", "prediction_lookalikes", "training_lookalikes"]
@@ -179,8 +179,10 @@ def creation_flow(
             # A success that names its prediction: ours beyond doubt, and of no
             # use to anyone as it cannot be read.
             logger.debug("canceling %s %s: its answer is unreadable", lookalikes.kind.noun, own)
-            yield Send(lookalikes.kind.operation("cancel")._get_kwargs(own), best_effort=True)
-            error.add_note(f"({lookalikes.kind.noun} {own}, which the answer names, was canceled)")
+            cancel = Send(lookalikes.kind.operation("cancel")._get_kwargs(own), best_effort=True)
+            noun = lookalikes.kind.noun
+            if (yield from cancel_on_the_way_out_flow(cancel, own, error, noun)) is not None:
+                error.add_note(f"({noun} {own}, which the answer names, was canceled)")
             raise
         found = yield from _search_flow(lookalikes, started)
         raise _fate_unknown(

@@ -303,6 +303,15 @@ class PredictionTimeout(PredictionError):
         )
         self.prediction_id = prediction_id
         self.timeout = timeout
+        self.canceled = True
+        """False when the request that cancels it failed: it may still be running."""
+        self._noun = noun
+
+    def cancel_failed(self, advice: str) -> None:
+        """Say that canceling it failed (`advice` says how and what to do), not that it was."""
+        self.canceled = False
+        message = f"{self._noun} {self.prediction_id} did not finish within {self.timeout:g} s"
+        self.args = (f"{message}; {advice}",)
 
 
 class ResponseParseError(ReplicateError, ParseError):

@@ -37,7 +37,14 @@ from ._errors import (
 )
 from ._files import FileOutput, is_file_url
 from ._flow import Await, Close, Emit, EventFlow, Op, ReadChunk, Send, Sleep, Stream
-from ._jobs import cancel_request, get_flow, is_terminal, outcome_error
+from ._jobs import (
+    cancel_on_the_way_out_flow,
+    cancel_request,
+    get_flow,
+    is_terminal,
+    name_job,
+    outcome_error,
+)
 from ._retry import cut_by_deadline
 from ._sse import ServerSentEvent, SSEDecoder
 
@@ -409,6 +416,7 @@ def events_flow(
         # GeneratorExit: the flow is being discarded and may not yield any more.
         if isinstance(error, GeneratorExit):
             raise
+        name_job(error, prediction.id, "while streaming prediction")
         if stream is not None:
             yield Close(stream)
         # A timeout raised by the caller's own check (follow_events_flow's `tick`)
@@ -418,7 +426,7 @@ def events_flow(
             and not reader.finished
             and (options.cancel_on_close or isinstance(error, PredictionTimeout))
         ):
-            yield cancel
+            yield from cancel_on_the_way_out_flow(cancel, prediction.id, error)
         if isinstance(error, (PredictionCanceled, PredictionAborted)) and _passed(deadline):
             # Canceled by the server's Cancel-After, at our deadline: a timeout all the same.
             seconds = cast(float, deadline.timeout)

@@ -9,8 +9,10 @@ one this client does not know yet counts as ended once the answer has a
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib
+import logging
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
@@ -18,7 +20,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 import httpx
 
 from ._context import Context, Deadline, parse
-from ._errors import ModelError, PredictionAborted, PredictionCanceled, PredictionError
+from ._errors import (
+    ModelError,
+    PredictionAborted,
+    PredictionCanceled,
+    PredictionError,
+    PredictionTimeout,
+)
 from ._flow import Flow, Send
 
 if TYPE_CHECKING:
@@ -33,12 +41,15 @@ __all__ = [
     "JobKind",
     "JobT",
     "by_id_flow",
+    "cancel_failed",
     "cancel_flow",
+    "cancel_on_the_way_out_flow",
     "cancel_request",
     "get_flow",
     "is_terminal",
     "job_request",
     "kind_of",
+    "name_job",
     "outcome_error",
     "refresh_flow",
 ]
@@ -48,6 +59,8 @@ JobT = TypeVar("JobT", bound="Prediction | Training")
 TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
 """The statuses a prediction or training ends in, as far as this client knows."""
 RUNNING = frozenset({"starting", "processing"})
+
+logger = logging.getLogger("replicate_ext")
 
 
 def is_terminal(prediction: Prediction | Training) -> bool:
@@ -70,6 +83,59 @@ def cancel_request(prediction_id: str) -> Send:
     from generated.api.predictions import predictions_cancel
 
     return Send(predictions_cancel._get_kwargs(prediction_id), best_effort=True)
+
+
+def cancel_on_the_way_out_flow(
+    cancel: Send, job_id: str, error: BaseException | None, noun: str = "prediction"
+) -> Flow[httpx.Response | None]:
+    """Send the best-effort `cancel` of a job that `error` leaves; its answer, if the API took it.
+
+    The answer shows the job as the cancel found it: one that had already
+    ended by itself is shown so.
+
+    A cancel that fails (no answer, an error status) leaves the job running,
+    and billed, with nobody watching: that is said on `error` (a
+    `PredictionTimeout` no longer claims it was canceled; another error gets
+    a note; None for a cancel no error caused) and as a warning on the
+    `replicate_ext` logger, with the job's id to cancel it by.
+    """
+    response: httpx.Response | None = yield cancel
+    if response is not None and response.status_code < 300:
+        return response
+    why = "no answer" if response is None else f"HTTP {response.status_code}"
+    resource = "trainings" if noun == "training" else "predictions"
+    advice = (
+        f"canceling it failed ({why}), so it may still be running: "
+        f"cancel it with client.{resource}.cancel({job_id!r})"
+    )
+    logger.warning("%s %s: %s", noun, job_id, advice)
+    if isinstance(error, PredictionTimeout):
+        error.cancel_failed(advice)
+    elif error is not None:
+        error.add_note(f"replicate_ext: {noun} {job_id}: {advice}")
+    return None
+
+
+def name_job(error: BaseException, job_id: str, doing: str) -> None:
+    """Name the job `error` leaves behind (`prediction_id`, and a note saying `doing` what).
+
+    An error while waiting or streaming (an outage, say) must still say which
+    prediction was left: its result may be fetched later, or it may need
+    canceling. Interruptions, and errors that already name one, are left as they are.
+    """
+    if not isinstance(error, Exception) or hasattr(error, "prediction_id"):
+        return
+    error.add_note(f"({doing} {job_id})")
+    with contextlib.suppress(AttributeError):
+        error.prediction_id = job_id  # type: ignore[attr-defined]
+
+
+def cancel_failed(error: BaseException, job_id: str) -> bool:
+    """Whether `cancel_on_the_way_out_flow` found that canceling the job `error` left failed."""
+    if isinstance(error, PredictionTimeout):
+        return not error.canceled
+    notes: list[str] = getattr(error, "__notes__", [])
+    return any(f" {job_id}: canceling it failed" in note for note in notes)
 
 
 class JobKind:

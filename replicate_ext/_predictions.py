@@ -15,7 +15,6 @@ answer gives (`job_request`), as a new training's point under /predictions/.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import inspect
 import logging
@@ -27,7 +26,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 
 import httpx
 
-from ._checks import MIN_CANCEL_AFTER, positive_seconds, webhook_events, webhook_url
+from ._checks import (
+    MIN_CANCEL_AFTER,
+    callback,
+    job_reference,
+    positive_seconds,
+    webhook_events,
+    webhook_url,
+)
 from ._context import Context, Deadline, parse, with_read_timeout
 from ._creation import creation_flow, prediction_lookalikes
 from ._errors import PredictionTimeout, ReplicateError
@@ -45,9 +51,11 @@ from ._jobs import (
     JobKind,
     JobT,
     by_id_flow,
+    cancel_on_the_way_out_flow,
     is_terminal,
     job_request,
     kind_of,
+    name_job,
     outcome_error,
     refresh_flow,
 )
@@ -69,6 +77,7 @@ __all__ = [
     "create_flow",
     "is_concatenated_output",
     "output_flow",
+    "owned_by_the_call",
     "prefer_wait",
     "result_flow",
     "run_flow",
@@ -95,6 +104,14 @@ def _interrupted(error: BaseException) -> bool:
     # BaseException only. GeneratorExit means the flow is being discarded and may
     # not yield again.
     return not isinstance(error, (Exception, GeneratorExit)) or isinstance(error, PredictionTimeout)
+
+
+def owned_by_the_call(error: BaseException) -> bool:
+    """`wait_flow`'s `cancel_on` for a prediction the call made: all that stops it cancels it.
+
+    Only GeneratorExit does not: the flow is being discarded and may not yield.
+    """
+    return not isinstance(error, GeneratorExit)
 
 
 def wait_flow(
@@ -135,21 +152,32 @@ def wait_flow(
             yield from _report(progress, prediction)
     except BaseException as error:
         if not is_terminal(prediction):
-            if isinstance(error, Exception) and not hasattr(error, "prediction_id"):
-                _name_prediction(error, prediction.id, kind)
+            name_job(error, prediction.id, f"while waiting for {kind.noun}")
             if cancel_on(error):
                 logger.debug("canceling %s %s after %r", kind.noun, prediction.id, error)
-                yield Send(job_request(ctx, prediction, "cancel"), best_effort=True)
+                cancel = Send(job_request(ctx, prediction, "cancel"), best_effort=True)
+                answer = yield from cancel_on_the_way_out_flow(
+                    cancel, prediction.id, error, kind.noun
+                )
+                if isinstance(error, PredictionTimeout) and answer is not None:
+                    ended = _ended_by_itself(ctx, kind, answer)
+                    if ended is not None:
+                        # It ended within the deadline, after the last look at it:
+                        # its outcome, not a timeout (and its output is not lost).
+                        return cast("JobT", ended)
         raise
     return prediction
 
 
-def _name_prediction(error: Exception, prediction_id: str, kind: JobKind = PREDICTION) -> None:
-    # An error while waiting (an outage, say) must still say which prediction
-    # was left: its result may be fetched later, or it may need canceling.
-    error.add_note(f"(while waiting for {kind.noun} {prediction_id})")
-    with contextlib.suppress(AttributeError):
-        error.prediction_id = prediction_id  # type: ignore[attr-defined]
+def _ended_by_itself(
+    ctx: Context, kind: JobKind, answer: httpx.Response
+) -> Prediction | Training | None:
+    """The job as a cancel's `answer` shows it, if it had already succeeded or failed."""
+    try:
+        job = parse(ctx, kind.operation("cancel"), answer)
+    except ReplicateError:
+        return None
+    return job if getattr(job, "status", None) in ("succeeded", "failed") else None
 
 
 def _report(progress: Callable[[JobT], object] | None, prediction: JobT) -> Flow[None]:
@@ -407,7 +435,7 @@ class RunOptions:
         )
         self.use_file_output = use_file_output
         self.file_encoding = file_encoding
-        self.progress = progress
+        self.progress = callback("progress", progress)
 
 
 def upload_flow(
@@ -551,7 +579,7 @@ def run_flow(
         use_stream=options.wait is not False,
         # run() owns the prediction: whatever stops it from returning the output
         # cancels the prediction.
-        cancel_on=lambda error: not isinstance(error, GeneratorExit),
+        cancel_on=owned_by_the_call,
     )
     return (yield from result_flow(ctx, prediction, deadline, options))
 
@@ -677,6 +705,8 @@ def wait_for_flow(
 
     An id is looked up as `kind`; an object is followed as what it is.
     """
+    job_reference("prediction", prediction)
+    callback("progress", progress)
     deadline = Deadline(timeout)
     job: Prediction | Training
     if isinstance(prediction, str):

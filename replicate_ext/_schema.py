@@ -171,15 +171,22 @@ class InputSpec:
         return not self.required and not self.has_default
 
 
+def _schemas(openapi_schema: Any) -> Mapping[str, Any] | None:
+    """The schema's ``components.schemas``, or None where it is missing or not an object."""
+    components = openapi_schema.get("components") if isinstance(openapi_schema, Mapping) else None
+    schemas = components.get("schemas") if isinstance(components, Mapping) else None
+    return schemas if isinstance(schemas, Mapping) else None
+
+
 def input_specs(openapi_schema: Any) -> dict[str, InputSpec] | None:
     """The inputs a version's `openapi_schema` declares, in their display order.
 
     None when the schema has no `Input` (then values are sent as given).
     """
-    if not isinstance(openapi_schema, Mapping):
+    schemas = _schemas(openapi_schema)
+    if schemas is None:
         return None
-    schemas = openapi_schema.get("components", {}).get("schemas", {})
-    model_input = _resolve(openapi_schema, schemas.get("Input")) if schemas else {}
+    model_input = _resolve(openapi_schema, schemas.get("Input"))
     properties = model_input.get("properties")
     if not isinstance(properties, Mapping):
         return None
@@ -216,10 +223,8 @@ def input_specs(openapi_schema: Any) -> dict[str, InputSpec] | None:
 
 def output_schema(openapi_schema: Any) -> dict[str, Any]:
     """The version's `Output` schema with references folded in; {} when it has none."""
-    if not isinstance(openapi_schema, Mapping):
-        return {}
-    schemas = openapi_schema.get("components", {}).get("schemas", {})
-    if not isinstance(schemas, Mapping):
+    schemas = _schemas(openapi_schema)
+    if schemas is None:
         return {}
     output = _resolve(openapi_schema, schemas.get("Output"))
     if isinstance(output.get("items"), Mapping):
@@ -445,11 +450,28 @@ def check_value(spec: InputSpec, value: Any) -> None:
     schema = dict(spec.schema)
     if schema.get("nullable") is True:
         schema = {"anyOf": [schema, {"type": "null"}]}
-    error = best_match(Draft7Validator(schema).iter_errors(_for_validator(value, spec)))
+    try:
+        error = best_match(Draft7Validator(schema).iter_errors(_for_validator(value, spec)))
+    except Exception:
+        if _schema_is_broken(schema):
+            return  # a schema jsonschema cannot apply: the API judges the value instead
+        raise
     if error is None:
         return
     where = f"input {spec.name!r}" + "".join(f"[{part!r}]" for part in error.absolute_path)
     raise InputError(_message(where, error, value), spec.name)
+
+
+def _schema_is_broken(schema: Mapping[str, Any]) -> bool:
+    """Whether an input's schema is not a valid JSON Schema (a type no one knows, a bad $ref)."""
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft7Validator.check_schema(schema)
+    except SchemaError:
+        return True
+    return False
 
 
 def check_input(

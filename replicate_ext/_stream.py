@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ._checks import job_reference
 from ._context import Context, Deadline
 from ._events import (
     DEFAULT_MAX_RECONNECTS,
@@ -220,6 +221,7 @@ def prediction_stream_flow(
     max_reconnects: int = DEFAULT_MAX_RECONNECTS,
 ) -> tuple[EventFlow, StreamHandle]:
     """The flow behind `Client.stream_prediction`, its options checked."""
+    job_reference("prediction", prediction)
     options = StreamOptions(
         use_file_output=use_file_output,
         cancel_on_close=cancel_on_close,

@@ -28,7 +28,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from ._checks import positive_seconds, webhook_events, webhook_url
+from ._checks import callback, positive_seconds, webhook_events, webhook_url
 from ._context import Context, Deadline
 from ._creation import creation_flow, training_lookalikes
 from ._errors import NotFoundError, PredictionTimeout
@@ -135,7 +135,7 @@ class TrainOptions:
         )
         self.file_encoding = file_encoding
         self.timeout = None if timeout is None else positive_seconds("timeout", timeout)
-        self.progress = progress
+        self.progress = callback("progress", progress)
         self.strict = bool(strict)
 
 

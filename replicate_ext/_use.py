@@ -37,7 +37,15 @@ from ._events import PredictionEvent, StreamHandle, StreamOptions, events_flow
 from ._files import FileOutput
 from ._flow import Emit, EventFlow, Flow
 from ._jobs import cancel_flow, get_flow
-from ._predictions import RunOptions, create_flow, output_flow, result_flow, run_flow, wait_flow
+from ._predictions import (
+    RunOptions,
+    create_flow,
+    output_flow,
+    owned_by_the_call,
+    result_flow,
+    run_flow,
+    wait_flow,
+)
 from ._refs import Ref, parse_ref
 from ._resolve import ResolvedModel, resolve_flow
 from ._schema import (
@@ -343,7 +351,13 @@ def _pieces_flow(
         yield from events_flow(ctx, prediction, options, handle)
         return
     handle.prediction = prediction
-    final = yield from wait_flow(ctx, prediction, deadline=deadline)
+    # The call's own prediction (`cancel_on_close`): an error ends it too, as in run().
+    if cancel_on_close:
+        final = yield from wait_flow(
+            ctx, prediction, deadline=deadline, cancel_on=owned_by_the_call
+        )
+    else:
+        final = yield from wait_flow(ctx, prediction, deadline=deadline)
     handle.prediction = final
     shaping = RunOptions(timeout=deadline.timeout, use_file_output=use_file_output)
     output = yield from result_flow(ctx, final, deadline, shaping)

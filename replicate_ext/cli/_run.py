@@ -17,6 +17,7 @@ import click
 
 from .._errors import PredictionTimeout
 from .._files import FileOutput, atomic_writer, fit_name, name_max
+from .._jobs import cancel_failed
 from .._progress import LogProgress, parse_progress
 from .._refs import Ref, parse_ref
 from ._api import create_prediction, final_output, resolve, to_json
@@ -41,6 +42,16 @@ if TYPE_CHECKING:
 # A short hold on creation lets fast models answer in one round trip, while
 # slower ones still show their progress after a second.
 CREATE_WAIT = 1
+
+
+def _left_running(prediction_id: str, error: BaseException) -> str | None:
+    """What to say when canceling the prediction `error` left failed; None if it was canceled."""
+    if not cancel_failed(error, prediction_id):
+        return None
+    return (
+        f"canceling it failed, so it may still be running "
+        f"(replicate-ext predictions cancel {prediction_id})"
+    )
 
 
 def stderr_console() -> Console:
@@ -585,18 +596,19 @@ def run_command(
     left = None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
     try:
         final = client.wait(prediction, timeout=left, progress=progress)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:
         reporter.stop()
         printer.finish()
-        fail(f"interrupted: prediction {prediction.id} was canceled", EXIT_INTERRUPTED)
-    except PredictionTimeout:
+        running = _left_running(prediction.id, error)
+        what = f"; {running}" if running else " was canceled"
+        fail(f"interrupted: prediction {prediction.id}{what}", EXIT_INTERRUPTED)
+    except PredictionTimeout as error:
         reporter.stop()
         printer.finish()
+        running = _left_running(prediction.id, error)
+        what = f"; {running}" if running else " and was canceled"
         # The core counts from the wait; the user's --timeout counts from the start.
-        fail(
-            f"prediction {prediction.id} did not finish within {timeout:g} s and was canceled",
-            EXIT_FAILED,
-        )
+        fail(f"prediction {prediction.id} did not finish within {timeout:g} s{what}", EXIT_FAILED)
     finally:
         reporter.stop()
     printer.finish()

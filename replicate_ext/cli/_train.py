@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .._errors import PredictionTimeout
-from .._jobs import outcome_error
+from .._jobs import cancel_failed, outcome_error
 from .._trainings import destination_name, trained_ref, training_input_specs, training_ref
 from ._api import resolve, to_json
 from ._app import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cli, fail, settings
@@ -24,6 +24,13 @@ from ._run import StatusReporter, stderr_console
 
 if TYPE_CHECKING:
     from generated.models.training import Training
+
+
+def _fate(training_id: str, error: BaseException, canceled: str) -> str:
+    """`canceled`, or what to say when canceling the training `error` left failed."""
+    if cancel_failed(error, training_id):
+        return f"; canceling it failed, so it may still be running (training {training_id})"
+    return canceled
 
 
 @cli.command("train")
@@ -99,7 +106,7 @@ def train_command(
         )
         left = None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
         final = client.wait(training, timeout=left, progress=reporter.update)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:
         reporter.stop()
         if training is None:
             raise  # the creation, interrupted, cancels what it may have started
@@ -107,12 +114,14 @@ def train_command(
             # Interrupted between the creation and the wait, which cancels otherwise.
             with contextlib.suppress(Exception):
                 client.trainings.cancel(training.id)
-        fail(f"interrupted: training {training.id} was canceled", EXIT_INTERRUPTED)
+        what = _fate(training.id, error, " was canceled")
+        fail(f"interrupted: training {training.id}{what}", EXIT_INTERRUPTED)
     except PredictionTimeout as error:
         reporter.stop()
+        what = _fate(error.prediction_id, error, " and was canceled")
         # The core counts from the wait; the user's --timeout counts from the start.
         fail(
-            f"training {error.prediction_id} did not finish within {timeout:g} s and was canceled",
+            f"training {error.prediction_id} did not finish within {timeout:g} s{what}",
             EXIT_FAILED,
         )
     finally:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.protocols import Validator
 
 __all__ = ["invalid_field", "validate_input"]
@@ -58,15 +58,26 @@ def _validator(openapi_schema: Mapping[str, Any], schema_name: str) -> Validator
     cached = _cache.get(id(openapi_schema))
     if cached is not None and cached[0] is openapi_schema and cached[1] == schema_name:
         return cached[2]
-    components = openapi_schema.get("components", {}).get("schemas", {})
-    if not isinstance(components.get(schema_name), Mapping):
+    found = openapi_schema.get("components")
+    components = found.get("schemas") if isinstance(found, Mapping) else None
+    if not isinstance(components, Mapping) or not isinstance(components.get(schema_name), Mapping):
         return None
+    if any(_broken(schema) for schema in components.values()):
+        return None  # a schema no validator can apply (an unknown type, a bad $ref): as Cog's
     root = {"$ref": f"#/components/schemas/{schema_name}", "components": {"schemas": components}}
     validator: Validator = _Checker(root, format_checker=_FORMATS)
     if len(_cache) > 256:
         _cache.clear()
     _cache[id(openapi_schema)] = (openapi_schema, schema_name, validator)
     return validator
+
+
+def _broken(schema: Any) -> bool:
+    try:
+        _Checker.check_schema(schema)
+    except SchemaError:
+        return True
+    return False
 
 
 def invalid_field(kind: str, field: str, description: str) -> dict[str, str]:

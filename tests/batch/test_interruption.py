@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import anyio
@@ -126,6 +128,26 @@ def test_a_sync_progress_callback_that_raises_cancels_and_propagates(
     assert_nothing_left_running(server, canceled=2)
 
 
+def test_cancels_that_fail_after_an_interruption_are_told_on_it(
+    server: LocalServer, client: Client
+) -> None:
+    server.state.inject_fault("status", re.compile(r"/v1/predictions/[^/]+/cancel"), times=None)
+
+    def progress(update: BatchProgress) -> None:
+        raise Stop
+
+    inputs = [{"seconds": 0}, SLOW, SLOW]
+    with pytest.raises(Stop) as info:
+        client.run_batch(
+            "replicate/sleep", inputs, concurrency=3, rate_limit=None, progress=progress, wait=False
+        )
+    left = sorted(job.id for job in jobs(server) if job.status in ("starting", "processing"))
+    assert len(left) == 2
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    for prediction_id in left:
+        assert f"client.predictions.cancel('{prediction_id}')" in notes
+
+
 def test_ctrl_c_cancels_the_started_predictions_then_propagates(
     server: LocalServer, client: Client
 ) -> None:
@@ -165,6 +187,27 @@ def test_ctrl_c_during_held_creations_names_what_they_made(
     notes = " ".join(getattr(info.value, "__notes__", ()))
     assert all(pid in notes for pid in made), notes
     assert not server.state.requests_to("/v1/predictions/*/cancel", "POST")
+
+
+def test_ctrl_c_during_held_creations_with_a_journal_says_the_next_run_adopts_them(
+    server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    def press_ctrl_c() -> None:
+        server.state.wait_until(lambda: running(server) >= 2)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_ctrl_c)
+    presser.start()
+    journal = tmp_path / "batch.journal"
+    try:
+        with pytest.raises(KeyboardInterrupt) as info:
+            client.run_batch("replicate/sleep", [SLOW] * 2, rate_limit=None, journal=journal)
+    finally:
+        presser.join()
+    notes = " ".join(getattr(info.value, "__notes__", ()))
+    # No search was made: not "the search for them failed".
+    assert "search" not in notes
+    assert "running the batch again with the same journal finds and adopts them" in notes
 
 
 def test_ctrl_c_while_waiting_for_the_rate_limit_creates_nothing_more(

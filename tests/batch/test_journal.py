@@ -488,6 +488,18 @@ def test_output_dir_without_a_journal_saves_too(
     assert all(path.stat().st_size > 0 for path in result.output)
 
 
+def test_a_failed_download_without_a_journal_keeps_the_outputs_urls(
+    server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    # Paid for, and its files kept for an hour: the URLs must not be lost with the error.
+    server.state.inject_fault("status", "/delivery/*", status=404, times=None)
+    (failed,) = client.run_batch("replicate/make-image", [{}], output_dir=tmp_path / "out")
+    assert not failed.ok
+    assert "HTTP 404" in str(failed.error)
+    prediction = server.state.predictions[failed.prediction_id]
+    assert [str(file) for file in failed.output] == prediction.output
+
+
 def test_a_journal_that_cannot_be_written_stops_the_batch_and_cancels_what_it_started(
     server: LocalServer, tmp_path: Path
 ) -> None:

@@ -189,6 +189,20 @@ def test_a_failed_run_with_json_still_prints_the_prediction(invoke: Invoke) -> N
     assert prediction["error"] == "Something went wrong"
 
 
+def test_a_timeout_whose_cancel_fails_does_not_claim_it_was_canceled(
+    invoke: Invoke, api: httpx.Client, server: LocalServer
+) -> None:
+    server.state.inject_fault("status", re.compile(r"/v1/predictions/[^/]+/cancel"), times=None)
+    arguments = ("run", "replicate/sleep", "-i", "seconds=3600", "--timeout", "0.5", "--json")
+    result = invoke("--max-retries", "0", *arguments)
+    assert result.exit_code == 1
+    last = result.stderr.splitlines()[-1]
+    assert "was canceled" not in last
+    prediction_id = last.split("prediction ")[1].split()[0]
+    assert f"may still be running (replicate-ext predictions cancel {prediction_id})" in last
+    assert api.get(f"/predictions/{prediction_id}").json()["status"] == "processing"
+
+
 def test_a_streaming_model_failing_midway_keeps_its_text(invoke: Invoke) -> None:
     result = invoke("run", "replicate/stream-tokens", "-i", "prompt=a b c d", "-i", "fail_after=2")
     assert result.exit_code == 1

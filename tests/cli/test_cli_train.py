@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import zipfile
@@ -116,6 +117,22 @@ def test_a_failed_training_exits_1(invoke: Invoke, destination: str, tmp_path: P
     last = result.stderr.splitlines()[-1]
     assert last.startswith("Error: training ")
     assert last.endswith(" failed: train_data is not a zip file (9 bytes)")
+
+
+def test_a_timeout_whose_cancel_fails_says_the_training_may_still_run(
+    invoke: Invoke, server: LocalServer, destination: str
+) -> None:
+    cancels = re.compile(r"/v1/(predictions|trainings)/[^/]+/cancel")
+    server.state.inject_fault("status", cancels, times=None)
+    arguments = ("train", TRAINABLE, "-d", destination, *LONG, "--timeout", "0.3")
+    result = invoke("--max-retries", "0", *arguments)
+    assert result.exit_code == 1
+    ((training_id, job),) = server.state.trainings.items()
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: training {training_id} did not finish within 0.3 s; canceling it failed, "
+        f"so it may still be running (training {training_id})"
+    )
+    assert job.status == "processing"
 
 
 def test_a_timeout_cancels_and_exits_1(

@@ -70,6 +70,31 @@ def test_run_and_wait_timeouts_must_be_positive_seconds(
     assert server.state.requests == []
 
 
+@pytest.mark.parametrize("prediction", [None, {"id": "abc"}, "", "  ", 42])
+async def test_wait_and_stream_prediction_take_a_prediction_or_its_id(
+    client: Client, async_client: AsyncClient, server, prediction: Any
+) -> None:
+    # Not an AttributeError from deep inside: an error naming the argument.
+    with pytest.raises((TypeError, ValueError), match=r"^prediction must be"):
+        client.wait(prediction)
+    with pytest.raises((TypeError, ValueError), match=r"^prediction must be"):
+        await async_client.wait(prediction)
+    with pytest.raises((TypeError, ValueError), match=r"^prediction must be"):
+        client.stream_prediction(prediction)
+    assert server.state.requests == []
+
+
+def test_a_progress_that_is_not_a_function_fails_before_the_prediction(
+    client: Client, server
+) -> None:
+    with pytest.raises(TypeError, match="progress must be a function"):
+        client.run(HELLO, {"text": "x"}, progress="verbose")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="progress must be a function"):
+        client.wait("someid", progress=1)  # type: ignore[arg-type]
+    # Before, the prediction was created and the first update raised inside the wait.
+    assert server.state.requests == []
+
+
 @pytest.mark.parametrize(
     ("option", "value"),
     [

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from typing import Any
 
@@ -286,6 +287,49 @@ def test_keyboard_interrupt_cancels_the_prediction(client: Client, server, caplo
         f"canceling prediction {only_prediction(server)['id']} after KeyboardInterrupt()"
         in caplog.text
     )
+
+
+CANCELS = re.compile(r"/v1/predictions/[^/]+/cancel")
+
+
+def test_a_timeout_whose_cancel_fails_says_so_instead_of_claiming_it(
+    client: Client, server, caplog
+) -> None:
+    server.state.inject_fault("status", CANCELS, times=None)
+    prediction = client.predictions.create(model="replicate/sleep", input={"seconds": SLOW})
+    with pytest.raises(PredictionTimeout) as info, caplog.at_level(logging.WARNING):
+        client.wait(prediction, timeout=0.5)
+    # Still running, and billed: the error must not say it was canceled.
+    assert server.state.prediction(prediction.id)["status"] in ("starting", "processing")
+    assert info.value.canceled is False
+    assert "was canceled" not in str(info.value)
+    assert "canceling it failed (HTTP 503)" in str(info.value)
+    assert f"client.predictions.cancel('{prediction.id}')" in str(info.value)
+    assert f"prediction {prediction.id}: canceling it failed" in caplog.text
+
+
+async def test_a_timeout_whose_cancel_fails_says_so_async(
+    async_client: AsyncClient, server
+) -> None:
+    server.state.inject_fault("status", CANCELS, times=None)
+    with pytest.raises(PredictionTimeout) as info:
+        await async_client.run("replicate/sleep", {"seconds": SLOW}, wait=False, timeout=0.5)
+    assert only_prediction(server)["status"] in ("starting", "processing")
+    assert info.value.canceled is False
+    assert "was canceled" not in str(info.value)
+
+
+def test_an_interruption_whose_cancel_fails_carries_a_note(client: Client, server) -> None:
+    server.state.inject_fault("status", CANCELS, times=None)
+
+    def interrupt(prediction) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        client.run("replicate/sleep", {"seconds": SLOW}, wait=False, progress=interrupt)
+    prediction_id = only_prediction(server)["id"]
+    notes = getattr(info.value, "__notes__", [])
+    assert any(f"client.predictions.cancel('{prediction_id}')" in note for note in notes)
 
 
 async def test_task_cancellation_cancels_the_prediction(async_client: AsyncClient, server) -> None:

@@ -128,3 +128,33 @@ async def test_create_and_cancel_async(async_client: AsyncClient, server) -> Non
     slow = await async_client.predictions.create(model="replicate/sleep", input={"seconds": SLOW})
     await async_client.predictions.cancel(slow.id)
     assert (await async_client.wait(slow)).status == "canceled"
+
+
+# -- a prediction that ends between the last look at it and the deadline ----------------------
+
+
+def test_a_prediction_that_ended_before_the_deadline_is_not_a_timeout(server) -> None:
+    # Polled once a minute, a run of 0.01 s under a deadline of 0.5 s is last seen
+    # running; it ended before the deadline all the same, as the cancel's answer
+    # shows: its output, not PredictionTimeout (nor "was canceled").
+    with Client(server.token, base_url=server.base_url, poll_interval=60) as client:
+        output = client.run("replicate/sleep", {"seconds": 1}, wait=False, timeout=0.5)
+        assert output == "slept for 1 seconds"
+        prediction = client.predictions.create(model="replicate/sleep", input={"seconds": 1})
+        assert client.wait(prediction, timeout=0.5).status == "succeeded"
+
+
+async def test_a_prediction_that_ended_before_the_deadline_is_not_a_timeout_async(
+    server,
+) -> None:
+    async with AsyncClient(server.token, base_url=server.base_url, poll_interval=60) as client:
+        output = await client.run("replicate/sleep", {"seconds": 1}, wait=False, timeout=0.5)
+        assert output == "slept for 1 seconds"
+
+
+def test_a_prediction_still_running_at_the_deadline_is_a_timeout(server) -> None:
+    with Client(server.token, base_url=server.base_url, poll_interval=60) as client:
+        prediction = client.predictions.create(model="replicate/sleep", input={"seconds": SLOW})
+        with pytest.raises(PredictionTimeout):
+            client.wait(prediction, timeout=0.5)
+    assert server.state.prediction(prediction.id)["status"] == "canceled"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -137,6 +139,24 @@ async def test_cancel_on_close_cancels_the_prediction_at_break_async(
         wait_status, server, events.prediction.id, {"canceled", "succeeded"}
     )
     assert final == "canceled"
+
+
+def test_a_cancel_on_close_that_fails_is_warned_about(
+    client: Client, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.state.inject_fault("status", re.compile(r"/v1/predictions/[^/]+/cancel"), times=None)
+    with (
+        caplog.at_level(logging.WARNING, "replicate_ext"),
+        client.stream("replicate/stream-tokens", SLOW, cancel_on_close=True) as events,
+    ):
+        for event in events:
+            if event.event == "output":
+                break
+        assert events.prediction is not None
+        prediction_id = events.prediction.id
+    assert len(cancels(server, prediction_id)) >= 1
+    assert server.state.prediction(prediction_id)["status"] == "processing"
+    assert f"prediction {prediction_id}: canceling it failed (HTTP 503)" in caplog.text
 
 
 def test_without_cancel_on_close_the_prediction_keeps_running(

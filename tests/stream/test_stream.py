@@ -66,6 +66,7 @@ def test_a_model_that_does_not_stream_is_a_clear_error(
     assert outcome.prediction_id is not None
     assert f"prediction {outcome.prediction_id} has no stream URL" in str(outcome.error)
     assert "does not stream" in str(outcome.error)
+    assert outcome.error.prediction_id == outcome.prediction_id  # type: ignore[attr-defined]
     assert outcome.events == []
     assert stream_requests(server) == []
 
@@ -133,6 +134,10 @@ def test_http_error_opening_the_stream_has_its_status(
     assert outcome.error.status == 403
     assert "403" in str(outcome.error)
     assert len(stream_requests(server)) == 1
+    # The prediction stream() made keeps running: the error names it, to fetch or cancel.
+    (prediction_id,) = server.state.predictions
+    assert outcome.error.prediction_id == prediction_id  # type: ignore[attr-defined]
+    assert f"(while streaming prediction {prediction_id})" in outcome.error.__notes__
 
 
 def test_file_outputs_become_file_outputs(client: Client) -> None:

@@ -198,3 +198,39 @@ def test_a_bare_version_id_needs_no_request() -> None:
     with pytest.raises(StopIteration) as stopped:
         next(flow)
     assert stopped.value.value.openapi_schema is None
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"components": None},
+        {"components": {"schemas": None}},
+        {"components": {"schemas": []}},
+        {"components": []},
+    ],
+)
+def test_a_schema_without_usable_components_has_no_inputs(document: dict[str, Any]) -> None:
+    # Not an AttributeError from inside: inputs are then sent unchecked.
+    assert input_specs(document) is None
+
+
+async def _broken(ctx: Any) -> str:
+    return f"{ctx.input.get('word')} {ctx.input.get('size')}"
+
+
+def test_inputs_whose_schema_no_validator_can_apply_are_sent_unchecked(
+    client: Client, server: Any
+) -> None:
+    # An unknown type, a non-number bound, a null enum: jsonschema cannot apply
+    # them (it raised UnknownType and TypeError); the API judges those values.
+    inputs = {
+        "word": {"type": "string", "minLength": "3"},
+        "size": {"type": "quaternion"},
+        "pick": {"enum": None},
+    }
+    server.state.add_model("tests/broken-schema", _broken, inputs=inputs)
+    broken = client.use("tests/broken-schema")
+    assert broken(word="hey", size=3, pick="a") == "hey 3"
+    assert "word" in str(inspect.signature(broken))
+    with pytest.raises(InputError, match="has no input 'wrod'"):
+        broken(wrod="hey")  # what can still be checked is

@@ -350,6 +350,21 @@ def test_streaming_a_model_without_a_stream_gives_its_output_at_the_end(client: 
     assert copied.read() == b"q"
 
 
+def test_a_streaming_call_of_a_model_without_a_stream_cancels_its_prediction_on_an_error(
+    client: Client, server: LocalServer
+) -> None:
+    # The call owns the prediction: an outage while waiting for the output must
+    # not leave it running, as it does not with run() or a plain call.
+    polls = re.compile(r"/v1/predictions/[^/]+")
+    server.state.inject_fault("status", polls, method="GET", status=401, times=None)
+    sleep = client.use("replicate/sleep", streaming=True)
+    with pytest.raises(ReplicateError):
+        list(sleep(seconds=1000))
+    (prediction,) = server.state.predictions.values()
+    assert server.state.requests_to(f"/v1/predictions/{prediction.id}/cancel", "POST")
+    server.state.wait_until(lambda: prediction.status == "canceled")
+
+
 def test_a_streaming_call_checks_its_input_at_once(client: Client, server: LocalServer) -> None:
     words = client.use("replicate/split-words", streaming=True)
     with pytest.raises(InputError, match="did you mean 'text'"):

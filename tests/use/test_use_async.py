@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 import time
 
 import pytest
@@ -17,6 +18,7 @@ from replicate_ext import (
     InputError,
     PredictionCanceled,
     PredictionTimeout,
+    ReplicateError,
 )
 from replicate_ext.testing import LocalServer
 
@@ -117,6 +119,19 @@ async def _drain(stream: AsyncOutputStream) -> None:
     async with stream:
         async for _ in stream:
             pass
+
+
+async def test_an_async_streaming_call_without_a_stream_cancels_its_prediction_on_an_error(
+    async_client: AsyncClient, server: LocalServer
+) -> None:
+    polls = re.compile(r"/v1/predictions/[^/]+")
+    server.state.inject_fault("status", polls, method="GET", status=401, times=None)
+    sleep = async_client.use("replicate/sleep", streaming=True)
+    with pytest.raises(ReplicateError):
+        await _drain(sleep(seconds=1000))
+    (prediction,) = server.state.predictions.values()
+    assert server.state.requests_to(f"/v1/predictions/{prediction.id}/cancel", "POST")
+    await until(lambda: prediction.status == "canceled")
 
 
 async def test_an_async_streaming_call_is_held_to_its_timeout(
