@@ -802,7 +802,10 @@ class Client(_BaseClient, Resources):
         `use_file_output=False`) and text streamed in pieces joined into one
         string. Raises `ModelError` if the prediction failed and
         `PredictionCanceled` if it was canceled. An interruption (Ctrl-C)
-        cancels the prediction before propagating.
+        cancels the prediction before propagating; while the API still holds
+        the creation's answer (``Prefer: wait``) its id is not known, and the
+        interruption names the lookalikes instead of canceling one that may
+        be another caller's (see `CreationFateUnknown`).
         """
         _check_sync_callback(progress)
         flow = self._run_flow(
