@@ -303,6 +303,8 @@ def arguments(endpoint: Any, method: Method, raw_op: dict[str, Any], raw: dict[s
 
 def make_argument(prop: Any, location: str, method: Method) -> Argument:
     annotation, check, check_args = kind_of(prop, method)
+    if location == "path" and check == "string":
+        check = "segment"  # an empty one would ask another URL: `/predictions/` lists
     return Argument(
         name=argument_name(prop),
         kwarg=prop.python_name,

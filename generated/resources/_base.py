@@ -172,6 +172,17 @@ def string(name: str, value: object) -> str:
     raise TypeError(f"{name} must be a string, not {_kind(value)}")
 
 
+def segment(name: str, value: object) -> str:
+    """`value`, a string that is one whole segment of a URL's path.
+
+    "", "." and ".." would ask another URL (`/predictions/` is the list).
+    """
+    text = string(name, value)
+    if not text.strip("."):
+        raise ValueError(f"{name} must be an id or a name, not {text!r}")
+    return text
+
+
 def integer(name: str, value: object) -> int:
     """`value`, a whole number (not a bool)."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -264,7 +275,7 @@ def owner_and_name(noun: str, ref: object, owner: object, name: object) -> tuple
             raise TypeError(
                 f"give the {noun} as 'owner/name', or both {noun}_owner= and {noun}_name="
             )
-        return string(f"{noun}_owner", owner), string(f"{noun}_name", name)
+        return segment(f"{noun}_owner", owner), segment(f"{noun}_name", name)
     if owner is not None or name is not None:
         raise TypeError(
             f"give the {noun} as 'owner/name' or as {noun}_owner= and {noun}_name=, not both"

@@ -32,7 +32,7 @@ def _collections_get(collection_slug: Any) -> dict[str, Any]:
     from . import _base
 
     return collections_get._get_kwargs(
-        collection_slug=_base.string("collection_slug", collection_slug),
+        collection_slug=_base.segment("collection_slug", collection_slug),
     )
 
 

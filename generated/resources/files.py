@@ -32,7 +32,7 @@ def _files_get(file_id: Any) -> dict[str, Any]:
     from . import _base
 
     return files_get._get_kwargs(
-        file_id=_base.string("file_id", file_id),
+        file_id=_base.segment("file_id", file_id),
     )
 
 
@@ -42,7 +42,7 @@ def _files_delete(file_id: Any) -> dict[str, Any]:
     from . import _base
 
     return files_delete._get_kwargs(
-        file_id=_base.string("file_id", file_id),
+        file_id=_base.segment("file_id", file_id),
     )
 
 

@@ -112,7 +112,7 @@ def _models_versions_get(
 
     model_owner, model_name = _base.owner_and_name("model", model, model_owner, model_name)
     return models_versions_get._get_kwargs(
-        version_id=_base.string("version_id", version_id),
+        version_id=_base.segment("version_id", version_id),
         model_owner=model_owner,
         model_name=model_name,
     )
@@ -127,7 +127,7 @@ def _models_versions_delete(
 
     model_owner, model_name = _base.owner_and_name("model", model, model_owner, model_name)
     return models_versions_delete._get_kwargs(
-        version_id=_base.string("version_id", version_id),
+        version_id=_base.segment("version_id", version_id),
         model_owner=model_owner,
         model_name=model_name,
     )

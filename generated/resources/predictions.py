@@ -41,7 +41,7 @@ def _predictions_get(prediction_id: Any) -> dict[str, Any]:
     from . import _base
 
     return predictions_get._get_kwargs(
-        prediction_id=_base.string("prediction_id", prediction_id),
+        prediction_id=_base.segment("prediction_id", prediction_id),
     )
 
 
@@ -51,7 +51,7 @@ def _predictions_cancel(prediction_id: Any) -> dict[str, Any]:
     from . import _base
 
     return predictions_cancel._get_kwargs(
-        prediction_id=_base.string("prediction_id", prediction_id),
+        prediction_id=_base.segment("prediction_id", prediction_id),
     )
 
 

@@ -32,7 +32,7 @@ def _trainings_get(training_id: Any) -> dict[str, Any]:
     from . import _base
 
     return trainings_get._get_kwargs(
-        training_id=_base.string("training_id", training_id),
+        training_id=_base.segment("training_id", training_id),
     )
 
 
@@ -42,7 +42,7 @@ def _trainings_cancel(training_id: Any) -> dict[str, Any]:
     from . import _base
 
     return trainings_cancel._get_kwargs(
-        training_id=_base.string("training_id", training_id),
+        training_id=_base.segment("training_id", training_id),
     )
 
 

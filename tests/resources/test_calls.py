@@ -50,6 +50,19 @@ def test_owner_name_given_twice_or_not_at_all_is_a_type_error(
     assert server.state.requests == []
 
 
+async def test_an_empty_or_dotted_id_is_a_value_error_before_any_request(
+    server: LocalServer, client: Client, async_client: AsyncClient
+) -> None:
+    # Sent, these would ask other URLs: /predictions/ (the list) answers a redirect.
+    with pytest.raises(ValueError, match="prediction_id must be an id or a name, not ''"):
+        client.predictions.get("")
+    with pytest.raises(ValueError, match=r"training_id must be an id or a name, not '\.\.'"):
+        await async_client.trainings.cancel("..")
+    with pytest.raises(ValueError, match="model_name must be an id or a name, not ''"):
+        client.models.versions.list(model_owner="replicate", model_name="")
+    assert server.state.requests == []
+
+
 def test_errors_are_raised_as_their_replicate_error(server: LocalServer, client: Client) -> None:
     with pytest.raises(NotFoundError) as missing:
         client.models.get("replicate/no-such-model")
