@@ -7,7 +7,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 FaultKind = Literal[
     "status",
@@ -20,17 +20,7 @@ FaultKind = Literal[
     "stream_restart",
     "stream_no_done",
 ]
-FAULT_KINDS: tuple[str, ...] = (
-    "status",
-    "429",
-    "drop",
-    "slow",
-    "slow_after",
-    "drop_after",
-    "drop_stream",
-    "stream_restart",
-    "stream_no_done",
-)
+FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 STREAM_FAULT_KINDS = frozenset({"drop_stream", "stream_restart", "stream_no_done"})
 
